@@ -1,0 +1,50 @@
+# jixiao: `make run` converts samples/ into out/; `make test` runs every test.
+CARGO      ?= cargo
+PYTHON     ?= python3
+VENV       ?= .venv
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+BIN        := $(TARGET_DIR)/release/jixiao
+PY         := $(VENV)/bin/python
+OUT        ?= out
+
+.PHONY: all build run test test-rust test-consumers venv fmt clippy clean-out
+
+all: build
+
+build:
+	$(CARGO) build --release --locked
+
+run: build
+	mkdir -p $(OUT)
+	$(BIN) convert samples -o $(OUT)/indicators.csv
+	$(BIN) convert samples -o $(OUT)/indicators.parquet
+	$(BIN) convert samples --table projects -o $(OUT)/projects.csv
+	$(BIN) convert samples --table projects -o $(OUT)/projects.parquet
+	$(BIN) convert samples -o $(OUT)/jixiao.xlsx
+	@echo "outputs in $(OUT)/"
+
+test: test-rust test-consumers
+
+test-rust:
+	$(CARGO) test --release --locked
+
+# The outputs opened by the real consumers: pyarrow, DuckDB, polars, openpyxl.
+test-consumers: build venv
+	JIXIAO_BIN=$(BIN) $(PY) -m pytest -q tests/consumers
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: tests/consumers/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r tests/consumers/requirements.txt
+	touch $@
+
+fmt:
+	$(CARGO) fmt
+
+clippy:
+	$(CARGO) clippy --release --all-targets
+
+clean-out:
+	rm -rf $(OUT)

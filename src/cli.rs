@@ -1,0 +1,481 @@
+//! Command line: `convert`, `inspect`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use polars::prelude::DataFrame;
+
+use jixiao::check;
+use jixiao::emit::{self, csv::CsvOptions};
+use jixiao::flatten;
+use jixiao::ingest::{self, DroppedCells, IngestOptions, TextOptions, decode};
+use jixiao::model::Document;
+use jixiao::pipeline::batch::{self, Batch};
+
+/// Exit codes, documented in `--help` and the README.
+pub mod exit {
+    pub const OK: u8 = 0;
+    pub const DATA: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const OUTPUT: u8 = 3;
+}
+
+const AFTER_HELP: &str = "\
+Examples:
+  jixiao convert samples/laisui_2024.txt -o out/indicators.csv
+  jixiao convert samples/ -o out/all.xlsx
+  jixiao convert table.txt --year 2024 --table projects -o projects.parquet
+  jixiao inspect samples/laisui_2024.txt
+
+Exit codes:
+  0  success
+  1  data problems: a reject (text that could not be placed, a file that could
+     not be read), or with --strict a sum that does not reconcile
+  2  usage or configuration error
+  3  an output could not be written (earlier outputs are left intact)";
+
+#[derive(Parser)]
+#[command(
+    name = "jixiao",
+    version,
+    about = "Convert Chinese budget performance-target tables (项目支出绩效目标表) into data: one row per indicator.",
+    after_help = AFTER_HELP
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Convert tables to CSV, Parquet or XLSX (format from the output's extension).
+    #[command(after_help = "\
+Examples:
+  jixiao convert samples/laisui_2024.txt -o indicators.csv
+  jixiao convert samples/laisui_2024.txt --table projects -o projects.parquet
+  jixiao convert a_2023.txt b_2024.txt -o all.xlsx        # both tables as sheets
+  jixiao convert table.txt --year 2024 --no-bom -o rows.csv
+
+Rows that cannot be parsed go to OUT.rejects.csv (file, line, text, reason).
+Exit codes: 0 success, 1 data problems, 2 usage error, 3 output not written.")]
+    Convert(ConvertArgs),
+    /// Show what a table holds before trusting it: department, year, units,
+    /// projects, reconciliation, and anything the parser could not place.
+    #[command(after_help = "\
+Example:
+  jixiao inspect samples/laisui_2024.txt
+
+Exit codes: 0 clean, 1 rejects found, 2 usage error.")]
+    Inspect(InspectArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+enum TableChoice {
+    Indicators,
+    Projects,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+enum DroppedChoice {
+    /// Leave source columns empty when the text dropped empty cells (say why).
+    Unknown,
+    /// Assume printed source figures fill 财政拨款, 财政专户拨款, 其他资金 from the left.
+    Leftmost,
+}
+
+#[derive(clap::Args)]
+struct ReadArgs {
+    /// Budget year of the inputs (default: a 20xx year in each file name).
+    #[arg(long, value_parser = clap::value_parser!(i32).range(1990..=2100))]
+    year: Option<i32>,
+    /// Read inputs in this encoding instead of detecting it (utf-8, gb18030, gbk, utf-16le …).
+    #[arg(long, value_name = "LABEL")]
+    encoding: Option<String>,
+    /// Where a row prints fewer source figures than columns, how to place them.
+    #[arg(long, value_enum, default_value = "unknown")]
+    dropped_cells: DroppedChoice,
+}
+
+#[derive(clap::Args)]
+struct ConvertArgs {
+    /// Input files, folders or globs (text extracted from PDF).
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Output file: .csv, .parquet or .xlsx.
+    #[arg(short, long, value_name = "OUT")]
+    output: PathBuf,
+    /// Which table for .csv and .parquet (an .xlsx gets both as sheets).
+    #[arg(long, value_enum, default_value = "indicators")]
+    table: TableChoice,
+    /// Write CSV without the UTF-8 BOM (for machine readers; Excel needs the BOM).
+    #[arg(long)]
+    no_bom: bool,
+    /// Exit 1 when a sum does not reconcile, not only on rejects.
+    #[arg(long)]
+    strict: bool,
+    /// Print every warning, not only the first ones.
+    #[arg(short, long)]
+    verbose: bool,
+    /// Print nothing but errors.
+    #[arg(short, long, conflicts_with = "verbose")]
+    quiet: bool,
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+#[derive(clap::Args)]
+struct InspectArgs {
+    /// The input file.
+    input: PathBuf,
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+/// A failure with its exit code.
+struct Failure {
+    code: u8,
+    error: anyhow::Error,
+}
+
+fn usage(e: impl Into<anyhow::Error>) -> Failure {
+    Failure {
+        code: exit::USAGE,
+        error: e.into(),
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            // clap prints help/version to stdout (exit 0) and errors to stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            });
+        }
+    };
+    let result = match cli.command {
+        Command::Convert(a) => convert(a),
+        Command::Inspect(a) => inspect(a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(f) => {
+            eprintln!("error: {:#}", f.error);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+fn ingest_options(r: &ReadArgs) -> Result<IngestOptions, Failure> {
+    let encoding = match &r.encoding {
+        Some(label) => Some(decode::encoding_for_label(label).ok_or_else(|| {
+            usage(anyhow::anyhow!(
+                "--encoding {label}: unknown encoding; try utf-8, gb18030, gbk, utf-16le, utf-16be"
+            ))
+        })?),
+        None => None,
+    };
+    Ok(IngestOptions {
+        text: TextOptions {
+            dropped_cells: match r.dropped_cells {
+                DroppedChoice::Unknown => DroppedCells::Unknown,
+                DroppedChoice::Leftmost => DroppedCells::Leftmost,
+            },
+        },
+        encoding,
+        year: r.year,
+    })
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Csv,
+    Parquet,
+    Xlsx,
+}
+
+fn format_of(path: &Path) -> Result<Format> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    Ok(match ext.as_str() {
+        "csv" => Format::Csv,
+        "parquet" | "pq" => Format::Parquet,
+        "xlsx" => Format::Xlsx,
+        _ => bail!(
+            "{}: cannot tell the output format from the extension; use .csv, .parquet or .xlsx",
+            path.display()
+        ),
+    })
+}
+
+fn convert(a: ConvertArgs) -> Result<u8, Failure> {
+    let started = Instant::now();
+    let format = format_of(&a.output).map_err(usage)?;
+    let opts = ingest_options(&a.read)?;
+    let paths = batch::resolve_inputs(&a.inputs).map_err(|e| usage(anyhow::anyhow!(e)))?;
+    if paths.is_empty() {
+        return Err(usage(anyhow::anyhow!("no input files found")));
+    }
+    if let Some(dir) = a.output.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("{}: cannot create output folder", dir.display()))
+            .map_err(|error| Failure {
+                code: exit::OUTPUT,
+                error,
+            })?;
+    }
+
+    let batch = batch::ingest_all(&paths, &opts, &|| {});
+    let rejects = batch.rejects();
+    let out_err = |error: anyhow::Error| Failure {
+        code: exit::OUTPUT,
+        error,
+    };
+    let data_err = |e: polars::prelude::PolarsError| Failure {
+        code: exit::OUTPUT,
+        error: anyhow::anyhow!("building tables: {e}"),
+    };
+    let indicators = flatten::indicators(&batch.docs).map_err(data_err)?;
+    let projects = flatten::projects(&batch.docs).map_err(data_err)?;
+    let reject_df = flatten::rejects(&rejects).map_err(data_err)?;
+    let csv_opts = CsvOptions { bom: !a.no_bom };
+    let chosen: &DataFrame = match a.table {
+        TableChoice::Indicators => &indicators,
+        TableChoice::Projects => &projects,
+    };
+    match format {
+        Format::Csv => emit::csv::write_csv(&a.output, chosen, csv_opts).map(|_| ()),
+        Format::Parquet => emit::parquet::write_parquet(&a.output, chosen).map(|_| ()),
+        Format::Xlsx => {
+            let mut sheets: Vec<(&str, &DataFrame)> =
+                vec![("indicators", &indicators), ("projects", &projects)];
+            if !rejects.is_empty() {
+                sheets.push(("rejects", &reject_df));
+            }
+            emit::xlsx::write_xlsx(&a.output, &sheets).map(|_| ())
+        }
+    }
+    .map_err(|e| out_err(e.into()))?;
+    let rejects_path = sibling(&a.output, "rejects.csv");
+    if !rejects.is_empty() {
+        emit::csv::write_csv(&rejects_path, &reject_df, csv_opts).map_err(|e| out_err(e.into()))?;
+    } else if rejects_path.exists() {
+        // A stale rejects file from an earlier run would mislead.
+        std::fs::remove_file(&rejects_path)
+            .with_context(|| format!("{}: cannot remove stale rejects", rejects_path.display()))
+            .map_err(out_err)?;
+    }
+
+    let warnings = batch.warnings();
+    if !a.quiet {
+        print_summary(&batch, &a.output, &rejects_path, a.verbose, started);
+    }
+    Ok(
+        if !rejects.is_empty() || (a.strict && !warnings.is_empty()) {
+            exit::DATA
+        } else {
+            exit::OK
+        },
+    )
+}
+
+/// `out/x.csv` + `rejects.csv` → `out/x.rejects.csv`.
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    path.with_file_name(format!("{stem}.{suffix}"))
+}
+
+const SHOWN_WARNINGS: usize = 20;
+
+fn print_summary(
+    batch: &Batch,
+    output: &Path,
+    rejects_path: &Path,
+    verbose: bool,
+    started: Instant,
+) {
+    let s = batch.summary();
+    let rejects = batch.rejects();
+    let warnings = batch.warnings();
+    eprintln!(
+        "{} file(s): {} unit(s), {} project(s), {} indicator(s) → {}",
+        s.files,
+        s.units,
+        s.projects,
+        s.indicators,
+        output.display()
+    );
+    for d in &batch.docs {
+        let noted = d
+            .projects()
+            .filter(|(_, p)| p.amounts.note.is_some())
+            .count();
+        if noted > 0 {
+            eprintln!(
+                "note: {}: {noted} project(s) print fewer source figures than the three source columns (the text dropped empty cells); their source columns are left empty, see amount_note (--dropped-cells leftmost assumes 财政拨款 first)",
+                d.source
+            );
+        }
+    }
+    let shown = if verbose {
+        warnings.len()
+    } else {
+        SHOWN_WARNINGS
+    };
+    for w in warnings.iter().take(shown) {
+        eprintln!("warning: {}:{}: {}", w.source, w.line, w.message);
+    }
+    if warnings.len() > shown {
+        eprintln!("… {} more warning(s); -v shows all", warnings.len() - shown);
+    }
+    for r in rejects.iter().take(shown) {
+        eprintln!("reject: {}:{}: {}", r.source, r.line, r.reason);
+    }
+    if !rejects.is_empty() {
+        eprintln!(
+            "{} reject(s) written to {}",
+            rejects.len(),
+            rejects_path.display()
+        );
+    }
+    eprintln!(
+        "done: {} reject(s), {} warning(s) in {:.2}s",
+        s.rejects,
+        s.warnings,
+        started.elapsed().as_secs_f64()
+    );
+}
+
+fn inspect(a: InspectArgs) -> Result<u8, Failure> {
+    let opts = ingest_options(&a.read)?;
+    let doc = match batch::ingest_path(&a.input, &opts) {
+        Ok(d) => d,
+        Err(e @ ingest::IngestError::NoYear { .. }) => return Err(usage(e)),
+        Err(e) => {
+            return Err(Failure {
+                code: exit::DATA,
+                error: e.into(),
+            });
+        }
+    };
+    let out = render_inspect(&doc);
+    print!("{out}");
+    Ok(if doc.rejects.is_empty() {
+        exit::OK
+    } else {
+        exit::DATA
+    })
+}
+
+fn render_inspect(doc: &Document) -> String {
+    use std::fmt::Write;
+    let mut o = String::new();
+    let dash = "-".to_string();
+    let _ = writeln!(o, "file:        {} ({})", doc.source, doc.encoding);
+    let _ = writeln!(o, "title:       {}", doc.title.as_ref().unwrap_or(&dash));
+    let _ = writeln!(
+        o,
+        "department:  {}",
+        doc.department.as_ref().unwrap_or(&dash)
+    );
+    let _ = writeln!(
+        o,
+        "year:        {}",
+        doc.year.map_or_else(|| dash.clone(), |y| y.to_string())
+    );
+    let _ = writeln!(
+        o,
+        "money unit:  {} (output in 万元)",
+        doc.money_unit.label()
+    );
+    match (&doc.grand_total, doc.grand_total_line) {
+        (Some(g), Some(l)) => {
+            let _ = writeln!(o, "合计:        {} (line {l})", g.total);
+        }
+        _ => {
+            let _ = writeln!(o, "合计:        not found");
+        }
+    }
+    let _ = writeln!(
+        o,
+        "contents:    {} unit(s), {} project(s), {} indicator(s)",
+        doc.units.len(),
+        doc.project_count(),
+        doc.indicator_count()
+    );
+    for u in &doc.units {
+        let total = u
+            .amounts
+            .as_ref()
+            .map_or_else(|| dash.clone(), |a| a.total.to_string());
+        let _ = writeln!(o, "\nunit {} {} (line {})", u.name, total, u.line);
+        for p in &u.projects {
+            let _ = writeln!(
+                o,
+                "  line {:>4}  {:>12}  {:>2} indicator(s)  {}",
+                p.line,
+                p.amounts.total.to_string(),
+                p.indicators.len(),
+                p.name
+            );
+        }
+    }
+    let _ = writeln!(o, "\nreconciliation:");
+    for c in check::reconcile(doc) {
+        let _ = writeln!(
+            o,
+            "  {} line {}: {} = printed {}{}",
+            if c.ok() { "ok      " } else { "MISMATCH" },
+            c.line,
+            c.what,
+            c.printed,
+            if c.ok() {
+                String::new()
+            } else {
+                format!(
+                    " but sums to {} (difference {})",
+                    c.summed,
+                    c.printed - c.summed
+                )
+            }
+        );
+    }
+    let noted = doc
+        .projects()
+        .filter(|(_, p)| p.amounts.note.is_some())
+        .count();
+    if noted > 0 {
+        let _ = writeln!(
+            o,
+            "  note: {noted} project(s) print fewer source figures than columns; source columns left empty (--dropped-cells leftmost to assume 财政拨款 first)"
+        );
+    }
+    if !doc.warnings.is_empty() {
+        let _ = writeln!(o, "\nwarnings:");
+        for w in &doc.warnings {
+            let _ = writeln!(o, "  line {}: {}", w.line, w.message);
+        }
+    }
+    if doc.rejects.is_empty() {
+        let _ = writeln!(o, "\nunplaced text: none");
+    } else {
+        let _ = writeln!(o, "\nunplaced text ({}):", doc.rejects.len());
+        for r in &doc.rejects {
+            let _ = writeln!(o, "  line {}: {} — {}", r.line, r.reason, r.text);
+        }
+    }
+    o
+}

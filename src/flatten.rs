@@ -1,0 +1,229 @@
+//! Flatten: documents to the canonical tables, one row per indicator
+//! (`indicators`) and one per project (`projects`), as polars `DataFrame`s.
+
+use polars::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::model::{Amounts, Document, Reject};
+use crate::schema::{INDICATOR_COLUMNS, PROJECT_COLUMNS, REJECT_COLUMNS};
+
+/// Builds a Decimal column exactly: scale is the largest scale among the values
+/// (at least 2, cents); precision 18 (stored as INT64 in Parquet) unless a value
+/// needs more.
+pub fn decimal_column(name: &str, values: &[Option<Decimal>]) -> PolarsResult<Column> {
+    let scale = values
+        .iter()
+        .flatten()
+        .map(|d| d.normalize().scale())
+        .max()
+        .unwrap_or(0)
+        .max(2);
+    let mut max_abs: u128 = 0;
+    let mut mantissas = Vec::with_capacity(values.len());
+    for v in values {
+        mantissas.push(match v {
+            Some(d) => {
+                let m = rescale(*d, scale).ok_or_else(|| {
+                    polars_err!(ComputeError: "{name}: {d} does not fit a decimal of scale {scale}")
+                })?;
+                max_abs = max_abs.max(m.unsigned_abs());
+                Some(m)
+            }
+            None => None,
+        });
+    }
+    let precision = if max_abs < 10u128.pow(18) { 18 } else { 38 };
+    let ca = Int128Chunked::from_iter_options(name.into(), mantissas.into_iter());
+    Ok(ca
+        .into_decimal(precision, scale as usize)?
+        .into_series()
+        .into_column())
+}
+
+/// The mantissa of `d` at `scale` (`42.5`, 2 → `4250`), if it fits exactly.
+fn rescale(d: Decimal, scale: u32) -> Option<i128> {
+    let d = d.normalize();
+    let up = scale.checked_sub(d.scale())?;
+    d.mantissa().checked_mul(10i128.checked_pow(up)?)
+}
+
+fn str_column(name: &str, values: Vec<Option<String>>) -> Column {
+    Column::new(name.into(), values)
+}
+
+/// Column vectors of the `indicators` table.
+#[derive(Default)]
+struct IndicatorRows {
+    year: Vec<Option<i32>>,
+    department: Vec<Option<String>>,
+    unit: Vec<Option<String>>,
+    project: Vec<Option<String>>,
+    amounts: [Vec<Option<Decimal>>; 4],
+    seq: Vec<u32>,
+    level_code: Vec<Option<String>>,
+    level: Vec<Option<String>>,
+    category_code: Vec<Option<String>>,
+    category: Vec<Option<String>>,
+    name: Vec<Option<String>>,
+    cycle_value: Vec<Option<String>>,
+    annual_value: Vec<Option<String>>,
+    source: Vec<Option<String>>,
+    line: Vec<u32>,
+}
+
+fn push_amounts(cols: &mut [Vec<Option<Decimal>>; 4], a: &Amounts) {
+    cols[0].push(Some(a.total));
+    cols[1].push(a.fiscal);
+    cols[2].push(a.special);
+    cols[3].push(a.other);
+}
+
+fn amount_columns(cols: [Vec<Option<Decimal>>; 4]) -> PolarsResult<Vec<Column>> {
+    let names = ["amount", "amount_fiscal", "amount_special", "amount_other"];
+    names
+        .iter()
+        .zip(cols.iter())
+        .map(|(n, v)| decimal_column(n, v))
+        .collect()
+}
+
+fn line_u32(line: usize) -> u32 {
+    u32::try_from(line).unwrap_or(u32::MAX)
+}
+
+/// One row per indicator, in document order.
+pub fn indicators(docs: &[Document]) -> PolarsResult<DataFrame> {
+    let mut r = IndicatorRows::default();
+    for doc in docs {
+        for (unit, p) in doc.projects() {
+            for ind in &p.indicators {
+                r.year.push(doc.year);
+                r.department.push(doc.department.clone());
+                r.unit.push(Some(unit.name.clone()));
+                r.project.push(Some(p.name.clone()));
+                push_amounts(&mut r.amounts, &p.amounts);
+                r.seq.push(ind.seq);
+                r.level_code.push(ind.level_code.clone());
+                r.level.push(Some(ind.level.clone()));
+                r.category_code.push(ind.category_code.clone());
+                r.category.push(Some(ind.category.clone()));
+                r.name.push(Some(ind.name.clone()));
+                r.cycle_value.push(ind.cycle_value.clone());
+                r.annual_value.push(ind.annual_value.clone());
+                r.source.push(Some(doc.source.clone()));
+                r.line.push(line_u32(ind.line));
+            }
+        }
+    }
+    let mut cols = vec![
+        Column::new("year".into(), r.year),
+        str_column("department", r.department),
+        str_column("unit", r.unit),
+        str_column("project", r.project),
+    ];
+    cols.extend(amount_columns(r.amounts)?);
+    cols.extend([
+        Column::new("seq".into(), r.seq),
+        str_column("level_code", r.level_code),
+        str_column("level", r.level),
+        str_column("category_code", r.category_code),
+        str_column("category", r.category),
+        str_column("name", r.name),
+        str_column("cycle_value", r.cycle_value),
+        str_column("annual_value", r.annual_value),
+        str_column("source", r.source),
+        Column::new("line".into(), r.line),
+    ]);
+    debug_assert_eq!(cols.len(), INDICATOR_COLUMNS.len());
+    DataFrame::new_infer_height(cols)
+}
+
+/// One row per project, in document order.
+pub fn projects(docs: &[Document]) -> PolarsResult<DataFrame> {
+    let mut year = Vec::new();
+    let mut department = Vec::new();
+    let mut unit = Vec::new();
+    let mut project = Vec::new();
+    let mut amounts: [Vec<Option<Decimal>>; 4] = Default::default();
+    let mut note = Vec::new();
+    let mut goal = Vec::new();
+    let mut count = Vec::new();
+    let mut source = Vec::new();
+    let mut line = Vec::new();
+    for doc in docs {
+        for (u, p) in doc.projects() {
+            year.push(doc.year);
+            department.push(doc.department.clone());
+            unit.push(Some(u.name.clone()));
+            project.push(Some(p.name.clone()));
+            push_amounts(&mut amounts, &p.amounts);
+            note.push(p.amounts.note.clone());
+            goal.push(Some(p.goal.clone()));
+            count.push(u32::try_from(p.indicators.len()).unwrap_or(u32::MAX));
+            source.push(Some(doc.source.clone()));
+            line.push(line_u32(p.line));
+        }
+    }
+    let mut cols = vec![
+        Column::new("year".into(), year),
+        str_column("department", department),
+        str_column("unit", unit),
+        str_column("project", project),
+    ];
+    cols.extend(amount_columns(amounts)?);
+    cols.extend([
+        str_column("amount_note", note),
+        str_column("goal", goal),
+        Column::new("indicator_count".into(), count),
+        str_column("source", source),
+        Column::new("line".into(), line),
+    ]);
+    debug_assert_eq!(cols.len(), PROJECT_COLUMNS.len());
+    DataFrame::new_infer_height(cols)
+}
+
+/// The rejects table: what could not be placed, with file, line and reason.
+pub fn rejects<'a>(rejects: impl IntoIterator<Item = &'a Reject>) -> PolarsResult<DataFrame> {
+    let mut source = Vec::new();
+    let mut line = Vec::new();
+    let mut text = Vec::new();
+    let mut reason = Vec::new();
+    for r in rejects {
+        source.push(Some(r.source.clone()));
+        line.push(line_u32(r.line));
+        text.push(Some(r.text.clone()));
+        reason.push(Some(r.reason.clone()));
+    }
+    let cols = vec![
+        str_column("source", source),
+        Column::new("line".into(), line),
+        str_column("text", text),
+        str_column("reason", reason),
+    ];
+    debug_assert_eq!(cols.len(), REJECT_COLUMNS.len());
+    DataFrame::new_infer_height(cols)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal_column_keeps_cents_and_widens_scale() {
+        let c = decimal_column(
+            "amount",
+            &[
+                Some(Decimal::new(95000, 2)),
+                Some(Decimal::new(7, 0)),
+                None,
+                Some(Decimal::new(1234, 4)),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.dtype(), &DataType::Decimal(18, 4));
+        assert_eq!(c.get(0).unwrap(), AnyValue::Decimal(9_500_000, 18, 4));
+        assert_eq!(c.get(1).unwrap(), AnyValue::Decimal(70_000, 18, 4));
+        assert_eq!(c.get(2).unwrap(), AnyValue::Null);
+        assert_eq!(c.get(3).unwrap(), AnyValue::Decimal(1234, 18, 4));
+    }
+}

@@ -1,0 +1,159 @@
+//! Ingest: files in, [`Document`]s out. Text extracted from PDFs is parsed by
+//! [`text`]; workbooks will be read by an `excel` module into the same model.
+
+pub mod decode;
+pub mod indicator;
+pub mod text;
+
+use std::path::{Path, PathBuf};
+
+use encoding_rs::Encoding;
+
+use crate::model::Document;
+pub use text::{DroppedCells, TextOptions};
+
+/// Largest input accepted, so one runaway file cannot exhaust memory.
+pub const MAX_INPUT_BYTES: u64 = 512 * 1024 * 1024;
+
+/// A file that could not be read at all. Always names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}:1: {source}")]
+    Decode {
+        path: PathBuf,
+        #[source]
+        source: decode::DecodeError,
+    },
+    #[error("{path}: {size} bytes is over the {limit}-byte limit for one input")]
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
+    #[error(
+        "{path}: the budget year is unknown: the file name holds no 20xx year; give it with --year 2024 (or `year = 2024` in the pipeline's ingest stage)"
+    )]
+    NoYear { path: PathBuf },
+    #[error("{path}:{line}: not a performance-target table: {reason}")]
+    NotATable {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+}
+
+impl IngestError {
+    pub fn path(&self) -> &Path {
+        match self {
+            IngestError::Io { path, .. }
+            | IngestError::Decode { path, .. }
+            | IngestError::TooLarge { path, .. }
+            | IngestError::NoYear { path }
+            | IngestError::NotATable { path, .. } => path,
+        }
+    }
+
+    /// The line the fault is on, when there is one.
+    pub fn line(&self) -> usize {
+        match self {
+            IngestError::NotATable { line, .. } => *line,
+            IngestError::Decode { .. } => 1,
+            _ => 0,
+        }
+    }
+}
+
+/// How files are read.
+#[derive(Debug, Clone, Default)]
+pub struct IngestOptions {
+    pub text: TextOptions,
+    /// Force an encoding instead of detecting it.
+    pub encoding: Option<&'static Encoding>,
+    /// The budget year; when `None`, a 20xx year in the file name.
+    pub year: Option<i32>,
+}
+
+/// Reads and parses one text file.
+pub fn ingest_text_file(path: &Path, opts: &IngestOptions) -> Result<Document, IngestError> {
+    let io = |source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_INPUT_BYTES {
+        return Err(IngestError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    let decoded = decode::decode(&bytes, opts.encoding).map_err(|source| IngestError::Decode {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let source = display_name(path);
+    let year = match opts.year.or_else(|| year_from_name(&source)) {
+        Some(y) => y,
+        None => {
+            return Err(IngestError::NoYear {
+                path: path.to_path_buf(),
+            });
+        }
+    };
+    let mut doc = text::parse(&source, &decoded.text, &opts.text);
+    doc.encoding = decoded.encoding.to_string();
+    doc.year = Some(year);
+    if doc.units.is_empty() && doc.grand_total.is_none() {
+        let line = doc.rejects.first().map_or(1, |r| r.line);
+        return Err(IngestError::NotATable {
+            path: path.to_path_buf(),
+            line,
+            reason: "no 合计, unit or project rows found (expected a 项目支出绩效目标表)".into(),
+        });
+    }
+    Ok(doc)
+}
+
+/// The name a file is known by in outputs: its file name.
+pub fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// A budget year in a file name: the first `20xx` not inside a longer number.
+pub fn year_from_name(name: &str) -> Option<i32> {
+    let b = name.as_bytes();
+    (0..b.len().saturating_sub(3)).find_map(|i| {
+        let w = &b[i..i + 4];
+        let before = i.checked_sub(1).map(|j| b[j]);
+        let after = b.get(i + 4).copied();
+        (w[0] == b'2'
+            && w[1] == b'0'
+            && w[2].is_ascii_digit()
+            && w[3].is_ascii_digit()
+            && !before.is_some_and(|c| c.is_ascii_digit())
+            && !after.is_some_and(|c| c.is_ascii_digit()))
+        .then(|| i32::from(w[2] - b'0') * 10 + i32::from(w[3] - b'0') + 2000)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_from_file_names() {
+        assert_eq!(year_from_name("laisui_2024.txt"), Some(2024));
+        assert_eq!(year_from_name("2023年广州.txt"), Some(2023));
+        assert_eq!(year_from_name("000_236624cf1865c8cf.txt"), None);
+        assert_eq!(year_from_name("x120245.txt"), None);
+    }
+}

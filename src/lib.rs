@@ -1,0 +1,14 @@
+//! jixiao (绩效): converts Chinese government budget performance-target tables
+//! (项目支出绩效目标表) into data: one row per performance indicator.
+//!
+//! Data flows one way: [`ingest`] reads files into the [`model`], [`flatten`]
+//! makes the canonical tables, [`check`] reconciles the sums, [`emit`] writes
+//! CSV, Parquet and XLSX; [`pipeline`] drives the stages.
+
+pub mod check;
+pub mod emit;
+pub mod flatten;
+pub mod ingest;
+pub mod model;
+pub mod pipeline;
+pub mod schema;

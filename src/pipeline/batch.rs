@@ -1,0 +1,161 @@
+//! Ingesting many files: one bad file never stops the others; whatever cannot
+//! be read becomes a reject with file, line and reason.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::check;
+use crate::ingest::{self, IngestError, IngestOptions};
+use crate::model::{Document, Reject, Warning};
+
+/// The outcome of ingesting a set of files.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// Parsed documents, in input order.
+    pub docs: Vec<Document>,
+    /// Files that could not be read at all, in input order.
+    pub failed: Vec<FileFailure>,
+}
+
+/// A file that produced no document.
+#[derive(Debug)]
+pub struct FileFailure {
+    pub path: PathBuf,
+    pub error: IngestError,
+}
+
+/// Counts for the run summary (stderr and `--report`).
+#[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub files: usize,
+    pub files_failed: usize,
+    pub units: usize,
+    pub projects: usize,
+    pub indicators: usize,
+    pub rejects: usize,
+    pub warnings: usize,
+}
+
+impl Batch {
+    /// Every reject: unplaced text inside documents, and whole files that failed.
+    pub fn rejects(&self) -> Vec<Reject> {
+        let mut out: Vec<Reject> = self
+            .docs
+            .iter()
+            .flat_map(|d| d.rejects.iter().cloned())
+            .collect();
+        out.extend(self.failed.iter().map(|f| Reject {
+            source: ingest::display_name(&f.path),
+            line: f.error.line(),
+            text: String::new(),
+            reason: f.error.to_string(),
+        }));
+        out
+    }
+
+    /// Every warning: the parser's and the reconciliation's.
+    pub fn warnings(&self) -> Vec<Warning> {
+        self.docs
+            .iter()
+            .flat_map(|d| {
+                d.warnings
+                    .iter()
+                    .cloned()
+                    .chain(check::reconcile_warnings(d))
+            })
+            .collect()
+    }
+
+    pub fn summary(&self) -> Summary {
+        Summary {
+            files: self.docs.len() + self.failed.len(),
+            files_failed: self.failed.len(),
+            units: self.docs.iter().map(|d| d.units.len()).sum(),
+            projects: self.docs.iter().map(Document::project_count).sum(),
+            indicators: self.docs.iter().map(Document::indicator_count).sum(),
+            rejects: self.rejects().len(),
+            warnings: self.warnings().len(),
+        }
+    }
+}
+
+/// Ingests `paths` in parallel, keeping input order in the result.
+/// `on_done` is called once per file (for progress).
+pub fn ingest_all(paths: &[PathBuf], opts: &IngestOptions, on_done: &(dyn Fn() + Sync)) -> Batch {
+    let results: Vec<Result<Document, IngestError>> = paths
+        .par_iter()
+        .map(|p| {
+            let r = ingest_path(p, opts);
+            on_done();
+            r
+        })
+        .collect();
+    let mut batch = Batch::default();
+    for (path, r) in paths.iter().zip(results) {
+        match r {
+            Ok(d) => batch.docs.push(d),
+            Err(error) => batch.failed.push(FileFailure {
+                path: path.clone(),
+                error,
+            }),
+        }
+    }
+    batch
+}
+
+/// Ingests one file by its kind (text unless a workbook extension says otherwise).
+pub fn ingest_path(path: &Path, opts: &IngestOptions) -> Result<Document, IngestError> {
+    ingest::ingest_text_file(path, opts)
+}
+
+/// Expands inputs: files as given, folders to the files inside them
+/// (recursively, sorted, hidden files skipped), globs to their matches.
+pub fn resolve_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for input in inputs {
+        let s = input.to_string_lossy();
+        if input.is_dir() {
+            let mut found = Vec::new();
+            walk(input, &mut found)
+                .map_err(|e| format!("{}: cannot list folder: {e}", input.display()))?;
+            found.sort();
+            out.extend(found);
+        } else if input.exists() {
+            out.push(input.clone());
+        } else if s.contains(['*', '?', '[']) {
+            let paths = glob::glob(&s).map_err(|e| format!("{s}: bad glob pattern: {e}"))?;
+            let mut found: Vec<PathBuf> = paths
+                .filter_map(Result::ok)
+                .filter(|p| p.is_file())
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(format!("{s}: the pattern matches no file"));
+            }
+            out.extend(found);
+        } else {
+            return Err(format!("{}: no such file or folder", input.display()));
+        }
+    }
+    Ok(out)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let p = entry.path();
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else {
+            // Every file is attempted: one that is not a table becomes a
+            // reject with its reason, never silently skipped.
+            out.push(p);
+        }
+    }
+    Ok(())
+}

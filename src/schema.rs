@@ -1,0 +1,90 @@
+//! Column names of the canonical tables and their Chinese labels.
+//!
+//! English snake_case names are the schema (CSV headers, Parquet fields, SQL);
+//! the Chinese labels are what analysts see in the XLSX.
+
+/// Columns of the `indicators` table, in output order.
+pub const INDICATOR_COLUMNS: &[&str] = &[
+    "year",
+    "department",
+    "unit",
+    "project",
+    "amount",
+    "amount_fiscal",
+    "amount_special",
+    "amount_other",
+    "seq",
+    "level_code",
+    "level",
+    "category_code",
+    "category",
+    "name",
+    "cycle_value",
+    "annual_value",
+    "source",
+    "line",
+];
+
+/// Columns of the `projects` table, in output order.
+pub const PROJECT_COLUMNS: &[&str] = &[
+    "year",
+    "department",
+    "unit",
+    "project",
+    "amount",
+    "amount_fiscal",
+    "amount_special",
+    "amount_other",
+    "amount_note",
+    "goal",
+    "indicator_count",
+    "source",
+    "line",
+];
+
+/// Columns of the `rejects` table.
+pub const REJECT_COLUMNS: &[&str] = &["source", "line", "text", "reason"];
+
+/// The Chinese label for a column, or `None` for columns without one (their
+/// English name is shown instead).
+pub fn label_zh(column: &str) -> Option<&'static str> {
+    Some(match column {
+        "year" => "年度",
+        "department" => "部门",
+        "unit" => "单位",
+        "project" => "项目名称",
+        "amount" => "金额（万元）",
+        "amount_fiscal" => "财政拨款（万元）",
+        "amount_special" => "财政专户拨款（万元）",
+        "amount_other" => "其他资金（万元）",
+        "amount_note" => "金额说明",
+        "seq" => "序号",
+        "level_code" => "一级指标代码",
+        "level" => "一级指标",
+        "category_code" => "二级指标代码",
+        "category" => "二级指标",
+        "name" => "三级指标",
+        "cycle_value" => "实施周期指标值",
+        "annual_value" => "年度指标值",
+        "goal" => "绩效目标",
+        "indicator_count" => "指标数",
+        "source" => "来源文件",
+        "line" => "行号",
+        "text" => "原文",
+        "reason" => "原因",
+        "projects" => "项目数",
+        "indicators" => "指标数",
+        "count" => "数量",
+        _ => return None,
+    })
+}
+
+/// The sheet label for a table, used as XLSX sheet name.
+pub fn table_label_zh(table: &str) -> Option<&'static str> {
+    Some(match table {
+        "indicators" => "绩效指标",
+        "projects" => "项目",
+        "rejects" => "未能解析",
+        _ => return None,
+    })
+}
