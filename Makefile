@@ -15,12 +15,8 @@ build:
 	$(CARGO) build --release --locked
 
 run: build
-	mkdir -p $(OUT)
-	$(BIN) convert samples -o $(OUT)/indicators.csv
-	$(BIN) convert samples -o $(OUT)/indicators.parquet
-	$(BIN) convert samples --table projects -o $(OUT)/projects.csv
-	$(BIN) convert samples --table projects -o $(OUT)/projects.parquet
-	$(BIN) convert samples -o $(OUT)/jixiao.xlsx
+	$(BIN) validate pipelines/*.toml
+	$(BIN) run pipelines/default.toml --out $(OUT)
 	@echo "outputs in $(OUT)/"
 
 test: test-rust test-consumers

@@ -1,5 +1,6 @@
 //! Command line: `convert`, `inspect`.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -14,6 +15,7 @@ use jixiao::flatten;
 use jixiao::ingest::{self, DroppedCells, IngestOptions, TextOptions, decode};
 use jixiao::model::Document;
 use jixiao::pipeline::batch::{self, Batch};
+use jixiao::pipeline::{self, RunOptions, RunReport};
 
 /// Exit codes, documented in `--help` and the README.
 pub mod exit {
@@ -70,6 +72,63 @@ Example:
 
 Exit codes: 0 clean, 1 rejects found, 2 usage error.")]
     Inspect(InspectArgs),
+    /// Run a pipeline file (stages: ingest, flatten, check, sql, emit).
+    #[command(after_help = "\
+Examples:
+  jixiao run pipelines/default.toml
+  jixiao run pipelines/default.toml --input archive/2024 --out out/2024
+  jixiao run pipelines/default.toml --set read.year=2024 --set emit.bom=false
+  jixiao run pipelines/default.toml --dry-run
+  jixiao run pipelines/default.toml --report run.json --quiet     # for schedulers
+
+Exit codes: 0 all good, 1 rejects or failed error-severity checks,
+2 the pipeline or the command line is wrong, 3 an output could not be written.")]
+    Run(RunArgs),
+    /// Check pipeline files without running them; every error names file, line,
+    /// column and the key at fault.
+    #[command(after_help = "\
+Example:
+  jixiao validate pipelines/*.toml
+
+Exit codes: 0 all valid, 2 at least one file is not.")]
+    Validate(ValidateArgs),
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// The pipeline file (TOML).
+    pipeline: PathBuf,
+    /// Replace the ingest stage's inputs (files, folders, globs); repeatable.
+    #[arg(long = "input", value_name = "PATH")]
+    inputs: Vec<PathBuf>,
+    /// Replace every emit stage's output folder.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Override a stage option: STAGE.KEY=VALUE (value in TOML syntax); repeatable.
+    #[arg(long = "set", value_name = "STAGE.KEY=VALUE")]
+    set: Vec<String>,
+    /// Resolve inputs, years and outputs, print the plan, write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Stop at the first file that cannot be read.
+    #[arg(long)]
+    fail_fast: bool,
+    /// Write the run summary as JSON to this file.
+    #[arg(long, value_name = "FILE.json")]
+    report: Option<PathBuf>,
+    /// Print nothing but errors (no summary, no progress bar).
+    #[arg(short, long, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print every warning and check detail.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+#[derive(clap::Args)]
+struct ValidateArgs {
+    /// Pipeline files.
+    #[arg(required = true)]
+    pipelines: Vec<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
@@ -163,6 +222,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Convert(a) => convert(a),
         Command::Inspect(a) => inspect(a),
+        Command::Run(a) => run_pipeline(a),
+        Command::Validate(a) => validate(a),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -478,4 +539,170 @@ fn render_inspect(doc: &Document) -> String {
         }
     }
     o
+}
+
+fn validate(a: ValidateArgs) -> Result<u8, Failure> {
+    let mut bad = 0;
+    for p in &a.pipelines {
+        match pipeline::load(p, &[]) {
+            Ok(pl) => println!(
+                "{}: ok ({} stages: {})",
+                p.display(),
+                pl.stages.len(),
+                stage_list(&pl)
+            ),
+            Err(e) => {
+                bad += 1;
+                eprintln!("{e}");
+            }
+        }
+    }
+    if bad > 0 {
+        eprintln!("{bad} of {} pipeline file(s) invalid", a.pipelines.len());
+        Ok(exit::USAGE)
+    } else {
+        Ok(exit::OK)
+    }
+}
+
+fn stage_list(p: &pipeline::Pipeline) -> String {
+    p.stages
+        .iter()
+        .map(|s| format!("{}:{}", s.name, s.stage.type_name()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn run_pipeline(a: RunArgs) -> Result<u8, Failure> {
+    let p = pipeline::load(&a.pipeline, &a.set).map_err(usage)?;
+    let opts = RunOptions {
+        inputs: a.inputs.clone(),
+        out: a.out.clone(),
+        fail_fast: a.fail_fast,
+    };
+    if a.dry_run {
+        let plan = pipeline::run::plan(&p, &opts).map_err(|e| Failure {
+            code: e.exit_code(),
+            error: e.into(),
+        })?;
+        println!(
+            "pipeline {} ({}): {}",
+            p.name,
+            p.path.display(),
+            stage_list(&p)
+        );
+        println!("inputs ({}):", plan.inputs.len());
+        for (path, year) in &plan.inputs {
+            let y = match year {
+                Ok(Some(y)) => y.to_string(),
+                Ok(None) => "unknown: will be rejected (give year in the ingest stage or --set STAGE.year=2024)".into(),
+                Err(e) => format!("unknown: {e}"),
+            };
+            println!("  {}  year {y}", path.display());
+        }
+        println!("outputs:");
+        for o in &plan.outputs {
+            println!("  {}", o.display());
+        }
+        println!("(dry run: nothing read or written)");
+        return Ok(exit::OK);
+    }
+    let show_progress = !a.quiet && std::io::stderr().is_terminal();
+    let bar = indicatif::ProgressBar::with_draw_target(
+        None,
+        indicatif::ProgressDrawTarget::stderr_with_hz(5),
+    );
+    if !show_progress {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos}/{len} files {wide_bar} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let on_start = |n: usize| bar.set_length(n as u64);
+    let on_file = || bar.inc(1);
+    let result = pipeline::run::run(&p, &opts, &on_start, &on_file);
+    bar.finish_and_clear();
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => {
+            if let Some(path) = &a.report {
+                let _ = write_report_json(
+                    path,
+                    &serde_json::json!({
+                        "pipeline": p.name, "error": e.to_string(), "exit_code": e.exit_code()
+                    }),
+                );
+            }
+            return Err(Failure {
+                code: e.exit_code(),
+                error: e.into(),
+            });
+        }
+    };
+    if !a.quiet {
+        print_run_summary(&report, a.verbose);
+    }
+    if let Some(path) = &a.report {
+        write_report_json(path, &report).map_err(|error| Failure {
+            code: exit::OUTPUT,
+            error,
+        })?;
+    }
+    Ok(report.exit_code)
+}
+
+fn write_report_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<()> {
+    let json = serde_json::to_vec_pretty(value).context("serialising the report")?;
+    emit::atomic_write(path, |w| {
+        std::io::Write::write_all(w, &json).map_err(|e| emit::EmitError::format(path, e))
+    })?;
+    Ok(())
+}
+
+fn print_run_summary(r: &RunReport, verbose: bool) {
+    let s = &r.summary;
+    let shown = if verbose { usize::MAX } else { SHOWN_WARNINGS };
+    for w in r.warning_messages.iter().take(shown) {
+        eprintln!("warning: {w}");
+    }
+    if r.warning_messages.len() > shown {
+        eprintln!(
+            "… {} more warning(s); -v shows all",
+            r.warning_messages.len() - shown
+        );
+    }
+    for c in &r.checks {
+        if c.failures > 0 || verbose {
+            eprintln!(
+                "check {} [{}]: {} ({} failure(s)){}",
+                c.check,
+                c.severity,
+                if c.failures == 0 { "ok" } else { "FAILED" },
+                c.failures,
+                if c.examples.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", c.examples.join("; "))
+                }
+            );
+        }
+    }
+    eprintln!(
+        "{}: {} file(s) ({} failed), {} project(s), {} indicator(s), {} reject(s), {} warning(s), {} output file(s) in {:.2}s",
+        r.pipeline,
+        s.files,
+        s.files_failed,
+        s.projects,
+        s.indicators,
+        s.rejects,
+        s.warnings,
+        r.outputs.len(),
+        r.seconds
+    );
+    if verbose {
+        for o in &r.outputs {
+            eprintln!("  wrote {}", o.display());
+        }
+    }
 }

