@@ -8,6 +8,7 @@
 pub mod check;
 pub mod emit;
 pub mod flatten;
+pub mod corpus;
 pub mod ingest;
 pub mod model;
 pub mod pipeline;

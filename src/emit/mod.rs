@@ -9,7 +9,29 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use polars::prelude::AnyValue;
+use polars::prelude::{AnyValue, DataFrame, PolarsResult, Schema};
+
+/// A table an emitter can write batch by batch: a `DataFrame`, or a large
+/// table kept on disk by the pipeline.
+pub trait Batches {
+    /// The schema every batch has.
+    fn schema(&self) -> PolarsResult<Schema>;
+    /// Calls `f` with each batch, in order.
+    fn for_each_batch(&self, f: &mut dyn FnMut(&DataFrame) -> PolarsResult<()>)
+    -> PolarsResult<()>;
+}
+
+impl Batches for DataFrame {
+    fn schema(&self) -> PolarsResult<Schema> {
+        Ok(DataFrame::schema(self).as_ref().clone())
+    }
+    fn for_each_batch(
+        &self,
+        f: &mut dyn FnMut(&DataFrame) -> PolarsResult<()>,
+    ) -> PolarsResult<()> {
+        f(self)
+    }
+}
 
 /// An output could not be written. Always names the file.
 #[derive(Debug, thiserror::Error)]

@@ -161,7 +161,10 @@ fn split_amounts(s: &str) -> (&str, Vec<Option<Decimal>>) {
     }
     found.reverse();
     let name = s[..name_end].trim();
-    if !found.is_empty() && !has_point && !name.is_empty() {
+    // Without a decimal point, numbers are amounts only as a row of two or more
+    // standing alone (`950 950` in a 元 table); a lone `7` or `项目 2024` is a
+    // wrapped name.
+    if !found.is_empty() && !has_point && (!name.is_empty() || found.len() < 2) {
         return (s.trim(), Vec::new());
     }
     (name, found)

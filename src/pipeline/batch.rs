@@ -51,6 +51,19 @@ pub struct Summary {
     pub warnings: usize,
 }
 
+impl Summary {
+    /// Adds another chunk's counts.
+    pub fn add(&mut self, o: &Summary) {
+        self.files += o.files;
+        self.files_failed += o.files_failed;
+        self.units += o.units;
+        self.projects += o.projects;
+        self.indicators += o.indicators;
+        self.rejects += o.rejects;
+        self.warnings += o.warnings;
+    }
+}
+
 impl Batch {
     /// Every reject: unplaced text inside documents, and whole files that failed.
     pub fn rejects(&self) -> Vec<Reject> {

@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod config;
 pub mod run;
+pub mod table;
 
 pub use config::{ConfigError, Pipeline, load};
 pub use run::{RunError, RunOptions, RunReport};

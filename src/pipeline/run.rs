@@ -11,14 +11,20 @@ use std::time::Instant;
 use polars::prelude::*;
 use serde::Serialize;
 
-use super::batch::{self, Batch, FileFailure, Summary};
+use super::batch::{self, FileFailure, Summary};
 use super::config::{
     CheckStage, ColumnTest, EmitStage, Format, IngestStage, Pipeline, Severity, Stage, YearRule,
 };
+use super::table::{Spill, Table};
 use crate::emit::{self, EmitError, csv::CsvOptions};
 use crate::flatten;
 use crate::ingest::{self, IngestOptions, TextOptions, decode};
-use crate::model::Warning;
+use crate::model::{Reject, Warning};
+
+/// Files are parsed in chunks of about this many input bytes: big enough to
+/// keep both cores busy, small enough that memory does not grow with the corpus.
+const CHUNK_BYTES: u64 = 24 * 1024 * 1024;
+const CHUNK_FILES: usize = 2048;
 
 /// Command-line settings that replace the pipeline's.
 #[derive(Debug, Clone, Default)]
@@ -213,11 +219,13 @@ pub fn run(
     on_file: &(dyn Fn() + Sync),
 ) -> Result<RunReport, RunError> {
     let started = Instant::now();
-    let mut tables: Vec<(String, DataFrame)> = Vec::new();
-    let mut batch = Batch::default();
+    let mut tables: Vec<(String, Table)> = Vec::new();
+    let mut flat: Option<(Table, Table)> = None;
+    let mut summary = Summary::default();
     let mut checks = Vec::new();
     let mut outputs = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
+    let work = WorkDir::new(emit_dirs(p, opts).first().map(|(_, d)| d.as_path()))?;
 
     for s in &p.stages {
         match &s.stage {
@@ -236,37 +244,46 @@ pub fn run(
                     Ok(o)
                 };
                 let fail_fast = opts.fail_fast || stage.fail_fast;
-                batch = batch::ingest_each(&paths, &opts_for, fail_fast, on_file);
-                if fail_fast {
-                    if let Some(f) = batch.failed.first() {
-                        return Err(RunError::FailFast(format!(
-                            "{} (stopped: --fail-fast)",
-                            f.reason
-                        )));
+                let mut rejects: Vec<Reject> = Vec::new();
+                let (mut ind, mut proj) = (Spill::default(), Spill::default());
+                for (n, chunk) in chunks(&paths).enumerate() {
+                    let batch = batch::ingest_each(chunk, &opts_for, fail_fast, on_file);
+                    if fail_fast {
+                        if let Some(f) = batch.failed.first() {
+                            return Err(RunError::FailFast(format!(
+                                "{} (stopped: --fail-fast)",
+                                f.reason
+                            )));
+                        }
                     }
+                    summary.add(&batch.summary());
+                    warnings.extend(batch.warnings());
+                    rejects.extend(batch.rejects());
+                    let mut i = flatten::indicators(&batch.docs).map_err(polars_usage)?;
+                    let mut pr = flatten::projects(&batch.docs).map_err(polars_usage)?;
+                    ind.push(work.file(&format!("indicators-{n}.parquet")), &mut i)
+                        .map_err(work_err)?;
+                    proj.push(work.file(&format!("projects-{n}.parquet")), &mut pr)
+                        .map_err(work_err)?;
                 }
-                warnings = batch.warnings();
-                let rejects = batch.rejects();
                 tables.push((
                     "rejects".into(),
-                    flatten::rejects(&rejects).map_err(polars_usage)?,
+                    Table::Mem(flatten::rejects(&rejects).map_err(polars_usage)?),
                 ));
+                flat = Some((Table::Spilled(ind), Table::Spilled(proj)));
             }
             Stage::Flatten(_) => {
-                tables.push((
-                    "indicators".into(),
-                    flatten::indicators(&batch.docs).map_err(polars_usage)?,
-                ));
-                tables.push((
-                    "projects".into(),
-                    flatten::projects(&batch.docs).map_err(polars_usage)?,
-                ));
+                let (ind, proj) = flat.take().ok_or_else(|| {
+                    RunError::Usage("flatten needs an ingest stage before it".into())
+                })?;
+                tables.push(("indicators".into(), ind));
+                tables.push(("projects".into(), proj));
             }
             Stage::Check(c) => checks.extend(run_checks(&s.name, c, &tables, &warnings)?),
             Stage::Sql(q) => {
                 let ctx = polars::sql::SQLContext::new();
-                for (name, df) in &tables {
-                    ctx.register(name, df.clone().lazy());
+                for (name, t) in &tables {
+                    ctx.register(name, t.lazy().map_err(polars_usage)?);
                 }
                 let mut ctx = ctx;
                 let df = ctx
@@ -280,7 +297,7 @@ pub fn run(
                             s.line
                         ))
                     })?;
-                tables.push((s.name.clone(), df));
+                tables.push((s.name.clone(), Table::Mem(df)));
             }
             Stage::Emit(e) => {
                 let dir = opts.out.clone().unwrap_or_else(|| e.out.clone());
@@ -289,7 +306,6 @@ pub fn run(
         }
     }
 
-    let summary = batch.summary();
     let failed_error = checks
         .iter()
         .any(|c| c.severity == "error" && c.failures > 0);
@@ -302,10 +318,7 @@ pub fn run(
         pipeline: p.name.clone(),
         summary,
         checks,
-        tables: tables
-            .iter()
-            .map(|(n, d)| (n.clone(), d.height()))
-            .collect(),
+        tables: tables.iter().map(|(n, t)| (n.clone(), t.rows())).collect(),
         outputs,
         warning_messages: warnings
             .iter()
@@ -313,6 +326,71 @@ pub fn run(
             .collect(),
         seconds: started.elapsed().as_secs_f64(),
         exit_code,
+    })
+}
+
+/// Splits inputs into chunks of about [`CHUNK_BYTES`].
+fn chunks(paths: &[PathBuf]) -> impl Iterator<Item = &[PathBuf]> {
+    let mut rest = paths;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut bytes = 0;
+        let mut n = 0;
+        while n < rest.len() && n < CHUNK_FILES && (n == 0 || bytes < CHUNK_BYTES) {
+            bytes += std::fs::metadata(&rest[n]).map_or(0, |m| m.len());
+            n += 1;
+        }
+        let (chunk, tail) = rest.split_at(n);
+        rest = tail;
+        Some(chunk)
+    })
+    // An empty input list still makes one (empty) chunk, so tables have a schema.
+    .chain(paths.is_empty().then_some(&paths[..0]))
+}
+
+/// A private folder for spilled tables, removed when the run ends.
+struct WorkDir(PathBuf);
+
+impl WorkDir {
+    fn new(near: Option<&Path>) -> Result<Self, RunError> {
+        let base = match near {
+            Some(d) => {
+                std::fs::create_dir_all(d).map_err(|source| {
+                    RunError::Output(EmitError::Io {
+                        path: d.to_path_buf(),
+                        source,
+                    })
+                })?;
+                d.to_path_buf()
+            }
+            None => std::env::temp_dir(),
+        };
+        let dir = base.join(format!(".jixiao-work-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).map_err(|source| {
+            RunError::Output(EmitError::Io {
+                path: dir.clone(),
+                source,
+            })
+        })?;
+        Ok(WorkDir(dir))
+    }
+    fn file(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn work_err(e: PolarsError) -> RunError {
+    RunError::Output(EmitError::Format {
+        path: PathBuf::from("(work folder)"),
+        message: e.to_string(),
     })
 }
 
@@ -348,7 +426,7 @@ fn severity_name(s: Severity) -> &'static str {
 fn run_checks(
     stage: &str,
     c: &CheckStage,
-    tables: &[(String, DataFrame)],
+    tables: &[(String, Table)],
     warnings: &[Warning],
 ) -> Result<Vec<CheckResult>, RunError> {
     let mut out = Vec::new();
@@ -369,25 +447,35 @@ fn run_checks(
         if col.severity == Severity::Off {
             continue;
         }
-        let df = tables
+        let table = tables
             .iter()
             .find(|(n, _)| *n == col.table)
-            .map(|(_, d)| d)
+            .map(|(_, t)| t)
             .ok_or_else(|| RunError::Usage(format!("check: no table \"{}\"", col.table)))?;
+        let schema = table.schema().map_err(polars_usage)?;
+        if schema.get(col.column.as_str()).is_none() {
+            return Err(RunError::Usage(format!(
+                "check: table \"{}\" has no column \"{}\"; columns: {}",
+                col.table,
+                col.column,
+                schema
+                    .iter_names()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        // Only the tested column is read (projection pushdown on spilled tables).
+        let df = table
+            .lazy()
+            .and_then(|lf| {
+                lf.select([polars::prelude::col(col.column.as_str())])
+                    .collect()
+            })
+            .map_err(polars_usage)?;
         let series = df
             .column(&col.column)
-            .map_err(|_| {
-                RunError::Usage(format!(
-                    "check: table \"{}\" has no column \"{}\"; columns: {}",
-                    col.table,
-                    col.column,
-                    df.get_column_names()
-                        .iter()
-                        .map(|c| c.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            })?
+            .map_err(polars_usage)?
             .as_materialized_series()
             .clone();
         let (failures, examples, test) = match col.test {
@@ -436,7 +524,7 @@ fn emit_stage(
     p: &Pipeline,
     e: &EmitStage,
     dir: &Path,
-    tables: &[(String, DataFrame)],
+    tables: &[(String, Table)],
 ) -> Result<Vec<PathBuf>, RunError> {
     let io = |path: &Path, source: std::io::Error| {
         RunError::Output(EmitError::Io {
@@ -472,9 +560,9 @@ fn write_staged(
     p: &Pipeline,
     e: &EmitStage,
     staging: &Path,
-    tables: &[(String, DataFrame)],
+    tables: &[(String, Table)],
 ) -> Result<Vec<PathBuf>, RunError> {
-    let mut chosen: Vec<&(String, DataFrame)> = tables
+    let mut chosen: Vec<&(String, Table)> = tables
         .iter()
         .filter(|(n, _)| e.tables.is_empty() || e.tables.contains(n) || n == "rejects")
         .collect();
@@ -485,7 +573,9 @@ fn write_staged(
     for (name, df) in &chosen {
         if e.formats.contains(&Format::Csv) || name == "rejects" {
             let f = PathBuf::from(format!("{name}.csv"));
-            emit::csv::write_csv(&staging.join(&f), df, csv)?;
+            let path = staging.join(&f);
+            let all = df.collect().map_err(|e| EmitError::format(&path, e))?;
+            emit::csv::write_csv(&path, &all, csv)?;
             files.push(f);
         }
         if e.formats.contains(&Format::Parquet) {
@@ -496,12 +586,15 @@ fn write_staged(
     }
     if e.formats.contains(&Format::Xlsx) {
         let f = PathBuf::from(format!("{}.xlsx", p.name));
-        let sheets: Vec<(&str, &DataFrame)> = chosen
+        let path = staging.join(&f);
+        let frames: Vec<(&str, DataFrame)> = chosen
             .iter()
-            .filter(|(n, d)| n != "rejects" || d.height() > 0)
-            .map(|(n, d)| (n.as_str(), d))
-            .collect();
-        emit::xlsx::write_xlsx(&staging.join(&f), &sheets)?;
+            .filter(|(n, t)| n != "rejects" || t.rows() > 0)
+            .map(|(n, t)| t.collect().map(|d| (n.as_str(), d)))
+            .collect::<PolarsResult<_>>()
+            .map_err(|e| EmitError::format(&path, e))?;
+        let sheets: Vec<(&str, &DataFrame)> = frames.iter().map(|(n, d)| (*n, d)).collect();
+        emit::xlsx::write_xlsx(&path, &sheets)?;
         files.push(f);
     }
     Ok(files)
