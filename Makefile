@@ -7,7 +7,7 @@ BIN        := $(TARGET_DIR)/release/jixiao
 PY         := $(VENV)/bin/python
 OUT        ?= out
 
-.PHONY: all build run test test-rust test-consumers venv fmt clippy clean-out
+.PHONY: all build run test test-rust test-consumers venv fmt clippy clean-out bench
 
 all: build
 
@@ -35,6 +35,10 @@ $(VENV)/.installed: tests/consumers/requirements.txt
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r tests/consumers/requirements.txt
 	touch $@
+
+# Throughput and peak memory on a generated 200 MB corpus (and 1 GB for memory growth).
+bench: build
+	BIN=$(BIN) PYTHON=$(PYTHON) bench/run.sh
 
 fmt:
 	$(CARGO) fmt

@@ -47,27 +47,29 @@ fn rescale(d: Decimal, scale: u32) -> Option<i128> {
     d.mantissa().checked_mul(10i128.checked_pow(up)?)
 }
 
-fn str_column(name: &str, values: Vec<Option<String>>) -> Column {
+/// Strings are borrowed from the documents: no copy per row before polars
+/// builds its own buffers.
+fn str_column(name: &str, values: Vec<Option<&str>>) -> Column {
     Column::new(name.into(), values)
 }
 
 /// Column vectors of the `indicators` table.
 #[derive(Default)]
-struct IndicatorRows {
+struct IndicatorRows<'a> {
     year: Vec<Option<i32>>,
-    department: Vec<Option<String>>,
-    unit: Vec<Option<String>>,
-    project: Vec<Option<String>>,
+    department: Vec<Option<&'a str>>,
+    unit: Vec<Option<&'a str>>,
+    project: Vec<Option<&'a str>>,
     amounts: [Vec<Option<Decimal>>; 4],
     seq: Vec<u32>,
-    level_code: Vec<Option<String>>,
-    level: Vec<Option<String>>,
-    category_code: Vec<Option<String>>,
-    category: Vec<Option<String>>,
-    name: Vec<Option<String>>,
-    cycle_value: Vec<Option<String>>,
-    annual_value: Vec<Option<String>>,
-    source: Vec<Option<String>>,
+    level_code: Vec<Option<&'a str>>,
+    level: Vec<Option<&'a str>>,
+    category_code: Vec<Option<&'a str>>,
+    category: Vec<Option<&'a str>>,
+    name: Vec<Option<&'a str>>,
+    cycle_value: Vec<Option<&'a str>>,
+    annual_value: Vec<Option<&'a str>>,
+    source: Vec<Option<&'a str>>,
     line: Vec<u32>,
 }
 
@@ -98,19 +100,19 @@ pub fn indicators(docs: &[Document]) -> PolarsResult<DataFrame> {
         for (unit, p) in doc.projects() {
             for ind in &p.indicators {
                 r.year.push(doc.year);
-                r.department.push(doc.department.clone());
-                r.unit.push(Some(unit.name.clone()));
-                r.project.push(Some(p.name.clone()));
+                r.department.push(doc.department.as_deref());
+                r.unit.push(Some(&unit.name));
+                r.project.push(Some(&p.name));
                 push_amounts(&mut r.amounts, &p.amounts);
                 r.seq.push(ind.seq);
-                r.level_code.push(ind.level_code.clone());
-                r.level.push(Some(ind.level.clone()));
-                r.category_code.push(ind.category_code.clone());
-                r.category.push(Some(ind.category.clone()));
-                r.name.push(Some(ind.name.clone()));
-                r.cycle_value.push(ind.cycle_value.clone());
-                r.annual_value.push(ind.annual_value.clone());
-                r.source.push(Some(doc.source.clone()));
+                r.level_code.push(ind.level_code.as_deref());
+                r.level.push(Some(&ind.level));
+                r.category_code.push(ind.category_code.as_deref());
+                r.category.push(Some(&ind.category));
+                r.name.push(Some(&ind.name));
+                r.cycle_value.push(ind.cycle_value.as_deref());
+                r.annual_value.push(ind.annual_value.as_deref());
+                r.source.push(Some(&doc.source));
                 r.line.push(line_u32(ind.line));
             }
         }
@@ -153,14 +155,14 @@ pub fn projects(docs: &[Document]) -> PolarsResult<DataFrame> {
     for doc in docs {
         for (u, p) in doc.projects() {
             year.push(doc.year);
-            department.push(doc.department.clone());
-            unit.push(Some(u.name.clone()));
-            project.push(Some(p.name.clone()));
+            department.push(doc.department.as_deref());
+            unit.push(Some(u.name.as_str()));
+            project.push(Some(p.name.as_str()));
             push_amounts(&mut amounts, &p.amounts);
-            note.push(p.amounts.note.clone());
-            goal.push(Some(p.goal.clone()));
+            note.push(p.amounts.note.as_deref());
+            goal.push(Some(p.goal.as_str()));
             count.push(u32::try_from(p.indicators.len()).unwrap_or(u32::MAX));
-            source.push(Some(doc.source.clone()));
+            source.push(Some(doc.source.as_str()));
             line.push(line_u32(p.line));
         }
     }
@@ -189,10 +191,10 @@ pub fn rejects<'a>(rejects: impl IntoIterator<Item = &'a Reject>) -> PolarsResul
     let mut text = Vec::new();
     let mut reason = Vec::new();
     for r in rejects {
-        source.push(Some(r.source.clone()));
+        source.push(Some(r.source.as_str()));
         line.push(line_u32(r.line));
-        text.push(Some(r.text.clone()));
-        reason.push(Some(r.reason.clone()));
+        text.push(Some(r.text.as_str()));
+        reason.push(Some(r.reason.as_str()));
     }
     let cols = vec![
         str_column("source", source),

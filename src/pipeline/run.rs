@@ -23,7 +23,7 @@ use crate::model::{Reject, Warning};
 
 /// Files are parsed in chunks of about this many input bytes: big enough to
 /// keep both cores busy, small enough that memory does not grow with the corpus.
-const CHUNK_BYTES: u64 = 24 * 1024 * 1024;
+const CHUNK_BYTES: u64 = 8 * 1024 * 1024;
 const CHUNK_FILES: usize = 2048;
 
 /// Command-line settings that replace the pipeline's.

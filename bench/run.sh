@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# `make bench`: throughput and peak memory of jixiao on a generated corpus,
+# beside a plain Python regex parser and `wc -l` (the floor of reading the bytes).
+#
+# Environment: BIN (the release binary), BENCH_DIR (scratch, default
+# /tmp/jixiao-bench), BENCH_MB (corpus size, default 200), BENCH_BIG_MB (the
+# memory-growth corpus, default 1000; 0 skips it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=${BIN:-target/release/jixiao}
+DIR=${BENCH_DIR:-/tmp/jixiao-bench}
+MB=${BENCH_MB:-200}
+BIG_MB=${BENCH_BIG_MB:-1000}
+PY=${PYTHON:-python3}
+mkdir -p "$DIR"
+
+# corpus NAME MB: generates once (deterministic, seed 1), prints "docs MB indicators".
+corpus() {
+  local c="$DIR/corpus-$1"
+  if [ ! -f "$c/.done" ]; then
+    rm -rf "$c"
+    "$BIN" gen --megabytes "$2" --seed 1 --out "$c" > "$DIR/gen-$1.txt"
+    touch "$c/.done"
+  fi
+  # "13346 documents, 200.0 MB, 225884 projects, 1133387 indicators, …"
+  awk '{print $1, $3, $7}' "$DIR/gen-$1.txt"
+}
+
+# measure LABEL CMD...: runs CMD under /usr/bin/time; sets SECS and RSS_MB.
+measure() {
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$DIR/time.txt" "$@" > "$DIR/$label.stdout" 2> "$DIR/$label.stderr" || {
+    echo "bench: $label failed; see $DIR/$label.stderr" >&2; cat "$DIR/$label.stderr" >&2; exit 1; }
+  read -r SECS RSS_KB < <(tail -n 1 "$DIR/time.txt")
+  RSS_MB=$(awk -v k="$RSS_KB" 'BEGIN{printf "%.0f", k/1024}')
+}
+
+row() { # label secs mb rows rss
+  awk -v l="$1" -v s="$2" -v mb="$3" -v r="$4" -v m="$5" 'BEGIN{
+    printf "| %-34s | %7.2f | %8.1f | %12.0f | %7s |\n", l, s, mb/s, r/s, m }'
+}
+
+read -r DOCS CORPUS_MB ROWS < <(corpus main "$MB")
+echo "corpus: $DOCS documents, $CORPUS_MB MB, $ROWS indicators (jixiao gen --megabytes $MB --seed 1)"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m); $(lscpu 2>/dev/null | awk -F: '/Model name/{gsub(/^ +/,"",$2); print $2}')"
+echo
+echo "| run                                |       s |     MB/s |       rows/s | RSS MB |"
+echo "|------------------------------------|---------|----------|--------------|--------|"
+
+C="$DIR/corpus-main"
+measure wc sh -c "cat '$C'/*.txt | wc -l"
+WC_S=$SECS; row "wc -l (reading the bytes)" "$SECS" "$CORPUS_MB" "$ROWS" "$RSS_MB"
+
+rm -rf "$DIR/out-pq"
+measure parquet "$BIN" run bench/parquet.toml --input "$C" --out "$DIR/out-pq" --quiet
+PQ_S=$SECS; PQ_RSS=$RSS_MB; row "jixiao text to Parquet" "$SECS" "$CORPUS_MB" "$ROWS" "$RSS_MB"
+
+rm -rf "$DIR/out-csv"
+measure csv "$BIN" run bench/csv.toml --input "$C" --out "$DIR/out-csv" --quiet
+row "jixiao text to CSV" "$SECS" "$CORPUS_MB" "$ROWS" "$RSS_MB"
+
+measure python "$PY" bench/pyparse.py "$C" "$DIR/py.csv"
+PY_S=$SECS; PY_ROWS=$(cat "$DIR/python.stdout")
+row "Python regex parser to CSV" "$SECS" "$CORPUS_MB" "$ROWS" "$RSS_MB"
+[ "$PY_ROWS" = "$ROWS" ] || echo "note: the Python parser found $PY_ROWS indicators, jixiao's corpus has $ROWS"
+
+# XLSX: a smaller corpus (a sheet holds 1,048,576 rows; analysts open workbooks, not archives).
+read -r XDOCS XMB XROWS < <(corpus xlsx 20)
+rm -rf "$DIR/out-xlsx"
+measure xlsx "$BIN" run bench/xlsx.toml --input "$DIR/corpus-xlsx" --out "$DIR/out-xlsx" --quiet
+row "jixiao text to XLSX ($XMB MB)" "$SECS" "$XMB" "$XROWS" "$RSS_MB"
+
+# Aggregation over the written result: the cross-year reports from Parquet.
+if [ -f bench/aggregate.toml ]; then
+  rm -rf "$DIR/out-agg"
+  measure aggregate "$BIN" run bench/aggregate.toml --input "$C" --out "$DIR/out-agg" --quiet
+  row "jixiao text to Parquet + reports" "$SECS" "$CORPUS_MB" "$ROWS" "$RSS_MB"
+  AGG_S=$(awk -v a="$SECS" -v p="$PQ_S" 'BEGIN{printf "%.2f", a-p}')
+  echo
+  echo "aggregation (reports over the written tables): about ${AGG_S}s beyond text → Parquet"
+fi
+
+echo
+awk -v p="$PQ_S" -v y="$PY_S" -v w="$WC_S" -v mb="$CORPUS_MB" 'BEGIN{
+  printf "text → Parquet: %.1f MB/s; %.1fx the Python parser; %.1fx the time of wc -l\n", mb/p, y/p, p/w }'
+
+if [ "$BIG_MB" != 0 ]; then
+  read -r BDOCS BMB BROWS < <(corpus big "$BIG_MB")
+  rm -rf "$DIR/out-big"
+  measure big "$BIN" run bench/parquet.toml --input "$DIR/corpus-big" --out "$DIR/out-big" --quiet
+  awk -v s="$SECS" -v mb="$BMB" -v r="$BROWS" -v m="$RSS_MB" -v m0="$PQ_RSS" -v mb0="$CORPUS_MB" 'BEGIN{
+    printf "memory: text → Parquet peak RSS %s MB at %.0f MB of input, %s MB at %.0f MB (%+.0f%%); %.1f MB/s, %.0f rows/s\n",
+      m0, mb0, m, mb, (m-m0)*100/m0, mb/s, r/s }'
+fi
