@@ -80,6 +80,7 @@ Examples:
   jixiao run pipelines/default.toml --set read.year=2024 --set emit.bom=false
   jixiao run pipelines/default.toml --dry-run
   jixiao run pipelines/default.toml --report run.json --quiet     # for schedulers
+  jixiao run pipelines/dataset.toml --shard 2/8                   # machine 2 of 8
 
 Exit codes: 0 all good, 1 rejects or failed error-severity checks,
 2 the pipeline or the command line is wrong, 3 an output could not be written.")]
@@ -136,6 +137,10 @@ struct RunArgs {
     /// Stop at the first file that cannot be read.
     #[arg(long)]
     fail_fast: bool,
+    /// Convert only share I of N of the inputs (0-based, e.g. 0/4 … 3/4), so N
+    /// machines fill one partitioned dataset together.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    shard: Option<(u32, u32)>,
     /// Write the run summary as JSON to this file.
     #[arg(long, value_name = "FILE.json")]
     report: Option<PathBuf>,
@@ -603,6 +608,24 @@ fn validate(a: ValidateArgs) -> Result<u8, Failure> {
     }
 }
 
+fn parse_shard(s: &str) -> std::result::Result<(u32, u32), String> {
+    let (i, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("\"{s}\": expected I/N, e.g. 0/4"))?;
+    let i: u32 = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("\"{s}\": I is not a number"))?;
+    let n: u32 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("\"{s}\": N is not a number"))?;
+    if n == 0 || i >= n {
+        return Err(format!("\"{s}\": need 0 <= I < N"));
+    }
+    Ok((i, n))
+}
+
 fn stage_list(p: &pipeline::Pipeline) -> String {
     p.stages
         .iter()
@@ -617,6 +640,7 @@ fn run_pipeline(a: RunArgs) -> Result<u8, Failure> {
         inputs: a.inputs.clone(),
         out: a.out.clone(),
         fail_fast: a.fail_fast,
+        shard: a.shard,
     };
     if a.dry_run {
         let plan = pipeline::run::plan(&p, &opts).map_err(|e| Failure {

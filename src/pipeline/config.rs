@@ -236,6 +236,9 @@ pub struct EmitStage {
     /// Which tables; empty = all tables produced so far.
     #[serde(default)]
     pub tables: Vec<String>,
+    /// Write Parquet as a Hive-partitioned dataset by this column
+    /// (`OUT/<table>/year=2024/part-<hash>.parquet`); only `year`.
+    pub partition_by: Option<String>,
 }
 
 fn all_formats() -> Vec<Format> {
@@ -652,6 +655,24 @@ fn wiring(ctx: &mut Ctx<'_>, stages: &[StageDef]) {
                                 "no table \"{t}\" at this point; tables: {}",
                                 known.join(", ")
                             ),
+                        );
+                    }
+                }
+                if let Some(k) = &e.partition_by {
+                    if k != "year" {
+                        at(
+                            ctx,
+                            format!("{key}.partition_by"),
+                            format!(
+                                "cannot partition by \"{k}\"; only \"year\" (an ASCII key every engine reads)"
+                            ),
+                        );
+                    }
+                    if !e.formats.contains(&Format::Parquet) {
+                        at(
+                            ctx,
+                            format!("{key}.partition_by"),
+                            "partition_by applies to parquet, which formats does not list".into(),
                         );
                     }
                 }

@@ -35,6 +35,18 @@ pub struct RunOptions {
     pub out: Option<PathBuf>,
     /// Stop at the first file that cannot be read.
     pub fail_fast: bool,
+    /// Convert only shard `I` of `N` (0-based) of the inputs, so N machines
+    /// can fill one partitioned dataset together.
+    pub shard: Option<(u32, u32)>,
+}
+
+/// True when `path` belongs to shard `i` of `n`: a hash of the path as
+/// given, so every machine running the same command agrees.
+pub fn in_shard(path: &Path, (i, n): (u32, u32)) -> bool {
+    let h = blake3::hash(path.to_string_lossy().as_bytes());
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&h.as_bytes()[..8]);
+    u64::from_le_bytes(b) % u64::from(n.max(1)) == u64::from(i)
 }
 
 /// Why a run stopped. Each maps to an exit code (see [`RunError::exit_code`]).
@@ -110,7 +122,12 @@ fn resolve(p: &Pipeline, opts: &RunOptions) -> Result<Vec<PathBuf>, RunError> {
     } else {
         &opts.inputs
     };
-    let paths = batch::resolve_inputs(inputs).map_err(RunError::Usage)?;
+    let mut paths = batch::resolve_inputs(inputs).map_err(RunError::Usage)?;
+    if let Some(shard) = opts.shard {
+        paths.retain(|p| in_shard(p, shard));
+        // An empty shard is fine: another machine has the files.
+        return Ok(paths);
+    }
     if paths.is_empty() {
         return Err(RunError::Usage(format!(
             "no input files in {}",
@@ -301,7 +318,12 @@ pub fn run(
             }
             Stage::Emit(e) => {
                 let dir = opts.out.clone().unwrap_or_else(|| e.out.clone());
-                outputs.extend(emit_stage(p, e, &dir, &tables)?);
+                let part = part_name(&resolve(p, opts)?, opts.shard);
+                // Shards share the folder: their single files must not overwrite each other.
+                let suffix = opts
+                    .shard
+                    .map_or(String::new(), |(i, n)| format!(".shard-{i}-of-{n}"));
+                outputs.extend(emit_stage(p, e, &dir, &tables, &part, &suffix)?);
             }
         }
     }
@@ -327,6 +349,21 @@ pub fn run(
         seconds: started.elapsed().as_secs_f64(),
         exit_code,
     })
+}
+
+/// The name of this run's files in a partitioned dataset: a hash of its
+/// inputs and shard, so a rerun replaces its own parts and N shards never
+/// collide.
+fn part_name(inputs: &[PathBuf], shard: Option<(u32, u32)>) -> String {
+    let mut h = blake3::Hasher::new();
+    if let Some((i, n)) = shard {
+        h.update(format!("shard {i}/{n}\n").as_bytes());
+    }
+    for p in inputs {
+        h.update(p.to_string_lossy().as_bytes());
+        h.update(b"\n");
+    }
+    format!("part-{}", &h.finalize().to_hex()[..16])
 }
 
 /// Splits inputs into chunks of about [`CHUNK_BYTES`].
@@ -525,6 +562,8 @@ fn emit_stage(
     e: &EmitStage,
     dir: &Path,
     tables: &[(String, Table)],
+    part: &str,
+    suffix: &str,
 ) -> Result<Vec<PathBuf>, RunError> {
     let io = |path: &Path, source: std::io::Error| {
         RunError::Output(EmitError::Io {
@@ -535,7 +574,7 @@ fn emit_stage(
     std::fs::create_dir_all(dir).map_err(|err| io(dir, err))?;
     let staging = dir.join(format!(".jixiao-staging-{}", std::process::id()));
     std::fs::create_dir_all(&staging).map_err(|err| io(&staging, err))?;
-    let result = write_staged(p, e, &staging, tables).and_then(|files| {
+    let result = write_staged(p, e, &staging, tables, part, suffix).and_then(|files| {
         // Check every target before moving any, so the move cannot stop halfway
         // on a predictable fault.
         for f in &files {
@@ -547,6 +586,9 @@ fn emit_stage(
         let mut moved = Vec::new();
         for f in &files {
             let target = dir.join(f);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|err| io(parent, err))?;
+            }
             std::fs::rename(staging.join(f), &target).map_err(|err| io(&target, err))?;
             moved.push(target);
         }
@@ -561,6 +603,8 @@ fn write_staged(
     e: &EmitStage,
     staging: &Path,
     tables: &[(String, Table)],
+    part: &str,
+    suffix: &str,
 ) -> Result<Vec<PathBuf>, RunError> {
     let mut chosen: Vec<&(String, Table)> = tables
         .iter()
@@ -572,20 +616,35 @@ fn write_staged(
     let mut files = Vec::new();
     for (name, df) in &chosen {
         if e.formats.contains(&Format::Csv) || name == "rejects" {
-            let f = PathBuf::from(format!("{name}.csv"));
+            let f = PathBuf::from(format!("{name}{suffix}.csv"));
             let path = staging.join(&f);
             let all = df.collect().map_err(|e| EmitError::format(&path, e))?;
             emit::csv::write_csv(&path, &all, csv)?;
             files.push(f);
         }
-        if e.formats.contains(&Format::Parquet) {
-            let f = PathBuf::from(format!("{name}.parquet"));
+        let partitioned = e
+            .partition_by
+            .as_deref()
+            .filter(|k| df.schema().is_ok_and(|s| s.get(k).is_some()));
+        if let (true, Some(key)) = (e.formats.contains(&Format::Parquet), partitioned) {
+            // OUT/<table>/year=2024/part-<hash>.parquet, then _SUCCESS last.
+            let sub = PathBuf::from(name.as_str());
+            let parts = emit::parquet::write_partitioned(&staging.join(&sub), df, key, part)?;
+            files.extend(parts.into_iter().map(|f| sub.join(f)));
+            let success = sub.join("_SUCCESS");
+            std::fs::write(staging.join(&success), b"").map_err(|err| EmitError::Io {
+                path: staging.join(&success),
+                source: err,
+            })?;
+            files.push(success);
+        } else if e.formats.contains(&Format::Parquet) {
+            let f = PathBuf::from(format!("{name}{suffix}.parquet"));
             emit::parquet::write_parquet(&staging.join(&f), df)?;
             files.push(f);
         }
     }
     if e.formats.contains(&Format::Xlsx) {
-        let f = PathBuf::from(format!("{}.xlsx", p.name));
+        let f = PathBuf::from(format!("{}{suffix}.xlsx", p.name));
         let path = staging.join(&f);
         let frames: Vec<(&str, DataFrame)> = chosen
             .iter()
