@@ -5,6 +5,7 @@
 //! makes the canonical tables, [`check`] reconciles the sums, [`emit`] writes
 //! CSV, Parquet and XLSX; [`pipeline`] drives the stages.
 
+pub mod aggregate;
 pub mod check;
 pub mod emit;
 pub mod flatten;

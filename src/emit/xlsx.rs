@@ -2,24 +2,32 @@
 //! table (header + autofilter) with Chinese captions, frozen header row and
 //! column widths computed from the content.
 //!
+//! When the tables include the reports `summary_by_year` or `project_trend`,
+//! a last sheet, 图表, gets native charts (live and editable in Excel, WPS
+//! and LibreOffice) of the department totals per year and of the largest
+//! project changes between the last two years, beside the figures they plot.
+//!
 //! The output is deterministic: the same tables give a byte-identical file
 //! (fixed document creation time; rust_xlsxwriter already stamps every zip
 //! entry with the fixed DOS date 1980-01-01 00:00).
 
-use std::collections::HashSet;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use polars::prelude::{
     BooleanChunked, Column, DataFrame, DataType, Float64Chunked, Int128Chunked, StringChunked,
 };
 use rust_xlsxwriter::{
-    ColNum, DocProperties, ExcelDateTime, Format, RowNum, Table, TableColumn, TableStyle, Workbook,
-    Worksheet, XlsxError,
+    Chart, ChartAxisLabelPosition, ChartDataLabel, ChartFormat, ChartPoint, ChartSolidFill,
+    ChartType, ColNum, DocProperties, ExcelDateTime, Format, RowNum, Table, TableColumn,
+    TableStyle, Workbook, Worksheet, XlsxError,
 };
 use unicode_width::UnicodeWidthStr;
 
 use super::{EmitError, atomic_write, decimal_text};
-use crate::schema::{label_zh, table_label_zh};
+use crate::aggregate;
+use crate::schema::table_label_zh;
 
 /// Data rows that fit below the header row of one worksheet (Excel has
 /// 1,048,576 rows).
@@ -102,7 +110,9 @@ fn build_workbook(
 
     let mut stats = XlsxStats::default();
     for (table_name, df) in tables {
-        let label = table_label_zh(table_name).unwrap_or(table_name);
+        let label = table_label_zh(table_name)
+            .or_else(|| aggregate::table_label_zh(table_name))
+            .unwrap_or(table_name);
         let columns = plan_columns(df, &base).map_err(|e| format!("table {table_name}: {e}"))?;
         let headers = unique_headers(df);
         let widths = column_widths(&columns, &headers, df.height());
@@ -134,6 +144,11 @@ fn build_workbook(
             stats.sheets.push(sheet_name);
             stats.rows += len;
         }
+    }
+    if let Some(sheet_name) = add_charts(&mut workbook, tables, &base, &mut used_names)
+        .map_err(|e| format!("sheet {CHART_SHEET}: {e}"))?
+    {
+        stats.sheets.push(sheet_name);
     }
     Ok((workbook, stats))
 }
@@ -247,8 +262,9 @@ fn plan_column(col: &Column, base: &Format) -> Result<ColumnData, polars::error:
         },
         DataType::Float64 | DataType::Float32 => {
             let name = col.name().as_str();
-            let format = (name.ends_with("_share") || name.ends_with("_pct"))
-                .then(|| base.clone().set_num_format("0.00%"));
+            let format =
+                (name.ends_with("_share") || name.ends_with("_pct") || name.starts_with("pct_"))
+                    .then(|| base.clone().set_num_format("0.00%"));
             ColumnData::Float {
                 values: col.cast(&DataType::Float64)?.f64()?.clone(),
                 format,
@@ -335,14 +351,17 @@ fn unique_headers(df: &DataFrame) -> Vec<String> {
         .enumerate()
         .map(|(i, col)| {
             let name = col.name().as_str();
-            let base = label_zh(name).map(str::to_string).unwrap_or_else(|| {
-                let trimmed = name.trim();
-                if trimmed.is_empty() {
-                    format!("Column{}", i + 1)
-                } else {
-                    trimmed.to_string()
-                }
-            });
+            // The report columns' labels too (per-year ones are made up).
+            let base = aggregate::label_zh(name)
+                .map(Cow::into_owned)
+                .unwrap_or_else(|| {
+                    let trimmed = name.trim();
+                    if trimmed.is_empty() {
+                        format!("Column{}", i + 1)
+                    } else {
+                        trimmed.to_string()
+                    }
+                });
             let mut caption = base.clone();
             let mut n = 2;
             while !seen.insert(caption.to_lowercase()) {
@@ -489,6 +508,343 @@ fn row_num(r: usize) -> Result<RowNum, XlsxError> {
 
 fn col_num(c: usize) -> Result<ColNum, XlsxError> {
     ColNum::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)
+}
+
+/// The sheet of charts, added when the tables include the reports
+/// `summary_by_year` or `project_trend`. It holds the figures it plots, so
+/// the charts stay live: edit a figure and the chart follows.
+const CHART_SHEET: &str = "图表";
+/// Bars in the chart of the largest project changes.
+const TOP_CHANGES: usize = 15;
+/// Departments in the chart of yearly totals (the largest ones); the
+/// `summary_by_year` sheet has them all.
+const MAX_CHART_DEPARTMENTS: usize = 12;
+/// Chart size in pixels, and the rows it covers at the default row height.
+const CHART_WIDTH_PX: u32 = 760;
+const CHART_HEIGHT_PX: u32 = 360;
+const MONEY_FORMAT: &str = "#,##0.00";
+/// Bar colours: increases blue, decreases red (per bar, not "invert if
+/// negative", which LibreOffice draws in one colour).
+const COLOR_UP: u32 = 0x4472C4;
+const COLOR_DOWN: u32 = 0xC0504D;
+
+/// Each department's total (万元) per year, from `summary_by_year`.
+struct YearTotals {
+    years: Vec<i64>,
+    departments: Vec<String>,
+    /// `values[d][y]`, for departments[d] and years[y].
+    values: Vec<Vec<Option<f64>>>,
+}
+
+/// The largest project changes between the last two years, from `project_trend`.
+struct TopChanges {
+    from: Option<i64>,
+    to: i64,
+    /// Project, department, change (万元), largest first.
+    items: Vec<(String, String, f64)>,
+}
+
+/// Longest bar label, in characters; the full name is beside it.
+const MAX_BAR_LABEL_CHARS: usize = 24;
+
+/// A bar's label: the project without the department's name in front, and
+/// not longer than [`MAX_BAR_LABEL_CHARS`].
+fn bar_label(project: &str, department: &str) -> String {
+    let short = project
+        .strip_prefix(department)
+        .filter(|rest| !rest.is_empty() && !department.is_empty())
+        .unwrap_or(project);
+    if short.chars().count() <= MAX_BAR_LABEL_CHARS {
+        return short.to_string();
+    }
+    let mut out: String = short.chars().take(MAX_BAR_LABEL_CHARS - 1).collect();
+    out.push('…');
+    out
+}
+
+fn table<'a>(tables: &[(&str, &'a DataFrame)], name: &str) -> Option<&'a DataFrame> {
+    tables.iter().find(|(n, _)| *n == name).map(|(_, df)| *df)
+}
+
+fn text_values(df: &DataFrame, name: &str) -> Option<Vec<Option<String>>> {
+    let c = df.column(name).ok()?.cast(&DataType::String).ok()?;
+    Some(
+        c.str()
+            .ok()?
+            .iter()
+            .map(|v| v.map(str::to_string))
+            .collect(),
+    )
+}
+
+/// A numeric column as f64: decimals exactly rounded, integers as they are.
+fn number_values(df: &DataFrame, name: &str) -> Option<Vec<Option<f64>>> {
+    let col = df.column(name).ok()?;
+    match col.dtype() {
+        DataType::Decimal(_, scale) => {
+            let scale = *scale;
+            let ca = col.decimal().ok()?.physical().clone();
+            Some(
+                ca.iter()
+                    .map(|m| m.map(|m| decimal_f64(m, scale)))
+                    .collect(),
+            )
+        }
+        dt if dt.is_primitive_numeric() => {
+            let c = col.cast(&DataType::Float64).ok()?;
+            Some(c.f64().ok()?.iter().collect())
+        }
+        _ => None,
+    }
+}
+
+/// A table that lacks the expected columns gets no chart rather than failing
+/// the whole workbook: the tables themselves are what matters.
+fn year_totals(df: &DataFrame) -> Option<YearTotals> {
+    let year = number_values(df, "year")?;
+    let department = text_values(df, "department")?;
+    let scope = text_values(df, "scope")?;
+    let amount = number_values(df, "amount")?;
+    let mut by_dept: BTreeMap<String, BTreeMap<i64, f64>> = BTreeMap::new();
+    for i in 0..df.height() {
+        if scope[i].as_deref() != Some("department") {
+            continue;
+        }
+        let (Some(y), Some(a)) = (year[i], amount[i]) else {
+            continue;
+        };
+        let d = department[i]
+            .clone()
+            .unwrap_or_else(|| "（部门未注明）".into());
+        *by_dept.entry(d).or_default().entry(y as i64).or_default() += a;
+    }
+    if by_dept.is_empty() {
+        return None;
+    }
+    let mut largest: Vec<(&String, f64)> = by_dept
+        .iter()
+        .map(|(d, ys)| (d, ys.values().sum::<f64>()))
+        .collect();
+    largest.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let mut departments: Vec<String> = largest
+        .into_iter()
+        .take(MAX_CHART_DEPARTMENTS)
+        .map(|(d, _)| d.clone())
+        .collect();
+    departments.sort();
+    let mut years: Vec<i64> = by_dept.values().flat_map(|ys| ys.keys().copied()).collect();
+    years.sort_unstable();
+    years.dedup();
+    let values = departments
+        .iter()
+        .map(|d| {
+            years
+                .iter()
+                .map(|y| by_dept.get(d).and_then(|ys| ys.get(y)).copied())
+                .collect()
+        })
+        .collect();
+    Some(YearTotals {
+        years,
+        departments,
+        values,
+    })
+}
+
+/// The year of a `<prefix>_<year>` column name.
+fn column_year(name: &str, prefix: &str) -> Option<i64> {
+    let y = name.strip_prefix(prefix)?.strip_prefix('_')?;
+    (y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()))
+        .then(|| y.parse().ok())
+        .flatten()
+}
+
+fn top_changes(df: &DataFrame) -> Option<TopChanges> {
+    let names: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let to = names
+        .iter()
+        .filter_map(|n| column_year(n, "change"))
+        .max()?;
+    let from = names
+        .iter()
+        .filter_map(|n| column_year(n, "amount"))
+        .filter(|y| *y < to)
+        .max();
+    let change = number_values(df, &format!("change_{to}"))?;
+    let project = text_values(df, "project")?;
+    let department = text_values(df, "department").unwrap_or_else(|| vec![None; df.height()]);
+    let mut items: Vec<(String, String, f64)> = (0..df.height())
+        .filter_map(|i| {
+            let c = change[i].filter(|c| *c != 0.0)?;
+            Some((
+                project[i].clone().unwrap_or_default(),
+                department[i].clone().unwrap_or_default(),
+                c,
+            ))
+        })
+        .collect();
+    if items.is_empty() {
+        return None;
+    }
+    items.sort_by(|a, b| b.2.abs().total_cmp(&a.2.abs()).then_with(|| a.0.cmp(&b.0)));
+    items.truncate(TOP_CHANGES);
+    Some(TopChanges { from, to, items })
+}
+
+/// Adds the chart sheet when there is something to chart; returns its name.
+fn add_charts(
+    workbook: &mut Workbook,
+    tables: &[(&str, &DataFrame)],
+    base: &Format,
+    used_names: &mut HashSet<String>,
+) -> Result<Option<String>, XlsxError> {
+    let totals = table(tables, "summary_by_year").and_then(year_totals);
+    let changes = table(tables, "project_trend").and_then(top_changes);
+    if totals.is_none() && changes.is_none() {
+        return Ok(None);
+    }
+    let sheet_name = unique_sheet_name(CHART_SHEET, "", used_names);
+    let ws = workbook.add_worksheet();
+    ws.set_name(&sheet_name)?;
+    let bold = base.clone().set_bold();
+    let money = base.clone().set_num_format(MONEY_FORMAT);
+    let mut row: RowNum = 0;
+    // Widths from the content, as on the table sheets: column A holds years
+    // and bar labels, B project names or a department, the rest departments.
+    let mut widths = vec!["年度".width(); 2];
+    let mut dept_width = 0;
+    if let Some(t) = &totals {
+        dept_width = t.departments.iter().map(|d| d.width()).max().unwrap_or(0);
+        row = totals_chart(ws, &sheet_name, t, row, &bold, &money)?;
+    }
+    if let Some(c) = &changes {
+        for (p, d, _) in &c.items {
+            widths[0] = widths[0].max(bar_label(p, d).width());
+            widths[1] = widths[1].max(p.width());
+            dept_width = dept_width.max(d.width());
+        }
+        changes_chart(ws, &sheet_name, c, row, &bold, &money)?;
+    }
+    widths[1] = widths[1].max(dept_width);
+    let fit = |w: usize| (w + WIDTH_PADDING).clamp(MIN_WIDTH, MAX_WIDTH) as f64;
+    ws.set_column_width(0, fit(widths[0]))?;
+    ws.set_column_width(1, fit(widths[1]))?;
+    ws.set_column_range_width(2, MAX_CHART_DEPARTMENTS as ColNum + 1, fit(dept_width))?;
+    Ok(Some(sheet_name))
+}
+
+/// Rows a chart covers, with a blank row after it.
+fn chart_rows(height_px: u32) -> RowNum {
+    height_px.div_ceil(DEFAULT_ROW_HEIGHT_PX) + 1
+}
+
+/// The yearly totals at `row`: a title, years down column A, one column per
+/// department, and a column chart below. Returns the next free row.
+fn totals_chart(
+    ws: &mut Worksheet,
+    sheet: &str,
+    t: &YearTotals,
+    row: RowNum,
+    bold: &Format,
+    money: &Format,
+) -> Result<RowNum, XlsxError> {
+    let title = "部门年度预算总额（万元）";
+    ws.write_string_with_format(row, 0, title, bold)?;
+    ws.write_string_with_format(row + 1, 0, "年度", bold)?;
+    let first = row + 2;
+    let last = first + row_num(t.years.len().saturating_sub(1))?;
+    for (i, y) in t.years.iter().enumerate() {
+        ws.write_number(first + row_num(i)?, 0, *y as f64)?;
+    }
+    let mut chart = Chart::new(ChartType::Column);
+    for (d, dept) in t.departments.iter().enumerate() {
+        let c = col_num(d + 1)?;
+        ws.write_string_with_format(row + 1, c, dept.as_str(), bold)?;
+        for (i, v) in t.values[d].iter().enumerate() {
+            if let Some(v) = v {
+                ws.write_number_with_format(first + row_num(i)?, c, *v, money)?;
+            }
+        }
+        chart
+            .add_series()
+            .set_name((sheet, row + 1, c))
+            .set_categories((sheet, first, 0, last, 0))
+            .set_values((sheet, first, c, last, c));
+    }
+    chart.title().set_name(title);
+    chart.x_axis().set_name("年度");
+    chart.y_axis().set_name("万元").set_num_format("#,##0");
+    if t.departments.len() == 1 {
+        chart.legend().set_hidden();
+    }
+    chart.set_width(CHART_WIDTH_PX).set_height(CHART_HEIGHT_PX);
+    let chart_row = last + 2;
+    ws.insert_chart(chart_row, 0, &chart)?;
+    Ok(chart_row + chart_rows(CHART_HEIGHT_PX) + 1)
+}
+
+/// The largest changes at `row`: a title, label | project | department |
+/// change, and a bar chart below, largest on top, decreases in red.
+fn changes_chart(
+    ws: &mut Worksheet,
+    sheet: &str,
+    c: &TopChanges,
+    row: RowNum,
+    bold: &Format,
+    money: &Format,
+) -> Result<(), XlsxError> {
+    let span = match c.from {
+        Some(from) => format!("{from}→{}年", c.to),
+        None => format!("{}年", c.to),
+    };
+    let title = format!("{span}项目金额变化最大的{}个项目（万元）", c.items.len());
+    ws.write_string_with_format(row, 0, title.as_str(), bold)?;
+    for (col, head) in ["简称", "项目", "部门", "增减（万元）"].iter().enumerate() {
+        ws.write_string_with_format(row + 1, col_num(col)?, *head, bold)?;
+    }
+    let first = row + 2;
+    let last = first + row_num(c.items.len().saturating_sub(1))?;
+    let mut points = Vec::with_capacity(c.items.len());
+    for (i, (project, dept, change)) in c.items.iter().enumerate() {
+        let r = first + row_num(i)?;
+        ws.write_string(r, 0, bar_label(project, dept).as_str())?;
+        ws.write_string(r, 1, project.as_str())?;
+        ws.write_string(r, 2, dept.as_str())?;
+        ws.write_number_with_format(r, 3, *change, money)?;
+        let mut fill = ChartSolidFill::new();
+        fill.set_color(if *change < 0.0 { COLOR_DOWN } else { COLOR_UP });
+        let mut format = ChartFormat::new();
+        format.set_solid_fill(&fill);
+        points.push(ChartPoint::new().set_format(&mut format));
+    }
+    let mut chart = Chart::new(ChartType::Bar);
+    let mut labels = ChartDataLabel::new();
+    labels.show_value().set_num_format(MONEY_FORMAT);
+    chart
+        .add_series()
+        .set_name((sheet, row + 1, 3))
+        .set_categories((sheet, first, 0, last, 0))
+        .set_values((sheet, first, 3, last, 3))
+        .set_points(&points)
+        .set_data_label(&labels);
+    chart.title().set_name(title.as_str());
+    // A bar chart's category axis is its y axis: reversed, the first
+    // (largest) change is on top; labels at the left edge, clear of the
+    // bars that go below zero.
+    chart
+        .y_axis()
+        .set_reverse()
+        .set_label_position(ChartAxisLabelPosition::Low);
+    chart.x_axis().set_name("万元").set_num_format("#,##0");
+    chart.legend().set_hidden();
+    let height = CHART_HEIGHT_PX / 2 + 28 * u32::try_from(c.items.len()).unwrap_or(0);
+    chart.set_width(CHART_WIDTH_PX).set_height(height);
+    ws.insert_chart(last + 2, 0, &chart)?;
+    Ok(())
 }
 
 /// A valid sheet name from `name`: forbidden characters `[ ] : * ? / \` and
@@ -717,6 +1073,104 @@ mod tests {
         assert_eq!(unique_sheet_name("'x'", "", &mut used), "x");
         assert_eq!(unique_sheet_name("X", "", &mut used), "X_2");
         assert_eq!(unique_sheet_name("", "", &mut used), "Sheet");
+    }
+
+    fn money(name: &str, cents: &[Option<i128>]) -> Column {
+        use polars::prelude::NewChunkedArray;
+        Int128Chunked::from_iter_options(name.into(), cents.iter().copied())
+            .into_decimal(38, 2)
+            .expect("decimal")
+            .into_series()
+            .into_column()
+    }
+
+    #[test]
+    fn report_tables_get_a_chart_sheet() {
+        let summary = DataFrame::new(
+            4,
+            vec![
+                Column::new("year".into(), &[2024i32, 2024, 2025, 2025]),
+                Column::new("department".into(), &["甲局", "甲局", "甲局", "乙局"]),
+                Column::new(
+                    "scope".into(),
+                    &["department", "unit", "department", "department"],
+                ),
+                money(
+                    "amount",
+                    &[Some(95000), Some(95000), Some(61770), Some(100)],
+                ),
+            ],
+        )
+        .expect("summary");
+        let trend = DataFrame::new(
+            3,
+            vec![
+                Column::new("department".into(), &["甲局", "甲局", "乙局"]),
+                Column::new(
+                    "project".into(),
+                    &["甲局2025年建设项目", "工作经费", "宣传"],
+                ),
+                money("amount_2024", &[None, Some(1000), Some(500)]),
+                money("amount_2025", &[Some(7000), None, Some(500)]),
+                money("change_2025", &[Some(7000), Some(-1000), Some(0)]),
+                Column::new("pct_2025".into(), &[None, Some(-1.0f64), Some(0.0)]),
+            ],
+        )
+        .expect("trend");
+        let tables = [("summary_by_year", &summary), ("project_trend", &trend)];
+        let (mut wb, stats) = build_workbook(&tables, MAX_DATA_ROWS).expect("build");
+        assert_eq!(stats.sheets, vec!["年度汇总", "项目跨年趋势", "图表"]);
+        assert_eq!(
+            stats.rows, 7,
+            "the chart sheet's figures are not table rows"
+        );
+        let bytes = wb.save_to_buffer().expect("save");
+        let (mut again, _) = build_workbook(&tables, MAX_DATA_ROWS).expect("build");
+        assert_eq!(
+            bytes,
+            again.save_to_buffer().expect("save"),
+            "deterministic"
+        );
+        let has = |n: &str| bytes.windows(n.len()).any(|w| w == n.as_bytes());
+        assert!(has("xl/charts/chart1.xml") && has("xl/charts/chart2.xml"));
+        assert!(!has("xl/charts/chart3.xml"));
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("charts.xlsx");
+        std::fs::write(&path, &bytes).expect("write");
+        let mut book = read(&path);
+        let sheet = book.worksheet_range("图表").expect("chart sheet");
+        let cell = |r: u32, c: u32| sheet.get_value((r, c)).cloned().unwrap_or(Data::Empty);
+        // Totals: years down, departments across (sorted), unit rows left out.
+        assert_eq!(cell(1, 1), Data::String("乙局".into()));
+        assert_eq!(cell(1, 2), Data::String("甲局".into()));
+        assert_eq!(cell(2, 0), Data::Float(2024.0));
+        assert_eq!(cell(2, 1), Data::Empty);
+        assert_eq!(cell(2, 2), Data::Float(950.0));
+        assert_eq!(cell(3, 1), Data::Float(1.0));
+        assert_eq!(cell(3, 2), Data::Float(617.7));
+        // Changes: largest first, zero left out, the label without the
+        // department's name; below the first chart.
+        let head = (0..200)
+            .find(|&r| cell(r, 1) == Data::String("项目".into()))
+            .expect("changes block");
+        assert_eq!(
+            cell(head - 1, 0),
+            Data::String("2024→2025年项目金额变化最大的2个项目（万元）".into())
+        );
+        assert_eq!(cell(head + 1, 0), Data::String("2025年建设项目".into()));
+        assert_eq!(cell(head + 1, 1), Data::String("甲局2025年建设项目".into()));
+        assert_eq!(cell(head + 1, 3), Data::Float(70.0));
+        assert_eq!(cell(head + 2, 0), Data::String("工作经费".into()));
+        assert_eq!(cell(head + 2, 3), Data::Float(-10.0));
+        assert_eq!(cell(head + 3, 0), Data::Empty);
+    }
+
+    #[test]
+    fn tables_without_report_columns_get_no_charts() {
+        let df = sample();
+        let (_, stats) = build_workbook(&[("summary_by_year", &df)], MAX_DATA_ROWS).expect("build");
+        assert_eq!(stats.sheets, vec!["年度汇总"]);
     }
 
     #[test]

@@ -74,6 +74,7 @@ pub enum Stage {
     Ingest(IngestStage),
     Flatten(FlattenStage),
     Check(CheckStage),
+    Aggregate(AggregateStage),
     Sql(SqlStage),
     Emit(EmitStage),
 }
@@ -84,13 +85,14 @@ impl Stage {
             Stage::Ingest(_) => "ingest",
             Stage::Flatten(_) => "flatten",
             Stage::Check(_) => "check",
+            Stage::Aggregate(_) => "aggregate",
             Stage::Sql(_) => "sql",
             Stage::Emit(_) => "emit",
         }
     }
 }
 
-pub const STAGE_TYPES: &[&str] = &["ingest", "flatten", "check", "sql", "emit"];
+pub const STAGE_TYPES: &[&str] = &["ingest", "flatten", "check", "aggregate", "sql", "emit"];
 
 /// `ingest`: which files, how to read them, where the year comes from.
 #[derive(Debug, Clone, Deserialize)]
@@ -203,6 +205,16 @@ pub enum ColumnTest {
     NotNull,
     Unique,
     AcceptedValues,
+}
+
+/// `aggregate`: the cross-year reports (`summary_by_year`, `project_trend`,
+/// `indicator_mix`, `target_changes`) from `indicators` and `projects`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AggregateStage {
+    /// Which reports; empty = all.
+    #[serde(default)]
+    pub reports: Vec<String>,
 }
 
 /// `sql`: a polars SQL query over the tables so far; the result is a new
@@ -474,6 +486,7 @@ fn stage(ctx: &mut Ctx<'_>, i: usize, item: &Spanned<DeValue<'_>>) -> Option<Sta
         "ingest" => typed(ctx, &key, value).map(Stage::Ingest),
         "flatten" => typed(ctx, &key, value).map(Stage::Flatten),
         "check" => typed(ctx, &key, value).map(Stage::Check),
+        "aggregate" => typed(ctx, &key, value).map(Stage::Aggregate),
         "sql" => typed(ctx, &key, value).map(Stage::Sql),
         "emit" => typed(ctx, &key, value).map(Stage::Emit),
         other => {
@@ -622,6 +635,31 @@ fn wiring(ctx: &mut Ctx<'_>, stages: &[StageDef]) {
                             "accepted_values needs values".into(),
                         );
                     }
+                }
+            }
+            Stage::Aggregate(a) => {
+                if !seen_flatten {
+                    at(
+                        ctx,
+                        key.clone(),
+                        "aggregate needs a flatten stage before it".into(),
+                    );
+                }
+                let all = crate::aggregate::REPORT_TABLES;
+                for (j, r) in a.reports.iter().enumerate() {
+                    if !all.contains(&r.as_str()) {
+                        at(
+                            ctx,
+                            format!("{key}.reports[{j}]"),
+                            format!("unknown report \"{r}\"; expected one of {}", all.join(", ")),
+                        );
+                    }
+                }
+                for r in all
+                    .iter()
+                    .filter(|r| a.reports.is_empty() || a.reports.iter().any(|x| x == *r))
+                {
+                    tables.insert((*r).to_string());
                 }
             }
             Stage::Sql(_) => {

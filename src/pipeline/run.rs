@@ -187,8 +187,15 @@ pub fn plan(p: &Pipeline, opts: &RunOptions) -> Result<Plan, RunError> {
     let mut outputs = Vec::new();
     let mut tables = vec!["indicators".to_string(), "projects".to_string()];
     for s in &p.stages {
-        if let Stage::Sql(_) = s.stage {
-            tables.push(s.name.clone());
+        match &s.stage {
+            Stage::Sql(_) => tables.push(s.name.clone()),
+            Stage::Aggregate(a) => tables.extend(
+                crate::aggregate::REPORT_TABLES
+                    .iter()
+                    .filter(|r| a.reports.is_empty() || a.reports.iter().any(|x| x == *r))
+                    .map(|r| (*r).to_string()),
+            ),
+            _ => {}
         }
     }
     tables.push("rejects".into());
@@ -297,6 +304,38 @@ pub fn run(
                 tables.push(("projects".into(), proj));
             }
             Stage::Check(c) => checks.extend(run_checks(&s.name, c, &tables, &warnings)?),
+            Stage::Aggregate(a) => {
+                let get = |name: &str, drop: &[&str]| -> Result<DataFrame, RunError> {
+                    let t = tables
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .map(|(_, t)| t)
+                        .ok_or_else(|| {
+                            RunError::Usage(format!("aggregate needs the {name} table"))
+                        })?;
+                    // Read from the spilled Parquet only the columns the reports use.
+                    let keep: Vec<Expr> = t
+                        .schema()
+                        .map_err(polars_usage)?
+                        .iter_names()
+                        .filter(|n| !drop.contains(&n.as_str()))
+                        .map(|n| col(n.as_str()))
+                        .collect();
+                    t.lazy()
+                        .and_then(|lf| lf.select(keep).collect())
+                        .map_err(polars_usage)
+                };
+                // source and line tie each indicator to its project row.
+                let indicators = get("indicators", &[])?;
+                let projects = get("projects", &["goal", "amount_note"])?;
+                let reports = crate::aggregate::reports(&indicators, &projects)
+                    .map_err(|e| RunError::Usage(format!("stage \"{}\": {e}", s.name)))?;
+                for (name, df) in reports {
+                    if a.reports.is_empty() || a.reports.contains(&name) {
+                        tables.push((name, Table::Mem(df)));
+                    }
+                }
+            }
             Stage::Sql(q) => {
                 let ctx = polars::sql::SQLContext::new();
                 for (name, t) in &tables {

@@ -1,0 +1,730 @@
+//! The cross-year reports. Money is summed by polars, lazily, after widening
+//! the decimal precision to 38 digits (polars does not widen on sum, and a
+//! Decimal(18, 2) total can overflow); matching and target judging are plain
+//! Rust over the columns, since they are string work polars has no words for.
+
+use std::collections::HashMap;
+
+use polars::prelude::*;
+use rust_decimal::Decimal;
+
+use super::AggregateError;
+use super::input::{ints, money_scale, require, strings, years};
+use super::key::normalize_name;
+use super::series::{Assignment, ProjectRef, assign, status};
+use super::target::{Change, Target, judge, parse_target};
+
+/// The money columns of the flattened tables, in output order.
+const AMOUNTS: [&str; 4] = ["amount", "amount_fiscal", "amount_special", "amount_other"];
+
+/// Precision of every money sum: the widest polars Decimal.
+const WIDE_PRECISION: usize = 38;
+
+/// Digits kept in shares and percentage changes (0.1234 = 12.34%).
+const RATIO_DIGITS: u32 = 4;
+
+fn polars_err(report: &'static str) -> impl Fn(PolarsError) -> AggregateError {
+    move |source| AggregateError::Polars { report, source }
+}
+
+fn null_of(dtype: DataType) -> Expr {
+    lit(NULL).cast(dtype)
+}
+
+/// Joins on possibly-null keys (a table without a department name still
+/// has its rows matched).
+fn left_join_args() -> JoinArgs {
+    let mut args = JoinArgs::new(JoinType::Left);
+    args.nulls_equal = true;
+    args
+}
+
+fn sort_nulls_last(n: usize) -> SortMultipleOptions {
+    SortMultipleOptions::default()
+        .with_nulls_last(true)
+        .with_maintain_order(true)
+        .with_order_descending_multi(vec![false; n])
+}
+
+/// The year, department and unit columns with fixed dtypes, so that frames
+/// from any source (a SQL stage, Parquet) group and join alike.
+fn keyed(df: &DataFrame, extra: &[&str]) -> LazyFrame {
+    let mut exprs = vec![
+        col("year").cast(DataType::Int32),
+        string_or_null(df, "department"),
+        string_or_null(df, "unit"),
+    ];
+    exprs.extend(extra.iter().map(|c| col(*c)));
+    df.clone().lazy().select(exprs)
+}
+
+fn string_or_null(df: &DataFrame, name: &str) -> Expr {
+    if df.column(name).is_ok() {
+        col(name).cast(DataType::String)
+    } else {
+        null_of(DataType::String).alias(name)
+    }
+}
+
+/// Exact sums of the money columns: each widened to Decimal(38, s) first. A
+/// source column with any null in the group sums to null: an unknown figure
+/// makes the total unknown, not smaller.
+fn money_sums(df: &DataFrame, table: &'static str) -> Result<Vec<Expr>, AggregateError> {
+    let mut out = Vec::with_capacity(AMOUNTS.len());
+    for name in AMOUNTS {
+        let expr = match money_scale(df, table, name)? {
+            None => null_of(DataType::Decimal(WIDE_PRECISION, 2)),
+            Some(scale) => {
+                let wide = DataType::Decimal(WIDE_PRECISION, scale);
+                when(col(name).null_count().gt(lit(0)))
+                    .then(null_of(wide.clone()))
+                    .otherwise(col(name).cast(wide).sum())
+            }
+        };
+        out.push(expr.alias(name));
+    }
+    Ok(out)
+}
+
+/// The money columns the table has.
+fn present_amounts(df: &DataFrame) -> Vec<&'static str> {
+    AMOUNTS
+        .into_iter()
+        .filter(|n| df.column(n).is_ok())
+        .collect()
+}
+
+/// `summary_by_year`: per year and department, one row for the whole
+/// department (`scope` = `department`, `unit` empty) and one per unit
+/// (`scope` = `unit`): project and indicator counts and the four amounts.
+pub fn summary_by_year(
+    indicators: &DataFrame,
+    projects: &DataFrame,
+) -> Result<DataFrame, AggregateError> {
+    require(projects, "projects", &["year", "project", "amount"])?;
+    require(indicators, "indicators", &["year"])?;
+    let err = polars_err("summary_by_year");
+    let sums = money_sums(projects, "projects")?;
+    let p = keyed(projects, &present_amounts(projects));
+    let ind = keyed(indicators, &[]);
+
+    let counts = |by: &[&str]| {
+        let by: Vec<Expr> = by.iter().map(|c| col(*c)).collect();
+        let mut aggs = vec![len().alias("projects")];
+        aggs.extend(sums.iter().cloned());
+        p.clone().group_by(by.clone()).agg(aggs).join(
+            ind.clone()
+                .group_by(by.clone())
+                .agg([len().alias("indicators")]),
+            by.clone(),
+            by,
+            left_join_args(),
+        )
+    };
+    let order: Vec<Expr> = [
+        "year",
+        "department",
+        "scope",
+        "unit",
+        "projects",
+        "indicators",
+    ]
+    .iter()
+    .chain(AMOUNTS.iter())
+    .map(|c| col(*c))
+    .collect();
+    let fill = col("indicators")
+        .fill_null(lit(0))
+        .cast(IDX_DTYPE)
+        .alias("indicators");
+    let departments = counts(&["year", "department"])
+        .with_columns([
+            lit("department").alias("scope"),
+            null_of(DataType::String).alias("unit"),
+            fill.clone(),
+        ])
+        .select(order.clone());
+    let units = counts(&["year", "department", "unit"])
+        .with_columns([lit("unit").alias("scope"), fill])
+        .select(order);
+    concat([departments, units], UnionArgs::default())
+        .map_err(&err)?
+        .sort(["department", "year", "scope", "unit"], sort_nulls_last(4))
+        .collect()
+        .map_err(&err)
+}
+
+/// `indicator_mix`: per year and department, the indicators of each level
+/// (一级) and category (二级), with their share of the year's indicators.
+pub fn indicator_mix(indicators: &DataFrame) -> Result<DataFrame, AggregateError> {
+    require(indicators, "indicators", &["year", "level", "category"])?;
+    let err = polars_err("indicator_mix");
+    let ind = indicators.clone().lazy().select([
+        col("year").cast(DataType::Int32),
+        string_or_null(indicators, "department"),
+        col("level").cast(DataType::String),
+        col("category").cast(DataType::String),
+        string_or_null(indicators, "level_code"),
+        string_or_null(indicators, "category_code"),
+    ]);
+    let totals = ind
+        .clone()
+        .group_by([col("year"), col("department")])
+        .agg([len().alias("__total")]);
+    ind.group_by([
+        col("year"),
+        col("department"),
+        col("level"),
+        col("category"),
+    ])
+    .agg([
+        len().alias("indicators"),
+        // Codes order the levels as the framework does (产出, 效益, 满意度).
+        col("level_code").min().alias("__level_code"),
+        col("category_code").min().alias("__category_code"),
+    ])
+    .join(
+        totals,
+        [col("year"), col("department")],
+        [col("year"), col("department")],
+        left_join_args(),
+    )
+    .with_column(
+        (col("indicators").cast(DataType::Float64) / col("__total").cast(DataType::Float64))
+            .round(RATIO_DIGITS, RoundMode::default())
+            .alias("indicator_share"),
+    )
+    .sort(
+        [
+            "department",
+            "year",
+            "__level_code",
+            "__category_code",
+            "level",
+            "category",
+        ],
+        sort_nulls_last(6),
+    )
+    .select([
+        col("year"),
+        col("department"),
+        col("level"),
+        col("category"),
+        col("indicators"),
+        col("indicator_share"),
+    ])
+    .collect()
+    .map_err(err)
+}
+
+/// The projects table linked into series.
+struct Linked {
+    refs: Vec<ProjectRef>,
+    sources: Vec<Option<String>>,
+    lines: Vec<Option<i64>>,
+    a: Assignment,
+}
+
+impl Linked {
+    fn new(projects: &DataFrame) -> Result<Self, AggregateError> {
+        require(projects, "projects", &["year", "project"])?;
+        let ys = years(projects, "projects")?;
+        let departments = strings(projects, "projects", "department", false)?;
+        let units = strings(projects, "projects", "unit", false)?;
+        let names = strings(projects, "projects", "project", true)?;
+        let refs: Vec<ProjectRef> = ys
+            .into_iter()
+            .zip(departments)
+            .zip(units)
+            .zip(names)
+            .map(|(((year, department), unit), name)| ProjectRef {
+                year,
+                department,
+                unit,
+                name: name.unwrap_or_default(),
+            })
+            .collect();
+        let a = assign(&refs);
+        Ok(Linked {
+            sources: strings(projects, "projects", "source", false)?,
+            lines: ints(projects, "projects", "line", false)?,
+            refs,
+            a,
+        })
+    }
+
+    /// Each series' projects, in year order.
+    fn members(&self) -> Vec<Vec<usize>> {
+        let mut m = vec![Vec::new(); self.a.series_count];
+        for (row, &s) in self.a.series.iter().enumerate() {
+            if let Some(v) = m.get_mut(s) {
+                v.push(row);
+            }
+        }
+        for v in &mut m {
+            v.sort_by_key(|&r| self.refs[r].year);
+        }
+        m
+    }
+
+    fn years(&self) -> Vec<i32> {
+        let mut ys: Vec<i32> = self.refs.iter().map(|r| r.year).collect();
+        ys.sort_unstable();
+        ys.dedup();
+        ys
+    }
+
+    fn department_years(&self, row: usize) -> &[i32] {
+        self.a
+            .department_years
+            .get(&self.refs[row].department)
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+fn series_id(s: usize) -> u32 {
+    u32::try_from(s + 1).unwrap_or(u32::MAX)
+}
+
+/// `project_trend`: one row per project series, with its amount in each year
+/// (`amount_<year>`), and for each year after the first the change from the
+/// year before (`change_<year>`, 万元; a project absent from one of the two
+/// years counts as 0 there), the change as a ratio of the year before
+/// (`pct_<year>`; empty when that was absent or 0) and the rule that linked
+/// the project to the year before (`match_<year>`). Changes are empty where
+/// the department has no table for one of the two years.
+pub fn project_trend(projects: &DataFrame) -> Result<DataFrame, AggregateError> {
+    let linked = Linked::new(projects)?;
+    trend(projects, &linked)
+}
+
+fn trend(projects: &DataFrame, linked: &Linked) -> Result<DataFrame, AggregateError> {
+    require(projects, "projects", &["amount"])?;
+    let err = polars_err("project_trend");
+    let scale = money_scale(projects, "projects", "amount")?.unwrap_or(2);
+    let wide = DataType::Decimal(WIDE_PRECISION, scale);
+    let members = linked.members();
+    let years = linked.years();
+
+    // The series' descriptive columns, from its latest project.
+    let n = members.len();
+    let mut ids = Vec::with_capacity(n);
+    let mut department = Vec::with_capacity(n);
+    let mut unit = Vec::with_capacity(n);
+    let mut key = Vec::with_capacity(n);
+    let mut name = Vec::with_capacity(n);
+    let mut first_year = Vec::with_capacity(n);
+    let mut last_year = Vec::with_capacity(n);
+    let mut state = Vec::with_capacity(n);
+    let mut matches: Vec<Vec<Option<&'static str>>> = vec![Vec::with_capacity(n); years.len()];
+    let mut comparable: Vec<Vec<bool>> = vec![Vec::with_capacity(n); years.len()];
+    for (s, rows) in members.iter().enumerate() {
+        let (Some(&first), Some(&last)) = (rows.first(), rows.last()) else {
+            continue;
+        };
+        let latest = &linked.refs[last];
+        ids.push(series_id(s));
+        department.push(latest.department.clone());
+        unit.push(latest.unit.clone());
+        key.push(linked.a.keys[last].clone());
+        name.push(latest.name.clone());
+        first_year.push(linked.refs[first].year);
+        last_year.push(latest.year);
+        let present: Vec<i32> = rows.iter().map(|&r| linked.refs[r].year).collect();
+        let dept_years = linked.department_years(last);
+        state.push(status(&present, dept_years));
+        for (i, y) in years.iter().enumerate() {
+            let rule = rows
+                .iter()
+                .find(|&&r| linked.refs[r].year == *y)
+                .and_then(|&r| linked.a.link[r])
+                .map(|(_, rule)| rule.as_str());
+            matches[i].push(rule);
+            let both = i > 0 && dept_years.contains(y) && dept_years.contains(&years[i - 1]);
+            comparable[i].push(both);
+        }
+    }
+    let mut cols = vec![
+        Column::new("series_id".into(), ids),
+        Column::new("department".into(), department),
+        Column::new("unit".into(), unit),
+        Column::new("project_key".into(), key),
+        Column::new("project".into(), name),
+        Column::new("first_year".into(), first_year),
+        Column::new("last_year".into(), last_year),
+        Column::new("status".into(), state),
+    ];
+    for (i, y) in years.iter().enumerate().skip(1) {
+        cols.push(Column::new(format!("match_{y}").into(), matches[i].clone()));
+        cols.push(Column::new(
+            format!("__cmp_{y}").into(),
+            comparable[i].clone(),
+        ));
+    }
+    let series = DataFrame::new_infer_height(cols).map_err(&err)?;
+
+    // Amounts per series and year, summed exactly.
+    let mut amounts = projects.select(["year", "amount"]).map_err(&err)?;
+    let membership: Vec<u32> = linked.a.series.iter().map(|&s| series_id(s)).collect();
+    amounts
+        .with_column(Column::new("series_id".into(), membership))
+        .map_err(&err)?;
+    let amounts = amounts
+        .lazy()
+        .group_by([col("series_id"), col("year").cast(DataType::Int32)])
+        .agg([col("amount").cast(wide.clone()).sum().alias("amount")]);
+
+    let mut lf = series.lazy();
+    for y in &years {
+        lf = lf.join(
+            amounts
+                .clone()
+                .filter(col("year").eq(lit(*y)))
+                .select([col("series_id"), col("amount").alias(format!("amount_{y}"))]),
+            [col("series_id")],
+            [col("series_id")],
+            left_join_args(),
+        );
+    }
+    let zero = || lit(0).cast(wide.clone());
+    let mut select = vec![
+        col("series_id"),
+        col("department"),
+        col("unit"),
+        col("project_key"),
+        col("project"),
+        col("first_year"),
+        col("last_year"),
+        col("status"),
+    ];
+    select.extend(years.iter().map(|y| col(format!("amount_{y}"))));
+    let mut changes = Vec::new();
+    let mut ratios = Vec::new();
+    for w in years.windows(2) {
+        let (y0, y1) = (w[0], w[1]);
+        let a0 = col(format!("amount_{y0}"));
+        let a1 = col(format!("amount_{y1}"));
+        let cmp = col(format!("__cmp_{y1}"));
+        changes.push(
+            when(
+                cmp.clone()
+                    .and(a0.clone().is_not_null().or(a1.clone().is_not_null())),
+            )
+            .then(a1.fill_null(zero()) - a0.clone().fill_null(zero()))
+            .otherwise(null_of(wide.clone()))
+            .alias(format!("change_{y1}")),
+        );
+        // The exact change, then one division in f64: the ratio is as near
+        // the true one as f64 allows (130.15 / 200 rounds to 0.6508).
+        let f0 = a0.clone().cast(DataType::Float64);
+        let df = col(format!("change_{y1}")).cast(DataType::Float64);
+        ratios.push(
+            when(cmp.and(a0.is_not_null()).and(f0.clone().neq(lit(0.0))))
+                // + 0.0 turns the -0.0 that rounding can leave into 0.
+                .then((df / f0).round(RATIO_DIGITS, RoundMode::default()) + lit(0.0))
+                .otherwise(null_of(DataType::Float64))
+                .alias(format!("pct_{y1}")),
+        );
+        select.extend([
+            col(format!("change_{y1}")),
+            col(format!("pct_{y1}")),
+            col(format!("match_{y1}")),
+        ]);
+    }
+    lf.with_columns(changes)
+        .with_columns(ratios)
+        .select(select)
+        .sort(["series_id"], SortMultipleOptions::default())
+        .collect()
+        .map_err(err)
+}
+
+/// The indicators table's rows, each tied to its project row.
+struct IndicatorRows {
+    name: Vec<Option<String>>,
+    level: Vec<Option<String>>,
+    category: Vec<Option<String>>,
+    value: Vec<Option<String>>,
+    /// Indicator rows of each project row, in table order.
+    by_project: Vec<Vec<usize>>,
+}
+
+impl IndicatorRows {
+    fn new(indicators: &DataFrame, linked: &Linked) -> Result<Self, AggregateError> {
+        const T: &str = "indicators";
+        require(indicators, T, &["year", "project", "name"])?;
+        let ys = years(indicators, T)?;
+        let department = strings(indicators, T, "department", false)?;
+        let unit = strings(indicators, T, "unit", false)?;
+        let project = strings(indicators, T, "project", true)?;
+        let source = strings(indicators, T, "source", false)?;
+        let line = ints(indicators, T, "line", false)?;
+        let annual = strings(indicators, T, "annual_value", false)?;
+        let cycle = strings(indicators, T, "cycle_value", false)?;
+
+        // A project is known by its table (source), unit and name; when a
+        // table lists the same name twice, the indicator belongs to the
+        // nearest project above it.
+        type Place = (i32, Option<String>, Option<String>, String, Option<String>);
+        let mut places: HashMap<Place, Vec<(Option<i64>, usize)>> = HashMap::new();
+        for (row, r) in linked.refs.iter().enumerate() {
+            places
+                .entry((
+                    r.year,
+                    r.department.clone(),
+                    r.unit.clone(),
+                    r.name.clone(),
+                    linked.sources[row].clone(),
+                ))
+                .or_default()
+                .push((linked.lines[row], row));
+        }
+        let mut by_project = vec![Vec::new(); linked.refs.len()];
+        for i in 0..ys.len() {
+            let place = (
+                ys[i],
+                department[i].clone(),
+                unit[i].clone(),
+                project[i].clone().unwrap_or_default(),
+                source[i].clone(),
+            );
+            let Some(candidates) = places.get(&place) else {
+                continue;
+            };
+            let owner = candidates
+                .iter()
+                .filter(|(l, _)| matches!((l, line[i]), (Some(pl), Some(il)) if pl <= &il))
+                .max_by_key(|(l, _)| *l)
+                .or_else(|| candidates.first())
+                .map(|&(_, row)| row);
+            if let Some(row) = owner {
+                by_project[row].push(i);
+            }
+        }
+        let value = annual
+            .into_iter()
+            .zip(cycle)
+            .map(|(a, c)| a.filter(|s| !s.trim().is_empty()).or(c))
+            .collect();
+        Ok(IndicatorRows {
+            name: strings(indicators, T, "name", true)?,
+            level: strings(indicators, T, "level", false)?,
+            category: strings(indicators, T, "category", false)?,
+            value,
+            by_project,
+        })
+    }
+}
+
+/// Column vectors of `target_changes`.
+#[derive(Default)]
+struct ChangeRows {
+    series_id: Vec<u32>,
+    department: Vec<Option<String>>,
+    project_key: Vec<String>,
+    prev_year: Vec<i32>,
+    year: Vec<i32>,
+    prev_project: Vec<String>,
+    project: Vec<String>,
+    level: Vec<Option<String>>,
+    category: Vec<Option<String>>,
+    name: Vec<Option<String>>,
+    prev_value: Vec<Option<String>>,
+    value: Vec<Option<String>>,
+    prev_target: Vec<Option<Target>>,
+    target: Vec<Option<Target>>,
+    change: Vec<&'static str>,
+}
+
+/// `target_changes`: for every project linked to the previous year's, each
+/// indicator matched by name (width and whitespace variants unified), with
+/// the annual target of both years (the cycle target where a table gives no
+/// annual one), parsed, and the judgement: `raised`, `lowered`, `unchanged`,
+/// `changed` (which way cannot be told), `added`, `dropped`.
+pub fn target_changes(
+    indicators: &DataFrame,
+    projects: &DataFrame,
+) -> Result<DataFrame, AggregateError> {
+    let linked = Linked::new(projects)?;
+    changes(indicators, &linked)
+}
+
+fn changes(indicators: &DataFrame, linked: &Linked) -> Result<DataFrame, AggregateError> {
+    let err = polars_err("target_changes");
+    let ind = IndicatorRows::new(indicators, linked)?;
+    let mut links: Vec<(i32, usize, usize, usize)> = linked
+        .a
+        .link
+        .iter()
+        .enumerate()
+        .filter_map(|(cur, l)| {
+            l.map(|(prev, _)| (linked.refs[cur].year, linked.a.series[cur], cur, prev))
+        })
+        .collect();
+    links.sort_unstable();
+
+    let mut out = ChangeRows::default();
+    for (year, series, cur, prev) in links {
+        let norm = |i: usize| ind.name[i].as_deref().map(normalize_name);
+        let olds = &ind.by_project[prev];
+        let mut old_used = vec![false; olds.len()];
+        let mut pairs: Vec<(Option<usize>, Option<usize>)> = Vec::new();
+        for &n in &ind.by_project[cur] {
+            let name = norm(n);
+            let found = olds
+                .iter()
+                .enumerate()
+                .position(|(k, &o)| !old_used[k] && norm(o) == name);
+            if let Some(k) = found {
+                old_used[k] = true;
+            }
+            pairs.push((found.map(|k| olds[k]), Some(n)));
+        }
+        pairs.extend(
+            olds.iter()
+                .zip(&old_used)
+                .filter(|(_, used)| !**used)
+                .map(|(&o, _)| (Some(o), None)),
+        );
+        for (old, new) in pairs {
+            let Some(shown) = new.or(old) else { continue };
+            let value = |i: Option<usize>| i.and_then(|i| ind.value[i].clone());
+            let prev_target = value(old).as_deref().and_then(parse_target);
+            let target = value(new).as_deref().and_then(parse_target);
+            let change = match (old, new) {
+                (None, _) => Change::Added,
+                (_, None) => Change::Dropped,
+                _ => judge(prev_target.as_ref(), target.as_ref()),
+            };
+            out.series_id.push(series_id(series));
+            out.department.push(linked.refs[cur].department.clone());
+            out.project_key.push(linked.a.keys[cur].clone());
+            out.prev_year.push(linked.refs[prev].year);
+            out.year.push(year);
+            out.prev_project.push(linked.refs[prev].name.clone());
+            out.project.push(linked.refs[cur].name.clone());
+            out.level.push(ind.level[shown].clone());
+            out.category.push(ind.category[shown].clone());
+            out.name.push(ind.name[shown].clone());
+            out.prev_value.push(value(old));
+            out.value.push(value(new));
+            out.prev_target.push(prev_target);
+            out.target.push(target);
+            out.change.push(change.as_str());
+        }
+    }
+    let (prev_op, prev_number, prev_unit) = target_columns("prev_target", &out.prev_target)?;
+    let (op, number, unit) = target_columns("target", &out.target)?;
+    DataFrame::new_infer_height(vec![
+        Column::new("series_id".into(), out.series_id),
+        Column::new("department".into(), out.department),
+        Column::new("project_key".into(), out.project_key),
+        Column::new("prev_year".into(), out.prev_year),
+        Column::new("year".into(), out.year),
+        Column::new("prev_project".into(), out.prev_project),
+        Column::new("project".into(), out.project),
+        Column::new("level".into(), out.level),
+        Column::new("category".into(), out.category),
+        Column::new("name".into(), out.name),
+        Column::new("prev_annual_value".into(), out.prev_value),
+        Column::new("annual_value".into(), out.value),
+        prev_op,
+        prev_number,
+        prev_unit,
+        op,
+        number,
+        unit,
+        Column::new("change".into(), out.change),
+    ])
+    .map_err(err)
+}
+
+/// `<prefix>_op`, `<prefix>_number` (Decimal) and `<prefix>_unit` columns
+/// of parsed targets; all null for text targets.
+fn target_columns(
+    prefix: &str,
+    targets: &[Option<Target>],
+) -> Result<(Column, Column, Column), AggregateError> {
+    let mut ops = Vec::with_capacity(targets.len());
+    let mut numbers = Vec::with_capacity(targets.len());
+    let mut units = Vec::with_capacity(targets.len());
+    for t in targets {
+        match t {
+            Some(Target::Number { op, number, unit }) => {
+                ops.push(Some(op.symbol()));
+                numbers.push(Some(*number));
+                units.push(Some(unit.clone()));
+            }
+            _ => {
+                ops.push(None);
+                numbers.push(None);
+                units.push(None);
+            }
+        }
+    }
+    Ok((
+        Column::new(format!("{prefix}_op").into(), ops),
+        number_column(&format!("{prefix}_number"), &numbers)?,
+        Column::new(format!("{prefix}_unit").into(), units),
+    ))
+}
+
+/// A Decimal column at the largest scale among the values (0 when all are
+/// whole: `90`, not `90.00`), precision 38.
+fn number_column(name: &str, values: &[Option<Decimal>]) -> Result<Column, AggregateError> {
+    let scale = values
+        .iter()
+        .flatten()
+        .map(|d| d.normalize().scale())
+        .max()
+        .unwrap_or(0);
+    let mantissas = values.iter().map(|v| {
+        v.and_then(|d| {
+            let d = d.normalize();
+            let up = scale.checked_sub(d.scale())?;
+            d.mantissa().checked_mul(10i128.checked_pow(up)?)
+        })
+    });
+    let ca = Int128Chunked::from_iter_options(name.into(), mantissas);
+    ca.into_decimal(WIDE_PRECISION, scale as usize)
+        .map(|c| c.into_series().into_column())
+        .map_err(|source| AggregateError::Polars {
+            report: "target_changes",
+            source,
+        })
+}
+
+/// The indicators table with its targets parsed: `cycle_op`, `cycle_number`,
+/// `cycle_unit`, `annual_op`, `annual_number`, `annual_unit` appended (null
+/// for text targets such as `发布`).
+pub fn with_targets(indicators: &DataFrame) -> Result<DataFrame, AggregateError> {
+    let mut df = indicators.clone();
+    for (value, prefix) in [("cycle_value", "cycle"), ("annual_value", "annual")] {
+        let parsed: Vec<Option<Target>> = strings(indicators, "indicators", value, false)?
+            .iter()
+            .map(|v| v.as_deref().and_then(parse_target))
+            .collect();
+        let (op, number, unit) = target_columns(prefix, &parsed)?;
+        for c in [op, number, unit] {
+            df.with_column(c).map_err(polars_err("with_targets"))?;
+        }
+    }
+    Ok(df)
+}
+
+/// Every report, sharing one series assignment.
+pub(crate) fn all(
+    indicators: &DataFrame,
+    projects: &DataFrame,
+) -> Result<Vec<(String, DataFrame)>, AggregateError> {
+    let linked = Linked::new(projects)?;
+    Ok(vec![
+        (
+            "summary_by_year".into(),
+            summary_by_year(indicators, projects)?,
+        ),
+        ("project_trend".into(), trend(projects, &linked)?),
+        ("indicator_mix".into(), indicator_mix(indicators)?),
+        ("target_changes".into(), changes(indicators, &linked)?),
+    ])
+}
