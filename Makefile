@@ -17,6 +17,7 @@ build:
 run: build
 	$(BIN) validate pipelines/*.toml
 	$(BIN) run pipelines/default.toml --out $(OUT)
+	$(BIN) run pipelines/excel.toml --out $(OUT)/excel
 	@echo "outputs in $(OUT)/"
 
 test: test-rust test-consumers

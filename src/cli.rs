@@ -184,6 +184,9 @@ struct ReadArgs {
     /// Where a row prints fewer source figures than columns, how to place them.
     #[arg(long, value_enum, default_value = "unknown")]
     dropped_cells: DroppedChoice,
+    /// Workbook sheet to read (repeatable; default: every sheet holding a table).
+    #[arg(long = "sheet", value_name = "NAME")]
+    sheets: Vec<String>,
 }
 
 #[derive(clap::Args)]
@@ -263,6 +266,24 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Writes to stdout; a closed pipe (`jixiao inspect f | head`) ends the
+/// program quietly with exit 0, as other CLI tools do.
+fn out(text: &str) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    if let Err(e) = o.write_all(text.as_bytes()).and_then(|_| o.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: writing to stdout: {e}");
+        std::process::exit(i32::from(exit::OUTPUT));
+    }
+}
+
+macro_rules! outln {
+    ($($arg:tt)*) => { out(&format!("{}\n", format!($($arg)*))) };
+}
+
 /// The error and its causes, each cause once (our error types already print
 /// their source in their own message).
 fn chain_text(e: &anyhow::Error) -> String {
@@ -295,6 +316,7 @@ fn ingest_options(r: &ReadArgs) -> Result<IngestOptions, Failure> {
         },
         encoding,
         year: r.year,
+        sheets: r.sheets.clone(),
     })
 }
 
@@ -422,6 +444,9 @@ fn print_summary(
         s.indicators,
         output.display()
     );
+    for d in batch.docs.iter().filter(|d| d.encoding != "UTF-8") {
+        eprintln!("note: {}: read as {}", d.source, d.encoding);
+    }
     for d in &batch.docs {
         let noted = d
             .projects()
@@ -475,8 +500,8 @@ fn inspect(a: InspectArgs) -> Result<u8, Failure> {
             });
         }
     };
-    let out = render_inspect(&doc);
-    print!("{out}");
+    let out_text = render_inspect(&doc);
+    out(&out_text);
     Ok(if doc.rejects.is_empty() {
         exit::OK
     } else {
@@ -588,7 +613,7 @@ fn validate(a: ValidateArgs) -> Result<u8, Failure> {
     let mut bad = 0;
     for p in &a.pipelines {
         match pipeline::load(p, &[]) {
-            Ok(pl) => println!(
+            Ok(pl) => outln!(
                 "{}: ok ({} stages: {})",
                 p.display(),
                 pl.stages.len(),
@@ -647,26 +672,26 @@ fn run_pipeline(a: RunArgs) -> Result<u8, Failure> {
             code: e.exit_code(),
             error: e.into(),
         })?;
-        println!(
+        outln!(
             "pipeline {} ({}): {}",
             p.name,
             p.path.display(),
             stage_list(&p)
         );
-        println!("inputs ({}):", plan.inputs.len());
+        outln!("inputs ({}):", plan.inputs.len());
         for (path, year) in &plan.inputs {
             let y = match year {
                 Ok(Some(y)) => y.to_string(),
                 Ok(None) => "unknown: will be rejected (give year in the ingest stage or --set STAGE.year=2024)".into(),
                 Err(e) => format!("unknown: {e}"),
             };
-            println!("  {}  year {y}", path.display());
+            outln!("  {}  year {y}", path.display());
         }
-        println!("outputs:");
+        outln!("outputs:");
         for o in &plan.outputs {
-            println!("  {}", o.display());
+            outln!("  {}", o.display());
         }
-        println!("(dry run: nothing read or written)");
+        outln!("(dry run: nothing read or written)");
         return Ok(exit::OK);
     }
     let show_progress = !a.quiet && std::io::stderr().is_terminal();
@@ -801,7 +826,7 @@ fn generate(a: GenArgs) -> Result<u8, Failure> {
         total += g.total;
         i += 1;
     }
-    println!(
+    outln!(
         "{docs} documents, {:.1} MB, {projects} projects, {indicators} indicators, 合计 {total} 万元 in {}",
         bytes as f64 / 1e6,
         a.out.display()

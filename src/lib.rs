@@ -7,9 +7,9 @@
 
 pub mod aggregate;
 pub mod check;
+pub mod corpus;
 pub mod emit;
 pub mod flatten;
-pub mod corpus;
 pub mod ingest;
 pub mod model;
 pub mod pipeline;

@@ -1,5 +1,13 @@
 //! CSV out: UTF-8, RFC 4180 quoting, an optional BOM so Excel and WPS read the
 //! Chinese correctly, amounts printed exactly.
+//!
+//! A CSV meant for a spreadsheet (the BOM on) is also written so that it cannot
+//! run anything there: a text cell starting with `=`, `+`, `-`, `@`, a tab or a
+//! carriage return is a formula to Excel (OWASP "CSV injection"), so it gets a
+//! leading `'`, which Excel shows as nothing and reads as "this is text".
+//! Input text reaches these cells (names, values, and rejected lines as
+//! printed), so the guard is not hypothetical. Only text columns are guarded:
+//! amounts such as `-3.00` are Decimal columns and stay numbers.
 
 use std::path::Path;
 
@@ -15,13 +23,24 @@ pub struct CsvOptions {
 }
 
 impl Default for CsvOptions {
+    /// Excel-facing: BOM on, formulas guarded.
     fn default() -> Self {
         CsvOptions { bom: true }
     }
 }
 
+impl CsvOptions {
+    /// Whether text cells are guarded against formula injection: a CSV with the
+    /// BOM is one for Excel and WPS; one without is for machine readers, which
+    /// must get the text exactly as it was.
+    pub fn guards_formulas(&self) -> bool {
+        self.bom
+    }
+}
+
 /// Writes `df` to `path` atomically; returns the number of data rows.
 pub fn write_csv(path: &Path, df: &DataFrame, opts: CsvOptions) -> Result<usize, EmitError> {
+    let guard = opts.guards_formulas();
     atomic_write(path, |w| {
         if opts.bom {
             write_all(w, path, "\u{feff}".as_bytes())?;
@@ -37,7 +56,13 @@ pub fn write_csv(path: &Path, df: &DataFrame, opts: CsvOptions) -> Result<usize,
             record.clear();
             for c in df.columns() {
                 let v = c.get(i).map_err(|e| EmitError::format(path, e))?;
-                record.push(cell_text(&v));
+                let is_text = matches!(v, AnyValue::String(_) | AnyValue::StringOwned(_));
+                let text = cell_text(&v);
+                record.push(if guard && is_text {
+                    guard_formula(text)
+                } else {
+                    text
+                });
             }
             csv.write_record(&record).map_err(fail)?;
         }
@@ -45,4 +70,93 @@ pub fn write_csv(path: &Path, df: &DataFrame, opts: CsvOptions) -> Result<usize,
         Ok(())
     })?;
     Ok(df.height())
+}
+
+/// `=1+1` → `'=1+1`; text that a spreadsheet would not run is unchanged. A
+/// signed plain number held as text (`-5%`, `+3`) is data a spreadsheet reads
+/// as a number, never as a formula, so it is left as printed.
+pub fn guard_formula(text: String) -> String {
+    let Some(first) = text.chars().next() else {
+        return text;
+    };
+    if !matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r' | '\n') || is_signed_number(&text) {
+        return text;
+    }
+    format!("'{text}")
+}
+
+/// `-5`, `+3.50`, `-12%`: a sign, digits, an optional fraction and percent.
+fn is_signed_number(s: &str) -> bool {
+    let Some(body) = s.strip_prefix(['-', '+']) else {
+        return false;
+    };
+    let body = body.strip_suffix('%').unwrap_or(body);
+    let (int, frac) = body.split_once('.').unwrap_or((body, "0"));
+    let digits = |x: &str| !x.is_empty() && x.bytes().all(|b| b.is_ascii_digit());
+    digits(int) && digits(frac)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_defused_numbers_kept() {
+        for (cell, out) in [
+            ("=1+1", "'=1+1"),
+            (
+                "=HYPERLINK(\"http://x\",\"y\")",
+                "'=HYPERLINK(\"http://x\",\"y\")",
+            ),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("- 3 -", "'- 3 -"),
+            ("-5%", "-5%"),
+            ("+3.50", "+3.50"),
+            ("-3.00", "-3.00"),
+            ("≥90%", "≥90%"),
+            ("课题完成率", "课题完成率"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(guard_formula(cell.to_string()), out, "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn only_text_columns_and_only_for_excel() {
+        let dir = tempfile::tempdir().unwrap();
+        let df = df!(
+            "name" => ["=1+1", "ok"],
+            "value" => ["-5%", "@x"],
+        )
+        .unwrap();
+        // Amounts are Decimal columns: a negative one is a number, not a formula.
+        let amount = crate::flatten::decimal_column(
+            "amount",
+            &[
+                Some(rust_decimal::Decimal::new(-300, 2)),
+                Some(rust_decimal::Decimal::new(4200, 2)),
+            ],
+        )
+        .unwrap();
+        let mut df = df;
+        df.with_column(amount).unwrap();
+        let path = dir.path().join("x.csv");
+        write_csv(&path, &df, CsvOptions::default()).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            text,
+            "\u{feff}name,value,amount\r\n'=1+1,-5%,-3.00\r\nok,'@x,42.00\r\n"
+        );
+        write_csv(&path, &df, CsvOptions { bom: false }).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            text,
+            "name,value,amount\r\n=1+1,-5%,-3.00\r\nok,@x,42.00\r\n"
+        );
+    }
 }

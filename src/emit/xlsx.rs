@@ -129,7 +129,12 @@ fn build_workbook(
             let offset = part * rows_per_sheet;
             let len = rows_per_sheet.min(height - offset);
 
-            let worksheet = workbook.add_worksheet();
+            // Low-memory mode: rows go to a temporary file as they are written
+            // (the shared string table stays, which WPS needs; constant-memory
+            // files were reported not to open there).
+            let worksheet = workbook
+                .add_worksheet_with_low_memory()
+                .map_err(|e| e.to_string())?;
             write_sheet(
                 worksheet,
                 &sheet_name,

@@ -5,6 +5,9 @@
 //! spaces between words, and the PDF wraps anywhere, even inside a number), so
 //! it is parsed from a [`Joined`] text that remembers which line each byte
 //! came from.
+//!
+//! Every search here is bounded so that a block of garbage costs linear time:
+//! the parser runs unattended over whatever files it is given.
 
 use crate::model::Indicator;
 
@@ -29,14 +32,20 @@ impl Joined {
 
     /// The source line holding byte `offset`.
     pub fn line_at(&self, offset: usize) -> usize {
-        match self.marks.partition_point(|&(o, _)| o <= offset) {
-            0 => self.marks.first().map_or(0, |m| m.1),
-            i => self.marks[i - 1].1,
-        }
+        let i = self.marks.partition_point(|&(o, _)| o <= offset);
+        i.checked_sub(1)
+            .and_then(|i| self.marks.get(i))
+            .or(self.marks.first())
+            .map_or(0, |m| m.1)
     }
 
     pub fn first_line(&self) -> usize {
         self.marks.first().map_or(0, |m| m.1)
+    }
+
+    /// The source line of the last byte.
+    pub fn last_line(&self) -> usize {
+        self.marks.last().map_or(0, |m| m.1)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -52,13 +61,40 @@ pub struct BadIndicator {
     pub reason: String,
 }
 
+/// The last item of an indicator list, as printed: what a reader needs to
+/// tell a complete list from one cut off by the end of a truncated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastItem {
+    pub line: usize,
+    pub text: String,
+    /// A `。` closes it.
+    pub closed: bool,
+    /// It is the last of `Block::indicators` (else the last of `Block::bad`).
+    pub parsed: bool,
+}
+
 /// What a project's text block holds after the amounts.
 #[derive(Debug, Default)]
 pub struct Block {
     pub goal: String,
     pub indicators: Vec<Indicator>,
     pub bad: Vec<BadIndicator>,
+    /// How many items of the list a `。` closes: a list printed that way whose
+    /// last item is open was cut short.
+    pub closed: usize,
+    /// The list's last item, if there is a list.
+    pub last: Option<LastItem>,
 }
+
+/// At most this many `1、` are tried as the start of the list: a goal never
+/// numbers more, and garbage must not cost quadratic time.
+const MAX_START_CANDIDATES: usize = 64;
+/// Bytes of text looked at to decide whether a `1、` starts a list; a real
+/// indicator is a few hundred.
+const START_WINDOW: usize = 4096;
+/// Once a `n、` followed by a level is found, how much further a `n、` after
+/// a closing `。` (the better boundary) is looked for.
+const BOUNDARY_LOOKAHEAD: usize = 2048;
 
 /// Splits a project's block into its goal paragraph and its indicator list.
 ///
@@ -67,13 +103,14 @@ pub struct Block {
 pub fn split_block(j: &Joined) -> Block {
     let t = j.text.as_str();
     let mut start = None;
-    for pos in marker_positions(t, 1) {
-        let (_, body_start) = match seq_marker_at(t, pos, 1) {
-            Some(x) => x,
-            None => continue,
+    for pos in marker_positions(t, 1).take(MAX_START_CANDIDATES) {
+        let Some((_, body_start)) = seq_marker_at(t, pos, 1) else {
+            continue;
         };
-        let end = next_boundary(t, body_start, 2).map_or(t.len(), |b| b.0);
-        if parse_body(&t[body_start..end]).is_ok_and(|p| p.plausible_level()) {
+        let window_end = floor_boundary(t, body_start.saturating_add(START_WINDOW));
+        let end = next_boundary(t, body_start, 2, Some(window_end)).map_or(window_end, |b| b.0);
+        let body = t.get(body_start..end).unwrap_or_default();
+        if parse_body(trim_item(body)).is_ok_and(|p| p.plausible_level()) {
             start = Some(pos);
             break;
         }
@@ -85,46 +122,124 @@ pub fn split_block(j: &Joined) -> Block {
         };
     };
     let mut block = Block {
-        goal: t[..start].to_string(),
+        goal: t.get(..start).unwrap_or_default().to_string(),
         ..Block::default()
     };
     let mut pos = start;
     let mut seq = 1u32;
-    loop {
-        let Some((_, body_start)) = seq_marker_at(t, pos, seq) else {
-            break;
+    while let Some((_, body_start)) = seq_marker_at(t, pos, seq) {
+        let next = next_boundary(t, body_start, seq.saturating_add(1), None);
+        let mut end = next.map_or(t.len(), |b| b.0);
+        // After the list's last item, text that is no part of it (a number cut
+        // from the next item by a truncated file, a note, a stray page number)
+        // is reported on its own, not glued into the last value.
+        let mut trailing = None;
+        if next.is_none()
+            && let Some(cut) = t.get(body_start..end).and_then(trailing_text)
+        {
+            trailing = Some(body_start + cut);
+            end = body_start + cut;
+        }
+        let raw = t.get(pos..end).unwrap_or_default();
+        let body = trim_item(t.get(body_start..end).unwrap_or_default());
+        let line = j.line_at(pos);
+        let closed = raw.trim_end().ends_with(['。', '.']);
+        block.closed += usize::from(closed);
+        let parsed = match parse_body(body) {
+            Ok(p) => {
+                block.indicators.push(Indicator {
+                    seq,
+                    level_code: p.level_code,
+                    level: p.level,
+                    category_code: p.category_code,
+                    category: p.category,
+                    name: p.name,
+                    cycle_value: p.cycle_value,
+                    annual_value: p.annual_value,
+                    line,
+                });
+                true
+            }
+            Err(reason) => {
+                block.bad.push(BadIndicator {
+                    line,
+                    text: raw.to_string(),
+                    reason,
+                });
+                false
+            }
         };
-        let next = next_boundary(t, body_start, seq + 1);
-        let end = next.map_or(t.len(), |b| b.0);
-        let raw = &t[pos..end];
-        let body = t[body_start..end].trim_end_matches(|c: char| c == '。' || c.is_whitespace());
-        match parse_body(body) {
-            Ok(p) => block.indicators.push(Indicator {
-                seq,
-                level_code: p.level_code,
-                level: p.level,
-                category_code: p.category_code,
-                category: p.category,
-                name: p.name,
-                cycle_value: p.cycle_value,
-                annual_value: p.annual_value,
-                line: j.line_at(pos),
-            }),
-            Err(reason) => block.bad.push(BadIndicator {
-                line: j.line_at(pos),
-                text: raw.to_string(),
-                reason,
-            }),
+        block.last = Some(LastItem {
+            line,
+            text: raw.to_string(),
+            closed,
+            parsed,
+        });
+        if let Some(tail_at) = trailing {
+            let text = t.get(tail_at..).unwrap_or_default().trim().to_string();
+            let line = j.line_at(tail_at);
+            block.bad.push(BadIndicator {
+                line,
+                text: text.clone(),
+                reason: "text after the last indicator's closing 。, part of no indicator".into(),
+            });
+            block.last = Some(LastItem {
+                line,
+                text,
+                closed: false,
+                parsed: false,
+            });
         }
         match next {
             Some((b, _)) => {
                 pos = b;
-                seq += 1;
+                seq = seq.saturating_add(1);
             }
             None => break,
         }
     }
     block
+}
+
+/// Where, in text that holds no complete list, a list starts whose first item
+/// never ends (a file cut inside indicator 1): the last `1、` followed by a level.
+pub fn open_list_start(text: &str) -> Option<usize> {
+    marker_positions(text, 1)
+        .filter(|&p| {
+            seq_marker_at(text, p, 1)
+                .and_then(|(_, body)| text.get(body..))
+                .is_some_and(looks_like_level)
+        })
+        .last()
+}
+
+/// An item's body without the `。` closing it.
+fn trim_item(body: &str) -> &str {
+    body.trim_end_matches(|c: char| c == '。' || c.is_whitespace())
+}
+
+/// In the last item's body, the offset where text after its closing `。` starts,
+/// if there is such text and it holds no value (a table that separates its
+/// values with `。` keeps them).
+fn trailing_text(body: &str) -> Option<usize> {
+    let stop = body.find('。')?;
+    let after = stop + '。'.len_utf8();
+    let rest = body.get(after..)?;
+    let skipped = rest.len()
+        - rest
+            .trim_start_matches(|c: char| c == '。' || c.is_whitespace())
+            .len();
+    let tail = rest.get(skipped..)?;
+    (!tail.is_empty() && !tail.contains("指标值")).then_some(after + skipped)
+}
+
+/// The largest char boundary of `t` not after `i`.
+fn floor_boundary(t: &str, i: usize) -> usize {
+    let mut i = i.min(t.len());
+    while i > 0 && !t.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// If `t[pos..]` is the marker of indicator `n` (`n、`, spaces allowed), returns
@@ -133,11 +248,10 @@ fn seq_marker_at(t: &str, pos: usize, n: u32) -> Option<(usize, usize)> {
     let rest = t.get(pos..)?;
     let digits = n.to_string();
     let after_digits = rest.strip_prefix(digits.as_str())?;
-    if pos > 0
-        && t[..pos]
-            .chars()
-            .next_back()
-            .is_some_and(|c| c.is_ascii_digit())
+    if t.get(..pos)?
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_digit())
     {
         return None;
     }
@@ -146,7 +260,7 @@ fn seq_marker_at(t: &str, pos: usize, n: u32) -> Option<(usize, usize)> {
     Some((pos, t.len() - after.len()))
 }
 
-/// Byte positions where the number `n` starts, not preceded by a digit.
+/// Byte positions where the marker of indicator `n` starts.
 fn marker_positions(t: &str, n: u32) -> impl Iterator<Item = usize> + '_ {
     let digits = n.to_string();
     let mut from = 0;
@@ -162,36 +276,50 @@ fn marker_positions(t: &str, n: u32) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
-/// Finds where indicator `n` begins after `from`: a `n、` that follows the
-/// `。` closing the previous indicator, or failing that, a `n、` followed by a
-/// level (`2-效益指标`, `产出指标`). Returns (marker start, body start).
-fn next_boundary(t: &str, from: usize, n: u32) -> Option<(usize, usize)> {
-    let rest = t.get(from..)?;
-    let mut fallback = None;
-    for pos in marker_positions(rest, n) {
-        let abs = from + pos;
+/// Finds where indicator `n` begins after `from` (and before `limit`): a `n、`
+/// that follows the `。` closing the previous indicator, or failing that, a
+/// `n、` followed by a level (`2-效益指标`, `产出指标`). Returns (marker start,
+/// body start).
+fn next_boundary(t: &str, from: usize, n: u32, limit: Option<usize>) -> Option<(usize, usize)> {
+    let digits = n.to_string();
+    let mut end = limit.map_or(t.len(), |l| floor_boundary(t, l));
+    let mut at = from;
+    let mut fallback: Option<(usize, usize)> = None;
+    while at < end {
+        let Some(i) = t.get(at..end).and_then(|r| r.find(digits.as_str())) else {
+            break;
+        };
+        let abs = at + i;
+        at = abs + digits.len(); // ASCII digits: still a char boundary
         let Some((_, body)) = seq_marker_at(t, abs, n) else {
             continue;
         };
-        let before = t[..abs].trim_end();
+        let before = t.get(..abs).unwrap_or_default().trim_end();
         if before.ends_with('。') || before.ends_with('.') {
             return Some((abs, body));
         }
-        if fallback.is_none() && looks_like_level(&t[body..]) {
+        if fallback.is_none() && t.get(body..).is_some_and(looks_like_level) {
             fallback = Some((abs, body));
+            // A better boundary is looked for only a little further: the
+            // digits of `n` recur in every later number, and scanning them all
+            // for each indicator would cost quadratic time.
+            end = end.min(floor_boundary(t, abs.saturating_add(BOUNDARY_LOOKAHEAD)));
         }
     }
     fallback
 }
 
 fn looks_like_level(s: &str) -> bool {
-    let s = s.trim_start();
-    let head: String = s.chars().take(8).collect();
+    let head: String = s.trim_start().chars().take(8).collect();
     let code = head
         .chars()
         .take_while(|c| c.is_ascii_digit() || *c == ' ')
         .count();
-    (code > 0 && head.chars().nth(code) == Some('-')) || head.contains("指标")
+    (code > 0 && head.chars().nth(code).is_some_and(is_dash)) || head.contains("指标")
+}
+
+fn is_dash(c: char) -> bool {
+    matches!(c, '-' | '－' | '—' | '–')
 }
 
 /// The fields of one indicator.
@@ -238,15 +366,16 @@ fn parse_body(body: &str) -> Result<Parts, String> {
             vi
         ));
     }
-    let (level_code, level) = split_code(fields[0]);
-    let (category_code, category) = split_code(fields[1]);
-    let name = fields[2..vi].join("；");
+    let (level_code, level) = split_code(fields.first().copied().unwrap_or_default());
+    let (category_code, category) = split_code(fields.get(1).copied().unwrap_or_default());
+    let name = fields.get(2..vi).map(|f| f.join("；")).unwrap_or_default();
+    let name = collapse_cjk_spaces(&normalize_text(&name));
     if level.is_empty() || category.is_empty() || name.is_empty() {
         return Err("empty 一级指标, 二级指标 or 三级指标".into());
     }
     let mut cycle_value = None;
     let mut annual_value = None;
-    for f in &fields[vi..] {
+    for f in fields.get(vi..).unwrap_or_default() {
         if f.is_empty() {
             continue;
         }
@@ -259,54 +388,64 @@ fn parse_body(body: &str) -> Result<Parts, String> {
     }
     Ok(Parts {
         level_code,
-        level: level.to_string(),
+        level,
         category_code,
-        category: category.to_string(),
-        name: normalize_text(&name),
+        category,
+        name,
         cycle_value,
         annual_value,
     })
 }
 
-/// `实施周期指标值:≥90%` → (true, `≥90%`).
+/// `实施周期指标值:≥90%` → (true, `≥90%`). Spaces inside the key, from
+/// extraction (`年度指 标值`), do not matter.
 fn value_field(f: &str) -> Option<(bool, &str)> {
-    for &(key, cycle) in VALUE_KEYS {
-        if let Some(rest) = f.strip_prefix(key) {
-            let rest = rest.trim_start();
-            if let Some(v) = rest.strip_prefix([':', '：']) {
-                return Some((cycle, v.trim()));
-            }
-        }
-    }
-    None
+    let colon = f.find([':', '：'])?;
+    let key: String = f
+        .get(..colon)?
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let &(_, cycle) = VALUE_KEYS.iter().find(|(k, _)| *k == key)?;
+    let after = f.get(colon..)?;
+    let v = after.strip_prefix([':', '：'])?;
+    Some((cycle, v.trim()))
 }
 
 /// `11-数量指标` → (Some("11"), "数量指标"); spaces inside the code from
-/// extraction (`1 1-数量指标`) are dropped; no code → (None, text).
-fn split_code(f: &str) -> (Option<String>, &str) {
+/// extraction (`1 1-数量指标`) are dropped and full-width digits read; no code
+/// → (None, text).
+fn split_code(f: &str) -> (Option<String>, String) {
     let f = f.trim();
-    if let Some(dash) = f.find(['-', '－']) {
-        let code = &f[..dash];
+    if let Some(dash) = f.find(is_dash) {
+        let code = f.get(..dash).unwrap_or_default();
         if !code.trim().is_empty()
             && code
                 .chars()
-                .all(|c| c.is_ascii_digit() || c.is_whitespace())
+                .all(|c| ascii_digit(c).is_some() || c.is_whitespace())
         {
-            let code: String = code.chars().filter(char::is_ascii_digit).collect();
-            let rest = &f[dash..];
-            let rest = rest
-                .strip_prefix('-')
-                .or_else(|| rest.strip_prefix('－'))
-                .unwrap_or(rest);
-            return (Some(code), rest.trim());
+            let code: String = code.chars().filter_map(ascii_digit).collect();
+            let rest = f.get(dash..).unwrap_or_default();
+            let mut chars = rest.chars();
+            chars.next(); // the dash
+            return (Some(code), collapse_cjk_spaces(chars.as_str().trim()));
         }
     }
-    (None, f)
+    (None, collapse_cjk_spaces(f))
 }
 
-/// Unifies only cosmetic variants in a target value: `≧`→`≥`, `≦`→`≤`,
-/// full-width digits, letters and signs, `％`, full-width colon; drops spaces
-/// that extraction put inside a number (`9 0%`).
+/// An ASCII or full-width digit as ASCII.
+fn ascii_digit(c: char) -> Option<char> {
+    match c {
+        '0'..='9' => Some(c),
+        '０'..='９' => char::from_u32(c as u32 - 0xFEE0),
+        _ => None,
+    }
+}
+
+/// Unifies only cosmetic variants in a target value: `≧`/`>=`→`≥`,
+/// `≦`/`<=`→`≤`, full-width digits, letters and signs, `％`, full-width colon;
+/// drops spaces that extraction put inside a number (`9 0%`).
 pub fn normalize_value(v: &str) -> String {
     let mapped: String = v
         .trim()
@@ -327,26 +466,53 @@ pub fn normalize_value(v: &str) -> String {
             c => c,
         })
         .collect();
-    drop_spaces_in_numbers(&mapped)
+    drop_spaces_in_numbers(&join_comparisons(&mapped))
+}
+
+/// `>=` and `<=` (spaces allowed between) as the one sign `≥`/`≤`: the same
+/// comparison, written so that values compare equal across tables.
+fn join_comparisons(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if matches!(c, '>' | '<') {
+            let rest = chars.clone().skip_while(|x| *x == ' ');
+            if rest.clone().next() == Some('=') {
+                // Consume the spaces and the `=`.
+                while chars.next_if(|x| *x == ' ').is_some() {}
+                chars.next();
+                out.push(if c == '>' { '≥' } else { '≤' });
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// Keeps text as printed except for spaces next to digits, which in a target value
 /// are extraction noise (`9 0%`, `≥ 90%`, `1 份`).
 fn drop_spaces_in_numbers(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
+    // The next non-space character after each position, found right to left
+    // so that long runs of spaces cost linear time.
+    let mut next_non_space = vec![None; chars.len()];
+    let mut seen = None;
+    for (slot, &c) in next_non_space.iter_mut().zip(&chars).rev() {
+        *slot = seen;
+        if c != ' ' {
+            seen = Some(c);
+        }
+    }
+    let near_number =
+        |x: Option<char>| x.is_some_and(|x| x.is_ascii_digit() || x == '.' || x == '%');
+    let near_op = |x: Option<char>| x.is_some_and(|x| matches!(x, '≥' | '≤' | '>' | '<' | '='));
     let mut out = String::with_capacity(s.len());
-    for (i, &c) in chars.iter().enumerate() {
+    for (&c, &next) in chars.iter().zip(&next_non_space) {
         if c == ' ' {
             let prev = out.chars().next_back();
-            let next = chars
-                .get(i + 1..)
-                .and_then(|r| r.iter().find(|c| **c != ' '));
-            let near_number =
-                |x: Option<char>| x.is_some_and(|x| x.is_ascii_digit() || x == '.' || x == '%');
-            let near_op =
-                |x: Option<char>| x.is_some_and(|x| matches!(x, '≥' | '≤' | '>' | '<' | '='));
             if (near_number(prev) || near_op(prev))
-                && (near_number(next.copied()) || !next.is_some_and(|n| n.is_ascii()))
+                && (near_number(next) || !next.is_some_and(|n| n.is_ascii()))
             {
                 continue;
             }
@@ -359,6 +525,31 @@ fn drop_spaces_in_numbers(s: &str) -> String {
 /// Names and other free text: trimmed, with full-width spaces folded.
 pub fn normalize_text(s: &str) -> String {
     s.trim().replace('\u{3000}', " ")
+}
+
+/// Drops spaces between two non-ASCII characters (`产出 指标`): Chinese puts
+/// none between words, so there they are extraction noise; spaces between
+/// Latin words or digits stay.
+pub fn collapse_cjk_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_whitespace() {
+            // The whole run at once, so that long runs cost linear time.
+            let mut run = String::from(c);
+            while let Some(x) = chars.next_if(|x| x.is_whitespace()) {
+                run.push(x);
+            }
+            let prev_wide = out.chars().next_back().is_some_and(|p| !p.is_ascii());
+            let next_wide = chars.peek().is_some_and(|n| !n.is_ascii());
+            if !(prev_wide && next_wide) {
+                out.push_str(&run);
+            }
+            continue;
+        }
+        out.push(c);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -397,6 +588,10 @@ mod tests {
         assert_eq!(b.indicators[3].category_code.as_deref(), Some("24"));
         assert_eq!(b.indicators[3].category, "可持续影响");
         assert_eq!(b.indicators[2].annual_value.as_deref(), Some("发布"));
+        assert_eq!(b.closed, 4);
+        let last = b.last.unwrap();
+        assert!(last.closed && last.parsed);
+        assert_eq!(last.line, 5);
     }
 
     #[test]
@@ -411,6 +606,8 @@ mod tests {
         assert_eq!(b.indicators[0].level_code, None);
         assert_eq!(b.indicators[0].annual_value.as_deref(), Some("≥2份"));
         assert_eq!(b.indicators[0].cycle_value, None);
+        // Not closed by 。: the caller decides whether that means a cut.
+        assert!(!b.last.unwrap().closed);
     }
 
     #[test]
@@ -422,6 +619,27 @@ mod tests {
         assert_eq!(b.indicators.len(), 1);
         assert_eq!(b.bad.len(), 1);
         assert!(b.bad[0].text.starts_with("2、2-效益指标"));
+        let last = b.last.unwrap();
+        assert!(!last.parsed && !last.closed);
+    }
+
+    #[test]
+    fn text_after_the_last_indicator_is_not_glued_to_its_value() {
+        // A file cut right after the next indicator's number.
+        let j = joined(&[
+            "1、1-产出指标；11-数量指标；验收率；实施周期指标值:100%；年度指标值:发布。4",
+        ]);
+        let b = split_block(&j);
+        assert_eq!(b.indicators.len(), 1);
+        assert_eq!(b.indicators[0].annual_value.as_deref(), Some("发布"));
+        assert_eq!(b.bad.len(), 1);
+        assert_eq!(b.bad[0].text, "4");
+        assert!(!b.last.unwrap().parsed);
+        // Values separated by 。 are kept together.
+        let j = joined(&["1、产出指标；数量指标；验收率；实施周期指标值:100%。年度指标值:90%。"]);
+        let b = split_block(&j);
+        assert!(b.bad.is_empty(), "{:?}", b.bad);
+        assert_eq!(b.indicators.len(), 1);
     }
 
     #[test]
@@ -430,16 +648,81 @@ mod tests {
         assert_eq!(normalize_value("≦２"), "≤2");
         assert_eq!(normalize_value("９０％"), "90%");
         assert_eq!(normalize_value("9 0%"), "90%");
-        assert_eq!(normalize_value(">=20平方米"), ">=20平方米");
+        assert_eq!(normalize_value(">=20平方米"), "≥20平方米");
+        assert_eq!(normalize_value("<= 475元/亩"), "≤475元/亩");
+        assert_eq!(normalize_value("＞＝ 9 0 ％"), "≥90%");
+        assert_eq!(normalize_value("> 5"), ">5");
+        assert_eq!(normalize_value("=10个"), "=10个");
         assert_eq!(normalize_value("≥1份/季度"), "≥1份/季度");
         assert_eq!(normalize_value("发布"), "发布");
+        assert_eq!(normalize_value("不低于90%"), "不低于90%");
         assert_eq!(normalize_value("2023.07-2024.01"), "2023.07-2024.01");
     }
 
     #[test]
     fn codes_split_and_spaces_inside_codes_dropped() {
-        assert_eq!(split_code("1 1-数量指标"), (Some("11".into()), "数量指标"));
-        assert_eq!(split_code("产出指标"), (None, "产出指标"));
-        assert_eq!(split_code("3-满意度指标"), (Some("3".into()), "满意度指标"));
+        assert_eq!(
+            split_code("1 1-数量指标"),
+            (Some("11".into()), "数量指标".into())
+        );
+        assert_eq!(split_code("产出指标"), (None, "产出指标".into()));
+        assert_eq!(
+            split_code("3-满意度指标"),
+            (Some("3".into()), "满意度指标".into())
+        );
+        assert_eq!(
+            split_code("１２－质量 指标"),
+            (Some("12".into()), "质量指标".into())
+        );
+        assert_eq!(
+            split_code("产出指标(40-50)分"),
+            (None, "产出指标(40-50)分".into())
+        );
+    }
+
+    #[test]
+    fn punctuation_variants_parse_alike() {
+        let canonical =
+            "1、1-产出指标；11-数量指标；课题完成率；实施周期指标值:≥90%；年度指标值:100%。";
+        let variants = [
+            "1、1-产出指标;11-数量指标;课题完成率;实施周期指标值：≥90%;年度指标值：100%。",
+            "1 、1 -产出指标； 1 1-数量指标；课题 完成率；实施周期指标值 : >= 9 0%；年度指 标值：１００％。",
+            "1、１－产出指标；１１－数量指标；课题完成率；实施周期指标值:≧90％；年度指标值:100%。",
+        ];
+        let expected = split_block(&joined(&[canonical])).indicators;
+        assert_eq!(expected.len(), 1);
+        for v in variants {
+            let b = split_block(&joined(&[v]));
+            assert!(b.bad.is_empty(), "{v}: {:?}", b.bad);
+            assert_eq!(b.indicators, expected, "{v}");
+        }
+    }
+
+    #[test]
+    fn garbage_costs_linear_time() {
+        // Quadratic scans would take minutes on these.
+        let many_starts = "1、".repeat(50_000);
+        let b = split_block(&joined(&[&many_starts]));
+        assert!(b.indicators.is_empty());
+        let spaces = format!("1{}0", " ".repeat(200_000));
+        assert_eq!(normalize_value(&spaces), "10");
+        assert_eq!(
+            collapse_cjk_spaces(&format!("产{}出", " ".repeat(200_000))),
+            "产出"
+        );
+        let list: String = (1..=3000)
+            .map(|i| format!("{i}、产出指标；数量指标；名称{i}；指标值:发布"))
+            .collect();
+        let b = split_block(&joined(&[&list]));
+        assert_eq!(b.indicators.len(), 3000);
+    }
+
+    #[test]
+    fn line_at_never_panics() {
+        let j = Joined::default();
+        assert_eq!(j.line_at(0), 0);
+        let j = joined(&["ab", "cd"]);
+        assert_eq!((j.line_at(0), j.line_at(2), j.line_at(99)), (1, 2, 2));
+        assert_eq!(j.last_line(), 2);
     }
 }

@@ -1,7 +1,8 @@
 //! Ingest: files in, [`Document`]s out. Text extracted from PDFs is parsed by
-//! [`text`]; workbooks will be read by an `excel` module into the same model.
+//! [`text`]; workbooks (.xlsx, .xls, .ods) are read by [`excel`] into the same model.
 
 pub mod decode;
+pub mod excel;
 pub mod indicator;
 pub mod text;
 
@@ -24,7 +25,7 @@ pub enum IngestError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}:1: {source}")]
+    #[error("{path}:{}: {source}", .source.line())]
     Decode {
         path: PathBuf,
         #[source]
@@ -40,6 +41,22 @@ pub enum IngestError {
         "{path}: the budget year is unknown: the file name holds no 20xx year; give it with --year 2024 (or `year = 2024` in the pipeline's ingest stage)"
     )]
     NoYear { path: PathBuf },
+    #[error("{path}: cannot read the workbook: {reason}")]
+    Workbook { path: PathBuf, reason: String },
+    #[error("{path}: no sheet named 「{sheet}」; the workbook has: {}", present.join(", "))]
+    NoSuchSheet {
+        path: PathBuf,
+        sheet: String,
+        present: Vec<String>,
+    },
+    #[error(
+        "{path}: not a performance-target table: no sheet holds one; sheets looked at: {}",
+        if looked_at.is_empty() { "none".to_string() } else { looked_at.join("; ") }
+    )]
+    NoTableInWorkbook {
+        path: PathBuf,
+        looked_at: Vec<String>,
+    },
     #[error("{path}:{line}: not a performance-target table: {reason}")]
     NotATable {
         path: PathBuf,
@@ -55,7 +72,10 @@ impl IngestError {
             | IngestError::Decode { path, .. }
             | IngestError::TooLarge { path, .. }
             | IngestError::NoYear { path }
-            | IngestError::NotATable { path, .. } => path,
+            | IngestError::NotATable { path, .. }
+            | IngestError::Workbook { path, .. }
+            | IngestError::NoSuchSheet { path, .. }
+            | IngestError::NoTableInWorkbook { path, .. } => path,
         }
     }
 
@@ -63,7 +83,7 @@ impl IngestError {
     pub fn line(&self) -> usize {
         match self {
             IngestError::NotATable { line, .. } => *line,
-            IngestError::Decode { .. } => 1,
+            IngestError::Decode { source, .. } => source.line(),
             _ => 0,
         }
     }
@@ -77,12 +97,19 @@ pub struct IngestOptions {
     pub encoding: Option<&'static Encoding>,
     /// The budget year; when `None`, a 20xx year in the file name.
     pub year: Option<i32>,
+    /// Workbook sheets to read; empty reads every sheet holding a table.
+    /// A named sheet that does not exist is an error, never a fallback.
+    pub sheets: Vec<String>,
 }
 
 /// Reads and parses one file by its kind: text (PDF-extracted) unless its
 /// extension names a workbook.
 pub fn ingest_file(path: &Path, opts: &IngestOptions) -> Result<Document, IngestError> {
-    ingest_text_file(path, opts)
+    if excel::is_workbook_path(path) {
+        excel::ingest_workbook(path, opts)
+    } else {
+        ingest_text_file(path, opts)
+    }
 }
 
 /// Reads and parses one text file.
@@ -116,12 +143,11 @@ pub fn ingest_text_file(path: &Path, opts: &IngestOptions) -> Result<Document, I
     let mut doc = text::parse(&source, &decoded.text, &opts.text);
     doc.encoding = decoded.encoding.to_string();
     doc.year = Some(year);
-    if doc.units.is_empty() && doc.grand_total.is_none() {
-        let line = doc.rejects.first().map_or(1, |r| r.line);
+    if let Some((line, reason)) = text::not_a_table(&doc) {
         return Err(IngestError::NotATable {
             path: path.to_path_buf(),
             line,
-            reason: "no 合计, unit or project rows found (expected a 项目支出绩效目标表)".into(),
+            reason,
         });
     }
     Ok(doc)

@@ -114,6 +114,10 @@ pub struct IngestStage {
     /// Stop at the first file that cannot be read.
     #[serde(default)]
     pub fail_fast: bool,
+    /// Workbook sheets to read; empty = every sheet holding a table. A named
+    /// sheet that does not exist is an error for that file.
+    #[serde(default)]
+    pub sheets: Vec<String>,
 }
 
 /// Where each file's budget year comes from.

@@ -487,6 +487,7 @@ fn ingest_options(stage: &IngestStage) -> Result<IngestOptions, RunError> {
             dropped_cells: stage.dropped_cells,
         },
         encoding,
+        sheets: stage.sheets.clone(),
         ..IngestOptions::default()
     })
 }

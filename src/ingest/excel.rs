@@ -1,0 +1,636 @@
+//! Workbooks (.xlsx, .xlsm, .xls, .ods; .xlsb without merged cells) into the
+//! same [`Document`] as the text parser, so no later stage can tell them apart.
+//!
+//! A sheet is read into a sparse [`grid::Grid`] (non-empty cells only, capped
+//! at [`MAX_SHEET_CELLS`]); merged regions are filled from their top-left cell
+//! (calamine gives them for .xlsx and .xls only); the head is recognised by
+//! its column names ([`header`]), which decide the layout: wide (the seed's
+//! table as cells, [`wide`]) or long (one indicator per row, [`long`]).
+//! `line` is the 1-based sheet row; rejects and warnings name their cell
+//! (`Sheet1!C7`).
+
+mod cells;
+mod grid;
+mod header;
+mod long;
+mod rows;
+mod wide;
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use calamine::{Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+
+use super::{IngestError, IngestOptions, MAX_INPUT_BYTES, display_name, year_from_name};
+use crate::model::{Amounts, Document, MoneyUnit, Reject};
+use grid::{Grid, GridBuilder, TooLarge, Val};
+use header::{Layout, Role};
+
+/// Most non-empty cells one sheet may hold (merged copies included): about
+/// 800,000 indicators in the long layout; beyond it a sheet is refused
+/// rather than allowed to exhaust memory.
+pub const MAX_SHEET_CELLS: usize = 8_000_000;
+
+/// File extensions read as workbooks (compared case-insensitively).
+pub const WORKBOOK_EXTENSIONS: &[&str] = &["xlsx", "xlsm", "xls", "ods", "xlsb"];
+
+/// True when the file's extension names a workbook (`.XLSX` too).
+pub fn is_workbook_path(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| WORKBOOK_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+}
+
+/// One sheet's table.
+#[derive(Debug, Clone)]
+pub struct SheetTable {
+    pub sheet: String,
+    pub layout: &'static str,
+    pub doc: Document,
+}
+
+/// Reads a workbook as [`super::ingest_file`] does: every visible sheet
+/// holding a table (see [`ingest_workbook_sheets`]).
+pub fn ingest_workbook(path: &Path, opts: &IngestOptions) -> Result<Document, IngestError> {
+    ingest_workbook_sheets(path, opts, &opts.sheets)
+}
+
+/// Reads a workbook: size limit, budget year (`opts.year`, else a 20xx year
+/// in the file name), the sheets `sheets` names (empty: every visible sheet
+/// holding a table), merged into one document.
+pub fn ingest_workbook_sheets(
+    path: &Path,
+    opts: &IngestOptions,
+    sheets: &[String],
+) -> Result<Document, IngestError> {
+    let size = std::fs::metadata(path)
+        .map_err(|source| IngestError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .len();
+    if size > MAX_INPUT_BYTES {
+        return Err(IngestError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    let year = match opts.year.or_else(|| year_from_name(&display_name(path))) {
+        Some(y) => y,
+        None => {
+            return Err(IngestError::NoYear {
+                path: path.to_path_buf(),
+            });
+        }
+    };
+    let mut doc = read_workbook(path, sheets)?;
+    doc.year = Some(year);
+    Ok(doc)
+}
+
+/// Reads the tables of a workbook into one document (see [`read_sheets`]);
+/// a second sheet's units follow the first's.
+pub fn read_workbook(path: &Path, sheets: &[String]) -> Result<Document, IngestError> {
+    let (tables, problems) = read_sheets_limited(path, sheets, MAX_SHEET_CELLS)?;
+    Ok(merge(path, tables, problems))
+}
+
+/// Reads each sheet holding a table into its own document. `sheets` names
+/// the sheets to read (a name that does not exist is an error listing those
+/// present); empty reads every visible worksheet and keeps those with a table.
+/// Sheets that cannot be read are returned as rejects.
+pub fn read_sheets(
+    path: &Path,
+    sheets: &[String],
+) -> Result<(Vec<SheetTable>, Vec<Reject>), IngestError> {
+    read_sheets_limited(path, sheets, MAX_SHEET_CELLS)
+}
+
+/// calamine is third-party code reading untrusted bytes: a panic inside it
+/// becomes this file's error, never the end of the run.
+fn read_sheets_limited(
+    path: &Path,
+    sheets: &[String],
+    limit: usize,
+) -> Result<(Vec<SheetTable>, Vec<Reject>), IngestError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_sheets_inner(path, sheets, limit)
+    }))
+    .unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".into());
+        Err(IngestError::Workbook {
+            path: path.to_path_buf(),
+            reason: format!("the workbook reader failed on this file ({what})"),
+        })
+    })
+}
+
+fn read_sheets_inner(
+    path: &Path,
+    wanted: &[String],
+    limit: usize,
+) -> Result<(Vec<SheetTable>, Vec<Reject>), IngestError> {
+    let source = display_name(path);
+    let mut book = Book::open(path).map_err(|reason| IngestError::Workbook {
+        path: path.to_path_buf(),
+        reason,
+    })?;
+    let meta = book.sheets();
+    let present: Vec<String> = meta.iter().map(|m| m.name.clone()).collect();
+    // (name, named by the caller)
+    let mut chosen: Vec<(String, bool)> = Vec::new();
+    let mut looked_at: Vec<String> = Vec::new();
+    if wanted.is_empty() {
+        for m in &meta {
+            if m.typ != SheetType::WorkSheet {
+                looked_at.push(format!("{} (not a worksheet)", m.name));
+            } else if m.visible != SheetVisible::Visible {
+                // Templates keep hidden copies and lookup lists: reading them
+                // would count a table twice. Name the sheet to read it.
+                looked_at.push(format!("{} (hidden, skipped)", m.name));
+            } else {
+                chosen.push((m.name.clone(), false));
+            }
+        }
+    } else {
+        for w in wanted {
+            match present.iter().find(|p| *p == w || p.trim() == w.trim()) {
+                Some(p) => chosen.push((p.clone(), true)),
+                None => {
+                    return Err(IngestError::NoSuchSheet {
+                        path: path.to_path_buf(),
+                        sheet: w.clone(),
+                        present,
+                    });
+                }
+            }
+        }
+    }
+    let mut tables = Vec::new();
+    let mut problems = Vec::new();
+    let mut unreadable: Vec<String> = Vec::new();
+    for (name, named) in chosen {
+        let outcome = book.with_grid(&name, limit, |g| parse_sheet(g, &source, &name));
+        let reason = match outcome {
+            Ok(Ok(t)) => {
+                looked_at.push(format!("{name} ({} table)", t.layout));
+                tables.push(t);
+                continue;
+            }
+            Ok(Err(why)) => {
+                looked_at.push(format!("{name} ({why})"));
+                if !named {
+                    continue; // a sheet of notes or lookups beside the table
+                }
+                format!("sheet 「{name}」 holds no performance-target table: {why}")
+            }
+            Err(SheetError::TooLarge(t)) => {
+                let why = format!(
+                    "{} non-empty cells or more, over the {}-cell limit for one sheet; not read",
+                    t.cells, t.limit
+                );
+                looked_at.push(format!("{name} ({why})"));
+                format!("sheet 「{name}」: {why}")
+            }
+            Err(SheetError::Read(e)) => {
+                looked_at.push(format!("{name} (unreadable: {e})"));
+                unreadable.push(format!("sheet 「{name}」: {e}"));
+                format!("sheet 「{name}」 cannot be read: {e}")
+            }
+        };
+        problems.push(Reject {
+            source: source.clone(),
+            line: 0,
+            text: name.clone(),
+            reason,
+        });
+    }
+    if tables.is_empty() && !unreadable.is_empty() && unreadable.len() == problems.len() {
+        // Nothing read and something broken: a damaged file, not a wrong one.
+        return Err(IngestError::Workbook {
+            path: path.to_path_buf(),
+            reason: unreadable.join("; "),
+        });
+    }
+    if tables.is_empty() {
+        return Err(IngestError::NoTableInWorkbook {
+            path: path.to_path_buf(),
+            looked_at,
+        });
+    }
+    Ok((tables, problems))
+}
+
+/// One document from a workbook's sheets.
+fn merge(path: &Path, tables: Vec<SheetTable>, problems: Vec<Reject>) -> Document {
+    let mut it = tables.into_iter();
+    let Some(first) = it.next() else {
+        let mut d = Document::new(display_name(path));
+        d.rejects = problems;
+        return d;
+    };
+    let mut doc = first.doc;
+    let mut names = vec![first.sheet];
+    for t in it {
+        let d = t.doc;
+        if d.department.is_some() && d.department != doc.department {
+            doc.warn(
+                d.units.first().map_or(0, |u| u.line),
+                format!(
+                    "sheet 「{}」 is for department 「{}」, not 「{}」: its rows are labelled with the first; read it on its own to keep them apart",
+                    t.sheet,
+                    d.department.as_deref().unwrap_or(""),
+                    doc.department.as_deref().unwrap_or("")
+                ),
+            );
+        }
+        doc.grand_total = match (doc.grand_total.take(), d.grand_total) {
+            (Some(a), Some(b)) => Some(add(a, b)),
+            (a, b) => a.or(b),
+        };
+        doc.grand_total_line = doc.grand_total_line.or(d.grand_total_line);
+        doc.units.extend(d.units);
+        doc.rejects.extend(d.rejects);
+        doc.warnings.extend(d.warnings);
+        doc.title = doc.title.or(d.title);
+        doc.department = doc.department.or(d.department);
+        names.push(t.sheet);
+    }
+    doc.rejects.extend(problems);
+    doc.encoding = format!(
+        "{} workbook, sheet{} {}",
+        path.extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase(),
+        if names.len() > 1 { "s" } else { "" },
+        names.join(", ")
+    );
+    doc
+}
+
+/// Two sheets' 合计 rows together: the workbook's grand total.
+fn add(a: Amounts, b: Amounts) -> Amounts {
+    let sum = |x: Option<_>, y: Option<_>| match (x, y) {
+        (None, None) => None,
+        (x, y) => Some(x.unwrap_or_default() + y.unwrap_or_default()),
+    };
+    Amounts {
+        total: a.total + b.total,
+        fiscal: sum(a.fiscal, b.fiscal),
+        special: sum(a.special, b.special),
+        other: sum(a.other, b.other),
+        note: a.note.or(b.note),
+    }
+}
+
+/// Parses one sheet's grid, or says why it holds no table.
+fn parse_sheet(grid: &Grid<'_>, source: &str, sheet: &str) -> Result<SheetTable, String> {
+    let head = header::find(grid)?;
+    let mut doc = Document::new(source);
+    let above = &grid.rows[..head.first];
+    let mut money = None;
+    for row in above {
+        for c in row.cells.iter().filter(|c| !c.filled) {
+            let Val::Text(t) = &c.val else { continue };
+            let t = t.trim();
+            if doc.title.is_none() && cells::is_title(t) {
+                doc.title = Some(cells::joined_text(&c.val));
+            }
+            if doc.department.is_none() {
+                for key in ["部门名称", "编制部门", "预算部门", "主管部门", "编制单位"]
+                {
+                    if let Some(d) = cells::field_after(t, key) {
+                        let d = d.split("单位").next().unwrap_or(d).trim();
+                        let d = if d.is_empty() {
+                            next_text(row, c.col).unwrap_or_default()
+                        } else {
+                            d.to_string()
+                        };
+                        if !d.is_empty() {
+                            doc.department = Some(d);
+                        }
+                        break;
+                    }
+                }
+            }
+            if money.is_none() {
+                // `单位：万元`, or a group head above the amounts: `资金来源（万元）`.
+                money = cells::money_unit(t)
+                    .or_else(|| header::split_money_unit(&header::squeeze(t)).1);
+            }
+        }
+    }
+    let money = head.money_unit.or(money).unwrap_or(MoneyUnit::Wanyuan);
+    doc.money_unit = money;
+    let layout = head.layout;
+    let mut s = rows::Sheet {
+        name: sheet,
+        header: &head,
+        money,
+        doc,
+    };
+    match layout {
+        Layout::Wide => wide::parse(grid, &mut s),
+        Layout::Long => {
+            let fields = key_values(grid, &mut s);
+            long::parse(grid, &mut s, fields)
+        }
+    }
+    Ok(SheetTable {
+        sheet: sheet.to_string(),
+        layout: match layout {
+            Layout::Wide => "wide",
+            Layout::Long => "long",
+        },
+        doc: s.doc,
+    })
+}
+
+/// The first text right of `col` that is not a merged copy of the label.
+fn next_text(row: &grid::GridRow<'_>, col: u32) -> Option<String> {
+    row.cells
+        .iter()
+        .filter(|c| c.col > col && !c.filled)
+        .map(|c| cells::joined_text(&c.val))
+        .find(|t| !t.is_empty())
+}
+
+/// Labels and values above a long table's head (`项目名称 | X`, `年度资金总额 | 100`).
+fn key_values(grid: &Grid<'_>, s: &mut rows::Sheet<'_>) -> long::Fields {
+    let mut f = long::Fields::default();
+    // (row, column, value) of 总计 and the three sources.
+    let mut vals: [Option<(u32, u32, Val<'_>)>; 4] = Default::default();
+    for row in &grid.rows[..s.header.first] {
+        for c in row.cells.iter().filter(|c| !c.filled) {
+            let key = header::squeeze(&c.val.text());
+            let key = key.trim_start_matches("其中:").trim_end_matches(':');
+            let next = || {
+                row.cells
+                    .iter()
+                    .find(|x| x.col > c.col && !x.filled && header::squeeze(&x.val.text()) != key)
+            };
+            match key {
+                "项目名称" => {
+                    if let Some(v) = next() {
+                        f.project = Some(cells::joined_text(&v.val));
+                        f.project_row = Some(row.line());
+                    }
+                }
+                "实施单位" | "资金使用单位" | "单位名称" | "预算单位" => {
+                    f.unit = next().map(|v| cells::joined_text(&v.val));
+                }
+                "年度绩效目标" | "绩效目标" | "年度目标" | "总体目标" | "项目绩效目标" =>
+                {
+                    f.goal = next().map(|v| cells::joined_text(&v.val));
+                }
+                "主管部门" | "部门名称" if s.doc.department.is_none() => {
+                    s.doc.department = next().map(|v| cells::joined_text(&v.val));
+                }
+                _ => {
+                    let (k, _) = header::split_money_unit(key);
+                    let idx = match header::role_of(&k) {
+                        Some(Role::Total) => Some(0),
+                        _ if k == "年度资金总额" || k == "资金总额" || k == "项目资金总额" => {
+                            Some(0)
+                        }
+                        Some(Role::Fiscal) => Some(1),
+                        Some(Role::Special) => Some(2),
+                        Some(Role::Other) => Some(3),
+                        _ => None,
+                    };
+                    if let (Some(i), Some(v)) = (idx, next()) {
+                        vals[i] = Some((row.idx, v.col, v.val.clone()));
+                    }
+                }
+            }
+        }
+    }
+    if vals.iter().any(Option::is_some) {
+        let mut read = |i: usize| -> Option<rust_decimal::Decimal> {
+            let (row, col, v) = vals[i].as_ref()?;
+            match cells::amount(Some(v)) {
+                Ok(d) => d.map(|d| s.money.to_wanyuan(d)),
+                Err(text) => {
+                    let addr = grid::address(s.name, *row, *col);
+                    s.doc.reject(
+                        *row as usize + 1,
+                        text,
+                        format!("{addr}: the amount beside the label is not a number"),
+                    );
+                    None
+                }
+            }
+        };
+        let (total, fiscal, special, other) = (read(0), read(1), read(2), read(3));
+        let sources = [fiscal, special, other].iter().flatten().copied().sum();
+        f.amounts = Some(Amounts {
+            total: total.unwrap_or(sources),
+            fiscal,
+            special,
+            other,
+            note: None,
+        });
+    }
+    f
+}
+
+enum SheetError {
+    TooLarge(TooLarge),
+    Read(String),
+}
+
+impl From<TooLarge> for SheetError {
+    fn from(t: TooLarge) -> Self {
+        SheetError::TooLarge(t)
+    }
+}
+
+/// A sheet's name, kind and visibility.
+struct SheetMeta {
+    name: String,
+    typ: SheetType,
+    visible: SheetVisible,
+}
+
+type Src = BufReader<File>;
+
+/// An open workbook of a concrete kind: merged regions are only available
+/// on the concrete readers, not through calamine's `Reader` trait.
+enum Book {
+    Xlsx(Box<Xlsx<Src>>),
+    Xls(Box<Xls<Src>>),
+    Ods(Box<Ods<Src>>),
+    Xlsb(Box<Xlsb<Src>>),
+}
+
+impl Book {
+    /// Opens by content, not by name: a workbook saved with the wrong
+    /// extension (an .xlsx named .xls) is common and still read.
+    fn open(path: &Path) -> Result<Book, String> {
+        let mut head = [0u8; 8];
+        let n = File::open(path)
+            .and_then(|mut f| f.read(&mut head))
+            .map_err(|e| format!("cannot read: {e}"))?;
+        let head = &head[..n];
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let open = || File::open(path).map(BufReader::new);
+        let io = |e: std::io::Error| format!("cannot read: {e}");
+        if head.starts_with(b"PK\x03\x04") {
+            let xlsx = || -> Result<Book, String> {
+                Xlsx::new(open().map_err(io)?)
+                    .map(|b| Book::Xlsx(Box::new(b)))
+                    .map_err(|e| format!("not a readable .xlsx workbook: {e}"))
+            };
+            let ods = || -> Result<Book, String> {
+                Ods::new(open().map_err(io)?)
+                    .map(|b| Book::Ods(Box::new(b)))
+                    .map_err(|e| format!("not a readable .ods workbook: {e}"))
+            };
+            let xlsb = || -> Result<Book, String> {
+                Xlsb::new(open().map_err(io)?)
+                    .map(|b| Book::Xlsb(Box::new(b)))
+                    .map_err(|e| format!("not a readable .xlsb workbook: {e}"))
+            };
+            return match ext.as_str() {
+                "ods" => ods().or_else(|e| xlsx().map_err(|_| e)),
+                "xlsb" => xlsb().or_else(|e| xlsx().map_err(|_| e)),
+                _ => xlsx().or_else(|e| ods().or_else(|_| xlsb()).map_err(|_| e)),
+            };
+        }
+        if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            return Xls::new(open().map_err(io)?)
+                .map(|b| Book::Xls(Box::new(b)))
+                .map_err(|e| format!("not a readable .xls workbook: {e}"));
+        }
+        let text = String::from_utf8_lossy(head)
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .to_ascii_lowercase();
+        if text.starts_with('<') {
+            return Err("an HTML or XML file with a workbook's name (often a web page saved as .xls): open it in Excel or LibreOffice and save it as .xlsx".into());
+        }
+        Err("not a workbook: neither .xlsx/.ods (zip) nor .xls (OLE) content".into())
+    }
+
+    fn sheets(&self) -> Vec<SheetMeta> {
+        let meta = match self {
+            Book::Xlsx(b) => b.sheets_metadata(),
+            Book::Xls(b) => b.sheets_metadata(),
+            Book::Ods(b) => b.sheets_metadata(),
+            Book::Xlsb(b) => b.sheets_metadata(),
+        };
+        meta.iter()
+            .map(|m| SheetMeta {
+                name: m.name.clone(),
+                typ: m.typ,
+                visible: m.visible,
+            })
+            .collect()
+    }
+
+    /// Reads a sheet into a grid with its merged regions filled, and hands
+    /// it to `f`. .xlsx is streamed cell by cell, never made dense; .xls,
+    /// .ods and .xlsb come from calamine's range, read at open.
+    fn with_grid<R>(
+        &mut self,
+        name: &str,
+        limit: usize,
+        f: impl FnOnce(&Grid<'_>) -> R,
+    ) -> Result<R, SheetError> {
+        match self {
+            Book::Xlsx(b) => {
+                let merges = b
+                    .merge_cells_by_sheet_name(name)
+                    .map_err(|e| SheetError::Read(e.to_string()))?;
+                let mut reader = b
+                    .worksheet_cells_reader(name)
+                    .map_err(|e| SheetError::Read(e.to_string()))?;
+                let mut g = GridBuilder::new(limit);
+                while let Some(cell) = reader
+                    .next_cell()
+                    .map_err(|e| SheetError::Read(e.to_string()))?
+                {
+                    if let Some(v) = Val::from_ref(cell.get_value()) {
+                        let (r, c) = cell.get_position();
+                        g.push(r, c, v)?;
+                    }
+                }
+                let mut grid = g.build();
+                grid.apply_merges(&merges, limit)?;
+                Ok(f(&grid))
+            }
+            Book::Xls(b) => {
+                let merges = b
+                    .merge_cells_by_sheet_name(name)
+                    .map_err(|e| SheetError::Read(e.to_string()))?;
+                let range = b
+                    .worksheet_range(name)
+                    .map_err(|e| SheetError::Read(e.to_string()))?;
+                let mut grid = Grid::from_range(&range, limit)?;
+                grid.apply_merges(&merges, limit)?;
+                Ok(f(&grid))
+            }
+            Book::Ods(b) => {
+                // calamine has no merged regions for .ods: the readers carry
+                // values down instead.
+                let range = b
+                    .worksheet_range(name)
+                    .map_err(|e| SheetError::Read(e.to_string()))?;
+                Ok(f(&Grid::from_range(&range, limit)?))
+            }
+            Book::Xlsb(b) => {
+                let range = b
+                    .worksheet_range(name)
+                    .map_err(|e| SheetError::Read(e.to_string()))?;
+                Ok(f(&Grid::from_range(&range, limit)?))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name)
+    }
+
+    #[test]
+    fn a_sheet_over_the_cell_limit_is_refused_not_read() {
+        for ext in ["xlsx", "xls", "ods"] {
+            let p = fixture(&format!("laisui_2024_wide.{ext}"));
+            let e = read_sheets_limited(&p, &[], 50).unwrap_err();
+            let msg = e.to_string();
+            assert!(
+                msg.contains("over the 50-cell limit for one sheet") && msg.contains("绩效目标表"),
+                "{ext}: {msg}"
+            );
+            // Within the limit the same sheet reads.
+            assert!(read_sheets_limited(&p, &[], MAX_SHEET_CELLS).is_ok());
+        }
+    }
+
+    #[test]
+    fn workbook_extensions_in_any_case() {
+        for name in ["a.xlsx", "a.XLSX", "a.Xls", "a.ods", "a.xlsm", "a.xlsb"] {
+            assert!(is_workbook_path(Path::new(name)), "{name}");
+        }
+        for name in ["a.txt", "a.csv", "xlsx", "a.xlsx.txt"] {
+            assert!(!is_workbook_path(Path::new(name)), "{name}");
+        }
+    }
+}

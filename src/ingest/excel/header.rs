@@ -1,0 +1,515 @@
+//! Recognising a table by its column heads, not by positions: synonyms,
+//! full- and half-width punctuation, money units in the heads, and heads
+//! split over two rows (a merged 资金来源 group above 总计 | 财政拨款 | …).
+
+use super::grid::{Grid, GridRow};
+use crate::model::MoneyUnit;
+
+/// What a column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    Project,
+    Unit,
+    Total,
+    Fiscal,
+    Special,
+    Other,
+    Goal,
+    /// The numbered indicator text of the wide layout (`1、1-产出指标；…`).
+    Indicators,
+    Level,
+    Category,
+    Name,
+    Cycle,
+    Annual,
+    /// A comparison (`≥`) in its own column, before the value.
+    Operator,
+    /// A unit of measure (`%`, `个`) in its own column, after the value.
+    Measure,
+    /// A column only a self-evaluation table (绩效自评表) has: 实际完成值, 得分, 偏差原因.
+    SelfEval,
+}
+
+const ROLES: usize = 16;
+
+impl Role {
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Project => "项目名称",
+            Role::Unit => "资金使用单位",
+            Role::Total => "总计",
+            Role::Fiscal => "财政拨款",
+            Role::Special => "财政专户拨款",
+            Role::Other => "其他资金",
+            Role::Goal => "绩效目标",
+            Role::Indicators => "绩效指标",
+            Role::Level => "一级指标",
+            Role::Category => "二级指标",
+            Role::Name => "三级指标",
+            Role::Cycle => "实施周期指标值",
+            Role::Annual => "年度指标值",
+            Role::Operator => "运算符",
+            Role::Measure => "计量单位",
+            Role::SelfEval => "实际完成值",
+        }
+    }
+}
+
+/// A head cell's text with whitespace removed and full-width brackets and
+/// colons made half-width, so `项目名称（资金使用单位）` and `项目名称(资金使用单位)` compare equal.
+pub(crate) fn squeeze(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            '：' => ':',
+            '【' | '[' => '(',
+            '】' | ']' => ')',
+            c => c,
+        })
+        .collect()
+}
+
+/// A money unit written in a head (`金额(万元)`, `总计（单位：元）`), and the
+/// head without it.
+pub(crate) fn split_money_unit(h: &str) -> (String, Option<MoneyUnit>) {
+    if let Some(open) = h.rfind('(') {
+        let inner = h[open + 1..].trim_end_matches(')');
+        let inner = inner
+            .strip_prefix("单位:")
+            .or_else(|| inner.strip_prefix("金额单位:"))
+            .unwrap_or(inner);
+        let unit = match inner {
+            "万元" => Some(MoneyUnit::Wanyuan),
+            "元" => Some(MoneyUnit::Yuan),
+            _ => None,
+        };
+        if unit.is_some() {
+            return (h[..open].to_string(), unit);
+        }
+    }
+    (h.to_string(), None)
+}
+
+/// The role of a head, after [`squeeze`]: the synonyms tables use.
+pub(crate) fn role_of(head: &str) -> Option<Role> {
+    use Role::*;
+    let (h, _) = split_money_unit(head);
+    let h = h.trim_end_matches(':').trim_matches(['*', '※']);
+    if h.is_empty() {
+        return None;
+    }
+    if h.contains("实际完成")
+        || h.contains("得分")
+        || h.contains("偏差")
+        || h == "完成值"
+        || h == "实际值"
+    {
+        return Some(SelfEval);
+    }
+    if h.contains("一级指标") {
+        return Some(Level);
+    }
+    if h.contains("二级指标") {
+        return Some(Category);
+    }
+    if h.contains("三级指标")
+        || matches!(
+            h,
+            "指标名称" | "指标内容" | "具体指标" | "绩效指标名称" | "指标" | "指标项"
+        )
+    {
+        return Some(Name);
+    }
+    if h.contains("指标值") || h.contains("目标值") {
+        if h.contains("半年") {
+            return None; // 半年 beside 全年: only the year's target is kept.
+        }
+        if h.contains("周期") || h.contains("长期") || h.contains("实施期") {
+            return Some(Cycle);
+        }
+        return Some(Annual);
+    }
+    if matches!(h, "绩效指标" | "绩效指标内容" | "项目绩效指标") {
+        return Some(Indicators);
+    }
+    if h.contains("绩效目标") || matches!(h, "年度目标" | "总体目标" | "项目目标" | "实施目标")
+    {
+        return Some(Goal);
+    }
+    if h.contains("项目名称") || matches!(h, "项目" | "项目名") {
+        return Some(Project);
+    }
+    if matches!(
+        h,
+        "资金使用单位"
+            | "单位名称"
+            | "预算单位"
+            | "预算单位名称"
+            | "实施单位"
+            | "项目单位"
+            | "项目实施单位"
+            | "用款单位"
+    ) {
+        return Some(Unit);
+    }
+    if h.contains("财政专户") {
+        return Some(Special);
+    }
+    if h.starts_with("财政拨款")
+        || matches!(
+            h,
+            "一般公共预算" | "一般公共预算拨款" | "一般公共预算资金" | "财政资金" | "本年财政拨款"
+        )
+    {
+        return Some(Fiscal);
+    }
+    if h.starts_with("其他资金") || matches!(h, "其他" | "其他收入" | "其他来源") {
+        return Some(Other);
+    }
+    if matches!(
+        h,
+        "总计"
+            | "合计"
+            | "金额"
+            | "资金总额"
+            | "项目金额"
+            | "预算金额"
+            | "年度资金总额"
+            | "金额合计"
+            | "资金合计"
+            | "项目资金"
+            | "预算数"
+            | "总额"
+            | "项目总额"
+            | "申报金额"
+    ) {
+        return Some(Total);
+    }
+    if matches!(
+        h,
+        "运算符" | "比较符" | "符号" | "指标值符号" | "运算符号" | "比较方式"
+    ) {
+        return Some(Operator);
+    }
+    if matches!(
+        h,
+        "计量单位" | "度量单位" | "指标单位" | "单位" | "指标值单位"
+    ) {
+        return Some(Measure);
+    }
+    None
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// The seed's table as cells: one row per unit or project, indicators as
+    /// numbered text in one cell.
+    Wide,
+    /// One indicator per row (the national 申报表 style).
+    Long,
+}
+
+/// Which column holds which role (the first one, when a head repeats).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Cols([Option<u32>; ROLES]);
+
+impl Cols {
+    pub fn get(&self, r: Role) -> Option<u32> {
+        self.0[r.index()]
+    }
+
+    fn set_if_absent(&mut self, r: Role, col: u32) {
+        self.0[r.index()].get_or_insert(col);
+    }
+
+    fn has(&self, r: Role) -> bool {
+        self.get(r).is_some()
+    }
+}
+
+/// A recognised head.
+#[derive(Debug, Clone)]
+pub(crate) struct Header {
+    pub layout: Layout,
+    pub cols: Cols,
+    /// Index into `Grid::rows` of the first head row.
+    pub first: usize,
+    /// Index into `Grid::rows` of the first body row.
+    pub body: usize,
+    /// A money unit written in the heads.
+    pub money_unit: Option<MoneyUnit>,
+}
+
+/// The roles of one row's cells (numbers have none).
+fn row_roles(row: &GridRow<'_>) -> Vec<(u32, Option<Role>, String)> {
+    row.cells
+        .iter()
+        .filter(|c| !c.val.is_number())
+        .map(|c| {
+            let h = squeeze(&c.val.text());
+            (c.col, role_of(&h), h)
+        })
+        .collect()
+}
+
+/// Whether the row below a head row continues it (the lower half of a
+/// two-row head): no numbers, and every cell either a head or a copy of the
+/// head above it (a merged cell spanning both rows).
+fn continues(upper: &GridRow<'_>, lower: &GridRow<'_>) -> bool {
+    if lower.idx != upper.idx + 1 || lower.cells.iter().any(|c| c.val.is_number()) {
+        return false;
+    }
+    // A head is labels: a sentence or a number above means the upper row is data.
+    let sentence = |t: &str| t.contains(['。', '，', '；']) || t.chars().count() > 30;
+    if upper
+        .cells
+        .iter()
+        .any(|c| c.val.is_number() || sentence(&c.val.text()))
+    {
+        return false;
+    }
+    let roles = row_roles(lower);
+    let mut heads = 0;
+    for (col, role, text) in &roles {
+        let same_as_above = upper
+            .get(*col)
+            .is_some_and(|u| squeeze(&u.val.text()) == *text);
+        if role.is_some() && !same_as_above {
+            heads += 1;
+        } else if !same_as_above {
+            return false;
+        }
+    }
+    // Two heads at least: a lone 合计 (a role word) under the head is data.
+    heads >= 2
+}
+
+/// The layout the roles make, if any.
+fn layout_of(cols: &Cols) -> Option<Layout> {
+    let values = cols.has(Role::Annual) || cols.has(Role::Cycle);
+    if values && (cols.has(Role::Name) || (cols.has(Role::Level) && cols.has(Role::Indicators))) {
+        return Some(Layout::Long);
+    }
+    if cols.has(Role::Project) && cols.has(Role::Indicators) {
+        return Some(Layout::Wide);
+    }
+    None
+}
+
+/// Roles of a head made of `upper` and, if given, the `lower` row beneath it:
+/// the lower row's head wins in its column (it is the more specific one).
+fn combine(upper: &GridRow<'_>, lower: Option<&GridRow<'_>>) -> (Cols, Option<MoneyUnit>) {
+    let mut cols = Cols::default();
+    let mut unit = None;
+    let lower_roles = lower.map(row_roles).unwrap_or_default();
+    let upper_roles = row_roles(upper);
+    for (col, role, text) in lower_roles.iter().chain(upper_roles.iter()) {
+        if let (_, Some(u)) = split_money_unit(text) {
+            unit.get_or_insert(u);
+        }
+        let Some(role) = role else { continue };
+        let taken_below = lower_roles
+            .iter()
+            .any(|(c, r, _)| c == col && r.is_some() && r != &Some(*role));
+        if !taken_below {
+            cols.set_if_absent(*role, *col);
+        }
+    }
+    (cols, unit)
+}
+
+/// How far down a sheet its head may start (after a title, a department
+/// line and a key-value block).
+const HEAD_SEARCH_ROWS: usize = 60;
+
+/// Finds the head of the first table in the sheet, or says why there is none.
+pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
+    let mut self_eval = false;
+    for i in 0..grid.rows.len().min(HEAD_SEARCH_ROWS) {
+        let upper = &grid.rows[i];
+        let lower = grid.rows.get(i + 1).filter(|l| continues(upper, l));
+        let (mut cols, unit) = combine(upper, lower);
+        if let Some(l) = lower {
+            let alone = combine(l, None).0;
+            if layout_of(&alone).is_some() && alone.0 == cols.0 {
+                // The row below is the whole head by itself (heads merged
+                // over both rows and filled down, or a label row such as
+                // 年度绩效目标 above it): it is the head.
+                continue;
+            }
+        }
+        let Some(layout) = layout_of(&cols) else {
+            continue;
+        };
+        if cols.has(Role::SelfEval) {
+            self_eval = true;
+            continue;
+        }
+        if layout == Layout::Long && !cols.has(Role::Name) {
+            // 一级 | 二级 | 绩效指标 | 指标值: the 绩效指标 column names the indicator.
+            if let Some(c) = cols.get(Role::Indicators) {
+                cols.set_if_absent(Role::Name, c);
+            }
+        }
+        return Ok(Header {
+            layout,
+            cols,
+            first: i,
+            body: i + 1 + usize::from(lower.is_some()),
+            money_unit: unit,
+        });
+    }
+    if self_eval {
+        return Err(
+            "a self-evaluation table (绩效自评表: 实际完成值, 得分, 偏差原因): it reports results, not targets"
+                .into(),
+        );
+    }
+    if grid.rows.is_empty() {
+        return Err("empty".into());
+    }
+    Err(
+        "no head row with 项目名称 and 绩效指标 (wide), or 三级指标/指标名称 and 指标值 (long)"
+            .into(),
+    )
+}
+
+/// Whether a body row repeats the head (a table printed page by page into one sheet).
+pub(crate) fn is_head_again(row: &GridRow<'_>, header: &Header) -> bool {
+    // Cheap test first, as every body row is asked: a repeated head has a
+    // head in the column of the indicator names (long) or texts (wide).
+    let key = match header.layout {
+        Layout::Long => Role::Name,
+        Layout::Wide => Role::Indicators,
+    };
+    let Some(cell) = header.cols.get(key).and_then(|c| row.get(c)) else {
+        return false;
+    };
+    let t = cell.val.text();
+    if t.chars().count() > 30 || role_of(&squeeze(&t)).is_none() {
+        return false;
+    }
+    let (cols, _) = combine(row, None);
+    layout_of(&cols) == Some(header.layout)
+        || (cols.0.iter().flatten().count() >= 3 && !row.cells.iter().any(|c| c.val.is_number()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::grid::Val;
+    use super::*;
+
+    fn role(s: &str) -> Option<Role> {
+        role_of(&squeeze(s))
+    }
+
+    #[test]
+    fn synonyms_and_widths() {
+        assert_eq!(role("项目名称（资金使用单位）"), Some(Role::Project));
+        assert_eq!(role("项目名称(资金使用单位)"), Some(Role::Project));
+        assert_eq!(role(" 总 计 "), Some(Role::Total));
+        assert_eq!(role("金额（万元）"), Some(Role::Total));
+        assert_eq!(role("财政拨款"), Some(Role::Fiscal));
+        assert_eq!(role("财政专户拨款"), Some(Role::Special));
+        assert_eq!(role("财政专户管理资金"), Some(Role::Special));
+        assert_eq!(role("其他资金"), Some(Role::Other));
+        assert_eq!(role("年度绩效目标"), Some(Role::Goal));
+        assert_eq!(role("绩效指标"), Some(Role::Indicators));
+        assert_eq!(role("一级指标"), Some(Role::Level));
+        assert_eq!(role("二级指标"), Some(Role::Category));
+        assert_eq!(role("三级指标"), Some(Role::Name));
+        assert_eq!(role("指标名称"), Some(Role::Name));
+        assert_eq!(role("指标内容"), Some(Role::Name));
+        assert_eq!(role("指标值"), Some(Role::Annual));
+        assert_eq!(role("年度指标值"), Some(Role::Annual));
+        assert_eq!(role("全年指标值"), Some(Role::Annual));
+        assert_eq!(role("半年指标值"), None);
+        assert_eq!(role("实施周期指标值"), Some(Role::Cycle));
+        assert_eq!(role("长期指标值"), Some(Role::Cycle));
+        assert_eq!(role("实际完成值"), Some(Role::SelfEval));
+        assert_eq!(role("得分"), Some(Role::SelfEval));
+        assert_eq!(role("权重"), None);
+        assert_eq!(role("资金来源"), None);
+    }
+
+    fn grid(rows: &[&[&'static str]]) -> Grid<'static> {
+        let mut b = super::super::grid::GridBuilder::new(1000);
+        for (r, row) in rows.iter().enumerate() {
+            for (c, t) in row.iter().enumerate() {
+                if !t.is_empty() {
+                    b.push(r as u32, c as u32, Val::Text((*t).into())).unwrap();
+                }
+            }
+        }
+        b.build()
+    }
+
+    #[test]
+    fn two_row_heads_with_and_without_filled_merges() {
+        let upper: &[&str] = &[
+            "项目名称（资金使用单位）",
+            "资金来源（万元）",
+            "",
+            "绩效目标",
+            "绩效指标",
+        ];
+        // .ods: merged cells come back empty below their label.
+        let g = grid(&[
+            &["项目支出绩效目标表"],
+            upper,
+            &["", "总计", "财政拨款", "", ""],
+            &["合计"],
+        ]);
+        let h = find(&g).unwrap();
+        assert_eq!((h.layout, h.first, h.body), (Layout::Wide, 1, 3));
+        assert_eq!(h.cols.get(Role::Project), Some(0));
+        assert_eq!(h.cols.get(Role::Total), Some(1));
+        assert_eq!(h.cols.get(Role::Fiscal), Some(2));
+        assert_eq!(h.cols.get(Role::Indicators), Some(4));
+        assert_eq!(h.money_unit, Some(MoneyUnit::Wanyuan));
+        // .xlsx/.xls: merged labels filled into the lower row.
+        let filled: &[&str] = &[
+            "项目名称（资金使用单位）",
+            "总计",
+            "财政拨款",
+            "绩效目标",
+            "绩效指标",
+        ];
+        let g = grid(&[upper, filled, &["合计"]]);
+        let h = find(&g).unwrap();
+        assert_eq!((h.layout, h.body), (Layout::Wide, 2));
+        assert_eq!(h.cols.get(Role::Project), Some(0));
+        assert_eq!(h.cols.get(Role::Fiscal), Some(2));
+    }
+
+    #[test]
+    fn a_label_row_above_a_head_is_not_part_of_it() {
+        let g = grid(&[
+            &["年度绩效目标", "", "完成档案数字化"],
+            &["一级指标", "二级指标", "三级指标", "指标值"],
+            &["产出指标", "数量指标", "数字化档案", "1万卷"],
+        ]);
+        let h = find(&g).unwrap();
+        assert_eq!((h.layout, h.first, h.body), (Layout::Long, 1, 2));
+        assert_eq!(h.cols.get(Role::Goal), None);
+    }
+
+    #[test]
+    fn money_units_in_heads() {
+        assert_eq!(
+            split_money_unit(&squeeze("金额（元）")),
+            ("金额".to_string(), Some(MoneyUnit::Yuan))
+        );
+        assert_eq!(
+            split_money_unit(&squeeze("资金来源(单位：万元)")),
+            ("资金来源".to_string(), Some(MoneyUnit::Wanyuan))
+        );
+        assert_eq!(split_money_unit("项目名称(资金使用单位)").1, None);
+    }
+}

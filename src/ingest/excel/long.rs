@@ -1,0 +1,261 @@
+//! The long layout: one indicator per row (the national 申报表 style).
+//! 资金使用单位, 项目名称, amounts, 绩效目标, 一级指标 and 二级指标 are often
+//! written only on the first row of their group (or merged over it); they
+//! carry down until a new value appears.
+
+use super::cells;
+use super::grid::{Grid, GridRow};
+use super::header::{self, Role};
+use super::rows::Sheet;
+use crate::ingest::indicator::{collapse_cjk_spaces, normalize_value};
+use crate::model::{Amounts, Indicator, Project, Unit};
+
+/// What a key-value block above the head says (a one-project 申报表:
+/// `项目名称 | X`, `年度绩效目标 | …`).
+#[derive(Debug, Default)]
+pub(crate) struct Fields {
+    pub project: Option<String>,
+    pub unit: Option<String>,
+    pub goal: Option<String>,
+    /// The row holding the project name, and its amounts if given.
+    pub project_row: Option<usize>,
+    pub amounts: Option<Amounts>,
+}
+
+struct Open {
+    name: String,
+    unit: Option<String>,
+    amounts: Option<Amounts>,
+    goal: String,
+    indicators: Vec<Indicator>,
+    line: usize,
+    level: Option<(Option<String>, String)>,
+    category: Option<(Option<String>, String)>,
+}
+
+pub(crate) fn parse(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
+    let mut unit: Option<String> = fields.unit.clone();
+    let mut open: Option<Open> = None;
+    let mut fields = Some(fields);
+    for row in &grid.rows[s.header.body..] {
+        if cells::is_note_row(row) {
+            break; // Notes end the table: nothing below them is data.
+        }
+        if header::is_head_again(row, s.header) {
+            continue;
+        }
+        let line = row.line();
+        let project = s.text(row, Role::Project);
+        let unit_text = s.text(row, Role::Unit);
+        let name = s.text(row, Role::Name);
+
+        if cells::is_grand_total(&project)
+            || (project.is_empty() && cells::is_grand_total(&unit_text))
+        {
+            close(s, open.take());
+            let a = s.amounts(row, "合计");
+            let text = if project.is_empty() {
+                unit_text
+            } else {
+                project
+            };
+            s.set_grand_total(row, a, &text);
+            continue;
+        }
+
+        // A new unit: a unit cell of its own with a new name.
+        let new_unit = !unit_text.is_empty() && unit.as_deref() != Some(unit_text.as_str());
+        if new_unit {
+            close(s, open.take());
+            unit = Some(unit_text.clone());
+        }
+        // A unit's subtotal row: amounts and a unit, no project, no indicator.
+        if project.is_empty() && name.is_empty() && !unit_text.is_empty() && s.has_own_amounts(row)
+        {
+            close(s, open.take());
+            let a = s.amounts(row, &unit_text);
+            ensure_unit(s, &unit_text, line);
+            if let Some(u) = s.doc.units.last_mut() {
+                u.amounts = a;
+            }
+            continue;
+        }
+
+        let new_project =
+            !project.is_empty() && (new_unit || open.as_ref().is_none_or(|o| o.name != project));
+        if new_project {
+            close(s, open.take());
+            open = Some(Open {
+                name: project.clone(),
+                unit: unit.clone(),
+                amounts: None,
+                goal: String::new(),
+                indicators: Vec::new(),
+                line,
+                level: None,
+                category: None,
+            });
+        } else if open.is_none()
+            && let Some(f) = fields.take().filter(|f| f.project.is_some())
+        {
+            // A one-project form: the project is named above the head.
+            open = Some(Open {
+                name: f.project.unwrap_or_default(),
+                unit: unit.clone(),
+                amounts: f.amounts,
+                goal: f.goal.unwrap_or_default(),
+                indicators: Vec::new(),
+                line: f.project_row.unwrap_or(line),
+                level: None,
+                category: None,
+            });
+        }
+        let Some(o) = open.as_mut() else {
+            if !name.is_empty() {
+                let col = s.header.cols.get(Role::Name).unwrap_or(0);
+                let addr = s.addr(row, col);
+                s.doc.reject(
+                    line,
+                    name,
+                    format!("{addr}: indicator outside any project (no 项目名称 above it)"),
+                );
+            }
+            continue;
+        };
+        if o.amounts.is_none() && s.has_own_amounts(row) {
+            let what = o.name.clone();
+            let a = s.amounts(row, &what);
+            if let Some(o) = open.as_mut() {
+                o.amounts = a;
+            }
+        }
+        let Some(o) = open.as_mut() else { continue };
+        if o.goal.is_empty() {
+            o.goal = s.text(row, Role::Goal);
+        }
+        read_indicator(row, s, o, &name);
+    }
+    close(s, open.take());
+}
+
+/// The level and category carried down, and the indicator of this row if it has one.
+fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str) {
+    let line = row.line();
+    let level = s.text(row, Role::Level);
+    if !level.is_empty() {
+        let (code, text) = cells::split_code(&level);
+        if o.level.as_ref().is_none_or(|l| l.1 != text) {
+            o.category = None; // 二级 belongs to its 一级: a new 一级 starts afresh.
+        }
+        o.level = Some((code, text));
+    }
+    let category = s.text(row, Role::Category);
+    if !category.is_empty() {
+        o.category = Some(cells::split_code(&category));
+    }
+    let cycle = value(row, s, Role::Cycle);
+    let annual = value(row, s, Role::Annual);
+    if name.is_empty() {
+        if cycle.is_some() || annual.is_some() {
+            let col = s.header.cols.get(Role::Name).unwrap_or(0);
+            let addr = s.addr(row, col);
+            s.doc.reject(
+                line,
+                annual.or(cycle).unwrap_or_default(),
+                format!(
+                    "{addr}: 指标值 without a 三级指标 (indicator name) in 「{}」",
+                    o.name
+                ),
+            );
+        }
+        return; // a group row (一级 or 二级 alone) only sets what carries down
+    }
+    let missing = |role: Role| {
+        let col = s.header.cols.get(role).unwrap_or(0);
+        format!(
+            "{}: {} is empty and nothing above it in 「{}」 carries down",
+            s.addr(row, col),
+            role.label(),
+            o.name
+        )
+    };
+    let (Some(level), Some(category)) = (o.level.clone(), o.category.clone()) else {
+        let reason = if o.level.is_none() {
+            missing(Role::Level)
+        } else {
+            missing(Role::Category)
+        };
+        s.doc.reject(line, name, reason);
+        return;
+    };
+    let seq = u32::try_from(o.indicators.len() + 1).unwrap_or(u32::MAX);
+    o.indicators.push(Indicator {
+        seq,
+        level_code: level.0,
+        level: level.1,
+        category_code: category.0,
+        category: category.1,
+        name: collapse_cjk_spaces(name),
+        cycle_value: cycle,
+        annual_value: annual,
+        line,
+    });
+}
+
+/// A value cell, with an operator (`≥`) and a unit of measure (`%`) from
+/// their own columns when the table splits them out.
+fn value(row: &GridRow<'_>, s: &Sheet<'_>, role: Role) -> Option<String> {
+    let v = s.cell(row, role)?;
+    let mut out = cells::joined_text(&v.val);
+    if let Some(op) = s.cell(row, Role::Operator) {
+        let op = cells::joined_text(&op.val);
+        if !out.starts_with(op.as_str()) {
+            out.insert_str(0, &op);
+        }
+    }
+    if let Some(m) = s.cell(row, Role::Measure) {
+        let m = cells::joined_text(&m.val);
+        if !out.ends_with(m.as_str()) && out.chars().last().is_some_and(|c| c.is_ascii_digit()) {
+            out.push_str(&m);
+        }
+    }
+    let v = normalize_value(&out);
+    (!v.is_empty()).then_some(v)
+}
+
+fn ensure_unit(s: &mut Sheet<'_>, name: &str, line: usize) {
+    if s.doc.units.last().is_none_or(|u| u.name != name) {
+        s.doc.units.push(Unit {
+            name: name.to_string(),
+            amounts: None,
+            projects: Vec::new(),
+            line,
+        });
+    }
+}
+
+fn close(s: &mut Sheet<'_>, open: Option<Open>) {
+    let Some(o) = open else { return };
+    if let Some(u) = &o.unit {
+        ensure_unit(s, u, o.line);
+    }
+    if o.indicators.is_empty() {
+        s.doc
+            .warn(o.line, format!("{}: no indicators found", o.name));
+    }
+    let amounts = o.amounts.unwrap_or_else(|| Amounts {
+        note: Some(if s.header.cols.get(Role::Total).is_some() {
+            "no amounts in the project's rows".into()
+        } else {
+            "the table has no amount columns".into()
+        }),
+        ..Amounts::default()
+    });
+    s.push_project(Project {
+        name: o.name,
+        amounts,
+        goal: o.goal,
+        indicators: o.indicators,
+        line: o.line,
+    });
+}
