@@ -109,8 +109,35 @@ pub fn lines(text: &str) -> Vec<Line<'_>> {
 
 /// `s` without whitespace: furniture is compared so, since extraction spaces
 /// the same heading differently from page to page.
-fn squeeze(s: &str) -> String {
-    s.chars().filter(|c| !c.is_whitespace()).collect()
+/// Whether `s` holds a Unicode whitespace character, in one pass over the
+/// bytes: ASCII spaces, U+0085/U+00A0 (C2 ..), U+1680 (E1 9A 80),
+/// U+2000–200A/2028/2029/202F (E2 80 ..), U+205F (E2 81 9F), U+3000 (E3 80 80).
+/// Called for every line several times: no char decoding.
+fn has_whitespace(s: &str) -> bool {
+    let b = s.as_bytes();
+    let at = |i: usize| b.get(i).copied().unwrap_or(0);
+    b.iter().enumerate().any(|(i, &c)| match c {
+        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => true,
+        0xC2 => matches!(at(i + 1), 0x85 | 0xA0),
+        0xE1 => at(i + 1) == 0x9A && at(i + 2) == 0x80,
+        0xE2 => match (at(i + 1), at(i + 2)) {
+            (0x80, x) => matches!(x, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF),
+            (0x81, 0x9F) => true,
+            _ => false,
+        },
+        0xE3 => at(i + 1) == 0x80 && at(i + 2) == 0x80,
+        _ => false,
+    })
+}
+
+/// `s` without whitespace; borrowed when there is none (most lines of
+/// Chinese text), so the per-line furniture tests allocate nothing.
+fn squeeze(s: &str) -> std::borrow::Cow<'_, str> {
+    if has_whitespace(s) {
+        std::borrow::Cow::Owned(s.chars().filter(|c| !c.is_whitespace()).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
 }
 
 fn digits(x: &str) -> bool {
@@ -120,6 +147,10 @@ fn digits(x: &str) -> bool {
 /// True for page numbers that cannot be anything else: `- 3 -`, `—12—`,
 /// `第 3 页`, `第3页 共5页`, `共5页 第3页`, `第3页/共5页`.
 fn is_page_number(s: &str) -> bool {
+    // Every form below has 页 or a dash around the number: most lines have neither.
+    if !s.contains('页') && !s.trim_start().starts_with(['-', '—', '－', '–']) {
+        return false;
+    }
     let s = squeeze(s);
     for dash in ['-', '—', '－', '–'] {
         if let Some(inner) = s.strip_prefix(dash).and_then(|x| x.strip_suffix(dash)) {
@@ -200,6 +231,10 @@ const HEAD_WORDS: &[&str] = &[
 /// A line made of two or more column-head words only (`其他资金 绩效目标 绩效指标`),
 /// or one in brackets (`（资金使用单位）`).
 fn is_head_words(s: &str) -> bool {
+    // One unbracketed word is never a head line: skip the copy below.
+    if !s.contains(char::is_whitespace) && !s.trim().starts_with(['（', '(']) {
+        return false;
+    }
     let spaced: String = s
         .chars()
         .map(|c| {
@@ -268,16 +303,20 @@ impl Furniture {
         if s.len() > MAX_FURNITURE_BYTES {
             return Kind::Content;
         }
-        if is_bare_page_number(s) {
+        // Squeezed once: the tests below squeeze again, which on a squeezed
+        // line is a byte scan without a copy.
+        let sq = squeeze(s);
+        let sq = sq.as_ref();
+        if is_bare_page_number(sq) {
             return Kind::Bare;
         }
-        if is_page_number(s)
-            || self.seen.contains(&squeeze(s))
-            || is_column_heads(s)
+        if is_page_number(sq)
+            || self.seen.contains(sq)
+            || is_column_heads(sq)
             || is_head_words(s)
-            || is_money_unit_line(s)
+            || is_money_unit_line(sq)
             || is_department_line(s)
-            || is_title_line(s)
+            || is_title_line(sq)
         {
             return Kind::Furniture;
         }
@@ -407,7 +446,7 @@ fn read_head(doc: &mut Document, all: &[Line<'_>]) -> (usize, Furniture) {
         }
         // Page numbers differ from page to page; a bare one elsewhere is text.
         if !is_page_number(s) && !is_bare_page_number(s) {
-            furniture.seen.insert(squeeze(s));
+            furniture.seen.insert(squeeze(s).into_owned());
         }
     }
     (end, furniture)
@@ -488,16 +527,28 @@ fn amount_token(tok: &str) -> Option<Option<Decimal>> {
     if matches!(tok, "-" | "—" | "－") {
         return Some(None);
     }
-    let t: String = tok
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '．' => '.',
-            '，' => ',',
-            '－' => '-',
-            c => c,
-        })
-        .collect();
+    if !tok.is_ascii()
+        && !tok
+            .chars()
+            .all(|c| matches!(c, '０'..='９' | '．' | '，' | '－') || c.is_ascii())
+    {
+        return None;
+    }
+    let t: std::borrow::Cow<'_, str> = if tok.is_ascii() {
+        std::borrow::Cow::Borrowed(tok)
+    } else {
+        std::borrow::Cow::Owned(
+            tok.chars()
+                .map(|c| match c {
+                    '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                    '．' => '.',
+                    '，' => ',',
+                    '－' => '-',
+                    c => c,
+                })
+                .collect(),
+        )
+    };
     let body = t.strip_prefix('-').unwrap_or(&t);
     let (int, frac) = match body.split_once('.') {
         Some((i, f)) => (i, Some(f)),
@@ -684,7 +735,7 @@ pub fn parse(source: &str, text: &str, opts: &TextOptions) -> Document {
             if let Some(w) = warning {
                 doc.warn(l.no, format!("{name}: {w}"));
             }
-            if matches!(squeeze(name).as_str(), "合计" | "总计") {
+            if matches!(squeeze(name).as_ref(), "合计" | "总计") {
                 if doc.grand_total.is_some() {
                     doc.reject(l.no, s, "a second 合计 row");
                 } else {
@@ -915,6 +966,15 @@ fn looks_like_sentence(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whitespace_scan_agrees_with_char_is_whitespace() {
+        let all: Vec<char> = (0u32..0x3100).filter_map(char::from_u32).collect();
+        for c in all {
+            let s = format!("项{c}目");
+            assert_eq!(has_whitespace(&s), c.is_whitespace(), "U+{:04X}", c as u32);
+        }
+    }
 
     const HEAD: &str = "项目支出绩效目标表（含转移支付项目）\n\n部门名称：某局 单位：万元\n\n项目名称（资金使用单位） 总计 财政拨款 财政专户拨款 其他资金 绩效目标 绩效指标\n\n";
     const BODY: &str = "合计 10.00 10.00\n\n某局 10.00 10.00\n\n    某某\n专项经费 10.00 10.00\n\n做好理\n论研究工作。\n\n1、1-产出指标；11-数量指标；课题完成率；实施周期指标值:100%；\n年度指标值:100%。2、2-效益指标；22-社会效益；事故数\n量；实施周期指标值:0；年度指标值:0。3、2-效益指标；22-社会效\n益；标准；实施周期指标值:发布；年度指标值:发布。4\n、2-效益指标；24-可持续影响；审核完成率；实施周期指标值:100%；\n年度指标值:100%。\n";

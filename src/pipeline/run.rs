@@ -269,27 +269,63 @@ pub fn run(
                 };
                 let fail_fast = opts.fail_fast || stage.fail_fast;
                 let mut rejects: Vec<Reject> = Vec::new();
-                let (mut ind, mut proj) = (Spill::default(), Spill::default());
-                for (n, chunk) in chunks(&paths).enumerate() {
-                    let batch = batch::ingest_each(chunk, &opts_for, fail_fast, on_file);
-                    if fail_fast {
-                        if let Some(f) = batch.failed.first() {
-                            return Err(RunError::FailFast(format!(
-                                "{} (stopped: --fail-fast)",
-                                f.reason
-                            )));
-                        }
-                    }
-                    summary.add(&batch.summary());
-                    warnings.extend(batch.warnings());
-                    rejects.extend(batch.rejects());
-                    let mut i = flatten::indicators(&batch.docs).map_err(polars_usage)?;
-                    let mut pr = flatten::projects(&batch.docs).map_err(polars_usage)?;
+                // Chunk n+1 is parsed (on the rayon pool) while chunk n is
+                // flattened and spilled on a thread of its own.
+                let work = &work;
+                let spill_chunk = move |n: usize,
+                                        docs: Vec<crate::model::Document>,
+                                        (mut ind, mut proj): (Spill, Spill)|
+                      -> Result<(Spill, Spill), RunError> {
+                    let mut i = flatten::indicators(&docs).map_err(polars_usage)?;
+                    let mut pr = flatten::projects(&docs).map_err(polars_usage)?;
+                    drop(docs);
                     ind.push(work.file(&format!("indicators-{n}.parquet")), &mut i)
                         .map_err(work_err)?;
                     proj.push(work.file(&format!("projects-{n}.parquet")), &mut pr)
                         .map_err(work_err)?;
-                }
+                    Ok((ind, proj))
+                };
+                let (ind, proj) =
+                    std::thread::scope(|scope| -> Result<(Spill, Spill), RunError> {
+                        let mut spills = (Spill::default(), Spill::default());
+                        let mut writer: Option<
+                            std::thread::ScopedJoinHandle<'_, Result<(Spill, Spill), RunError>>,
+                        > = None;
+                        let join = |h: std::thread::ScopedJoinHandle<
+                            '_,
+                            Result<(Spill, Spill), RunError>,
+                        >| {
+                            h.join()
+                                .map_err(|_| RunError::Usage("the spill writer stopped".into()))?
+                        };
+                        for (n, chunk) in chunks(&paths).enumerate() {
+                            let batch = batch::ingest_each(chunk, &opts_for, fail_fast, on_file);
+                            if fail_fast {
+                                if let Some(f) = batch.failed.first() {
+                                    if let Some(h) = writer.take() {
+                                        let _ = join(h);
+                                    }
+                                    return Err(RunError::FailFast(format!(
+                                        "{} (stopped: --fail-fast)",
+                                        f.reason
+                                    )));
+                                }
+                            }
+                            summary.add(&batch.summary());
+                            warnings.extend(batch.warnings());
+                            rejects.extend(batch.rejects());
+                            if let Some(h) = writer.take() {
+                                spills = join(h)?;
+                            }
+                            let docs = batch.docs;
+                            let state = std::mem::take(&mut spills);
+                            writer = Some(scope.spawn(move || spill_chunk(n, docs, state)));
+                        }
+                        if let Some(h) = writer.take() {
+                            spills = join(h)?;
+                        }
+                        Ok(spills)
+                    })?;
                 tables.push((
                     "rejects".into(),
                     Table::Mem(flatten::rejects(&rejects).map_err(polars_usage)?),
