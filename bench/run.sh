@@ -17,14 +17,14 @@ mkdir -p "$DIR"
 
 # corpus NAME MB: generates once (deterministic, seed 1), prints "docs MB indicators".
 corpus() {
-  local c="$DIR/corpus-$1"
+  local c="$DIR/corpus-$1-$2mb"
   if [ ! -f "$c/.done" ]; then
     rm -rf "$c"
-    "$BIN" gen --megabytes "$2" --seed 1 --out "$c" > "$DIR/gen-$1.txt"
+    "$BIN" gen --megabytes "$2" --seed 1 --out "$c" > "$DIR/gen-$1-$2.txt"
     touch "$c/.done"
   fi
   # "13346 documents, 200.0 MB, 225884 projects, 1133387 indicators, …"
-  awk '{print $1, $3, $7}' "$DIR/gen-$1.txt"
+  awk '{print $1, $3, $7}' "$DIR/gen-$1-$2.txt"
 }
 
 # measure LABEL CMD...: runs CMD under /usr/bin/time; sets SECS and RSS_MB.
@@ -48,7 +48,7 @@ echo
 echo "| run                                |       s |     MB/s |       rows/s | RSS MB |"
 echo "|------------------------------------|---------|----------|--------------|--------|"
 
-C="$DIR/corpus-main"
+C="$DIR/corpus-main-${MB}mb"
 measure wc sh -c "cat '$C'/*.txt | wc -l"
 WC_S=$SECS; row "wc -l (reading the bytes)" "$SECS" "$CORPUS_MB" "$ROWS" "$RSS_MB"
 
@@ -68,7 +68,7 @@ row "Python regex parser to CSV" "$SECS" "$CORPUS_MB" "$ROWS" "$RSS_MB"
 # XLSX: a smaller corpus (a sheet holds 1,048,576 rows; analysts open workbooks, not archives).
 read -r XDOCS XMB XROWS < <(corpus xlsx 20)
 rm -rf "$DIR/out-xlsx"
-measure xlsx "$BIN" run bench/xlsx.toml --input "$DIR/corpus-xlsx" --out "$DIR/out-xlsx" --quiet
+measure xlsx "$BIN" run bench/xlsx.toml --input "$DIR/corpus-xlsx-20mb" --out "$DIR/out-xlsx" --quiet
 row "jixiao text to XLSX ($XMB MB)" "$SECS" "$XMB" "$XROWS" "$RSS_MB"
 
 # Aggregation over the written result: the cross-year reports from Parquet.
@@ -78,18 +78,18 @@ if [ -f bench/aggregate.toml ]; then
   row "jixiao text to Parquet + reports" "$SECS" "$CORPUS_MB" "$ROWS" "$RSS_MB"
   AGG_S=$(awk -v a="$SECS" -v p="$PQ_S" 'BEGIN{printf "%.2f", a-p}')
   echo
-  echo "aggregation (reports over the written tables): about ${AGG_S}s beyond text → Parquet"
+  echo "aggregation (reports over the written tables): about ${AGG_S}s beyond text to Parquet"
 fi
 
 echo
 awk -v p="$PQ_S" -v y="$PY_S" -v w="$WC_S" -v mb="$CORPUS_MB" 'BEGIN{
-  printf "text → Parquet: %.1f MB/s; %.1fx the Python parser; %.1fx the time of wc -l\n", mb/p, y/p, p/w }'
+  printf "text to Parquet: %.1f MB/s; %.1fx the Python parser; %.1fx the time of wc -l\n", mb/p, y/p, p/w }'
 
 if [ "$BIG_MB" != 0 ]; then
   read -r BDOCS BMB BROWS < <(corpus big "$BIG_MB")
   rm -rf "$DIR/out-big"
-  measure big "$BIN" run bench/parquet.toml --input "$DIR/corpus-big" --out "$DIR/out-big" --quiet
+  measure big "$BIN" run bench/parquet.toml --input "$DIR/corpus-big-${BIG_MB}mb" --out "$DIR/out-big" --quiet
   awk -v s="$SECS" -v mb="$BMB" -v r="$BROWS" -v m="$RSS_MB" -v m0="$PQ_RSS" -v mb0="$CORPUS_MB" 'BEGIN{
-    printf "memory: text → Parquet peak RSS %s MB at %.0f MB of input, %s MB at %.0f MB (%+.0f%%); %.1f MB/s, %.0f rows/s\n",
+    printf "memory: text to Parquet peak RSS %s MB at %.0f MB of input, %s MB at %.0f MB (%+.0f%%); %.1f MB/s, %.0f rows/s\n",
       m0, mb0, m, mb, (m-m0)*100/m0, mb/s, r/s }'
 fi
