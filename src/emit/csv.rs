@@ -13,7 +13,7 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::{EmitError, atomic_write, cell_text, write_all};
+use super::{Batches, EmitError, atomic_write, cell_text, write_all};
 
 /// CSV options.
 #[derive(Debug, Clone, Copy)]
@@ -38,9 +38,11 @@ impl CsvOptions {
     }
 }
 
-/// Writes `df` to `path` atomically; returns the number of data rows.
-pub fn write_csv(path: &Path, df: &DataFrame, opts: CsvOptions) -> Result<usize, EmitError> {
+/// Writes `table` to `path` atomically, batch by batch; returns the number of data rows.
+pub fn write_csv(path: &Path, table: &dyn Batches, opts: CsvOptions) -> Result<usize, EmitError> {
     let guard = opts.guards_formulas();
+    let schema = table.schema().map_err(|e| EmitError::format(path, e))?;
+    let mut rows = 0;
     atomic_write(path, |w| {
         if opts.bom {
             write_all(w, path, "\u{feff}".as_bytes())?;
@@ -49,27 +51,41 @@ pub fn write_csv(path: &Path, df: &DataFrame, opts: CsvOptions) -> Result<usize,
             .terminator(csv::Terminator::CRLF)
             .from_writer(w);
         let fail = |e: csv::Error| EmitError::format(path, e);
-        csv.write_record(df.columns().iter().map(|c| c.name().as_str()))
+        csv.write_record(schema.iter_names().map(|n| n.as_str()))
             .map_err(fail)?;
-        let mut record: Vec<String> = Vec::with_capacity(df.width());
-        for i in 0..df.height() {
-            record.clear();
-            for c in df.columns() {
-                let v = c.get(i).map_err(|e| EmitError::format(path, e))?;
-                let is_text = matches!(v, AnyValue::String(_) | AnyValue::StringOwned(_));
-                let text = cell_text(&v);
-                record.push(if guard && is_text {
-                    guard_formula(text)
-                } else {
-                    text
-                });
-            }
-            csv.write_record(&record).map_err(fail)?;
-        }
+        let mut record: Vec<String> = Vec::with_capacity(schema.len());
+        table
+            .for_each_batch(&mut |df| {
+                // One pass per column iterator: no per-cell chunk lookup.
+                let cols: Vec<Series> = df
+                    .columns()
+                    .iter()
+                    .map(|c| c.as_materialized_series().rechunk())
+                    .collect();
+                let mut iters: Vec<_> = cols.iter().map(|s| s.iter()).collect();
+                for _ in 0..df.height() {
+                    record.clear();
+                    for it in iters.iter_mut() {
+                        let v = it.next().unwrap_or(AnyValue::Null);
+                        let is_text = matches!(v, AnyValue::String(_) | AnyValue::StringOwned(_));
+                        let text = cell_text(&v);
+                        record.push(if guard && is_text {
+                            guard_formula(text)
+                        } else {
+                            text
+                        });
+                    }
+                    csv.write_record(&record)
+                        .map_err(|e| polars_err!(ComputeError: "{e}"))?;
+                }
+                rows += df.height();
+                Ok(())
+            })
+            .map_err(|e| EmitError::format(path, e))?;
         csv.flush().map_err(|e| EmitError::format(path, e))?;
         Ok(())
     })?;
-    Ok(df.height())
+    Ok(rows)
 }
 
 /// `=1+1` → `'=1+1`; text that a spreadsheet would not run is unchanged. A

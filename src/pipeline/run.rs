@@ -693,9 +693,7 @@ fn write_staged(
     for (name, df) in &chosen {
         if e.formats.contains(&Format::Csv) || name == "rejects" {
             let f = PathBuf::from(format!("{name}{suffix}.csv"));
-            let path = staging.join(&f);
-            let all = df.collect().map_err(|e| EmitError::format(&path, e))?;
-            emit::csv::write_csv(&path, &all, csv)?;
+            emit::csv::write_csv(&staging.join(&f), df, csv)?;
             files.push(f);
         }
         let partitioned = e
