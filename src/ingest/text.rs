@@ -115,6 +115,14 @@ pub fn lines(text: &str) -> Vec<Line<'_>> {
 /// Called for every line several times: no char decoding.
 fn has_whitespace(s: &str) -> bool {
     let b = s.as_bytes();
+    // A vectorisable first pass; most lines hold no byte that can begin whitespace.
+    if !b
+        .iter()
+        .any(|&c| c <= b' ' || matches!(c, 0xC2 | 0xE1 | 0xE2))
+        && !s.contains('\u{3000}')
+    {
+        return false;
+    }
     let at = |i: usize| b.get(i).copied().unwrap_or(0);
     b.iter().enumerate().any(|(i, &c)| match c {
         b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => true,
