@@ -415,7 +415,7 @@ fn value_field(f: &str) -> Option<(bool, &str)> {
 /// `11-数量指标` → (Some("11"), "数量指标"); spaces inside the code from
 /// extraction (`1 1-数量指标`) are dropped and full-width digits read; no code
 /// → (None, text).
-fn split_code(f: &str) -> (Option<String>, String) {
+pub(crate) fn split_code(f: &str) -> (Option<String>, String) {
     let f = f.trim();
     if let Some(dash) = f.find(is_dash) {
         let code = f.get(..dash).unwrap_or_default();

@@ -199,7 +199,7 @@ fn is_bare_page_number(s: &str) -> bool {
     }
 }
 
-fn is_title(s: &str) -> bool {
+pub(crate) fn is_title(s: &str) -> bool {
     s.contains("绩效目标") && s.contains('表') && !s.contains('；') && s.chars().count() < 60
 }
 
@@ -947,13 +947,13 @@ fn tail_chars(s: &str, n: usize) -> String {
 }
 
 /// `部门名称：X` → `X` (full- or half-width colon).
-fn field_after<'a>(s: &'a str, key: &str) -> Option<&'a str> {
+pub(crate) fn field_after<'a>(s: &'a str, key: &str) -> Option<&'a str> {
     let i = s.find(key)?;
     let rest = s.get(i + key.len()..)?.trim_start();
     rest.strip_prefix(['：', ':']).map(str::trim)
 }
 
-fn money_unit(s: &str) -> Option<MoneyUnit> {
+pub(crate) fn money_unit(s: &str) -> Option<MoneyUnit> {
     let i = s.rfind("单位")?;
     let rest = s.get(i + "单位".len()..)?.trim_start();
     let v = rest.strip_prefix(['：', ':'])?.trim_start();

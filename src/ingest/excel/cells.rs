@@ -7,7 +7,6 @@ use rust_decimal::Decimal;
 
 use super::grid::{GridRow, Val};
 use super::header::squeeze;
-use crate::model::MoneyUnit;
 
 /// Most decimal places an amount keeps from a float: Excel's binary floats
 /// carry noise past the 15th digit (`7.0000000000000009`), no table prints six.
@@ -131,54 +130,10 @@ pub(crate) fn is_note_row(row: &GridRow<'_>) -> bool {
         .is_some_and(|c| matches!(c.val, Val::Text(_)) && is_note(&c.val.text()))
 }
 
-/// `部门名称：X` → `X` (full- or half-width colon, spaces around it).
-pub(crate) fn field_after<'a>(s: &'a str, key: &str) -> Option<&'a str> {
-    let i = s.find(key)?;
-    let rest = s[i + key.len()..].trim_start();
-    rest.strip_prefix(['：', ':']).map(str::trim)
-}
-
-/// `单位：万元`, `金额单位：元`.
-pub(crate) fn money_unit(s: &str) -> Option<MoneyUnit> {
-    let i = s.rfind("单位")?;
-    let rest = s[i + "单位".len()..].trim_start();
-    let v = rest.strip_prefix(['：', ':'])?.trim_start();
-    if v.starts_with("万元") {
-        Some(MoneyUnit::Wanyuan)
-    } else if v.starts_with('元') {
-        Some(MoneyUnit::Yuan)
-    } else {
-        None
-    }
-}
-
-pub(crate) fn is_title(s: &str) -> bool {
-    s.contains("绩效目标") && s.contains('表') && !s.contains('；') && s.chars().count() < 60
-}
-
-/// `1-产出指标` → (Some("1"), "产出指标"); a level without a code stays whole.
-/// Spaces between Chinese characters go, as the text parser drops them.
-pub(crate) fn split_code(f: &str) -> (Option<String>, String) {
-    let (code, text) = split_code_raw(f);
-    (code, crate::ingest::indicator::collapse_cjk_spaces(&text))
-}
-
-fn split_code_raw(f: &str) -> (Option<String>, String) {
-    let f = f.trim();
-    if let Some(dash) = f.find(['-', '－']) {
-        let code = &f[..dash];
-        if !code.trim().is_empty()
-            && code
-                .chars()
-                .all(|c| c.is_ascii_digit() || c.is_whitespace())
-        {
-            let digits: String = code.chars().filter(char::is_ascii_digit).collect();
-            let rest = f[dash..].trim_start_matches(['-', '－']).trim();
-            return (Some(digits), rest.to_string());
-        }
-    }
-    (None, f.to_string())
-}
+// One definition for text and workbooks: the head fields and the level codes
+// read the same in both.
+pub(crate) use crate::ingest::indicator::split_code;
+pub(crate) use crate::ingest::text::{field_after, is_title, money_unit};
 
 #[cfg(test)]
 mod tests {
