@@ -317,6 +317,7 @@ fn ingest_options(r: &ReadArgs) -> Result<IngestOptions, Failure> {
         encoding,
         year: r.year,
         sheets: r.sheets.clone(),
+        ..IngestOptions::default()
     })
 }
 
@@ -682,7 +683,7 @@ fn run_pipeline(a: RunArgs) -> Result<u8, Failure> {
         for (path, year) in &plan.inputs {
             let y = match year {
                 Ok(Some(y)) => y.to_string(),
-                Ok(None) => "unknown: will be rejected (give year in the ingest stage or --set STAGE.year=2024)".into(),
+                Ok(None) => "from the title when read (a file without one is rejected; or set year in the ingest stage, --set STAGE.year=2024)".into(),
                 Err(e) => format!("unknown: {e}"),
             };
             outln!("  {}  year {y}", path.display());

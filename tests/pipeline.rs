@@ -279,3 +279,46 @@ fn usage_errors_exit_2() {
         stderr(&o)
     );
 }
+
+#[test]
+fn year_from_the_document_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let text = std::fs::read_to_string(sample("laisui_2024.txt"))
+        .unwrap()
+        .replacen(
+            "项目支出绩效目标表（含转移支付项目）",
+            "2023年项目支出绩效目标表（含转移支付项目）",
+            1,
+        );
+    // No year in this name: the title's 2023年 is used.
+    std::fs::write(input.join("laisui.txt"), &text).unwrap();
+    // A misleading year in this name: only `year = "document"` prefers the title.
+    std::fs::write(input.join("copy_2025.txt"), &text).unwrap();
+    let out = dir.path().join("out");
+    let p = write_pipeline(dir.path(), &pipeline_text(&input, &out));
+    let o = run(&["run", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (_, rows) = read_csv(&out.join("projects.csv"), true);
+    let years = |rows: &[Vec<String>], src: &str| -> Vec<String> {
+        let mut y: Vec<String> = rows
+            .iter()
+            .filter(|r| r[11] == src)
+            .map(|r| r[0].clone())
+            .collect();
+        y.dedup();
+        y
+    };
+    assert_eq!(years(&rows, "laisui.txt"), ["2023"]);
+    assert_eq!(years(&rows, "copy_2025.txt"), ["2025"]);
+    let o = run(&[
+        "run",
+        p.to_str().unwrap(),
+        "--set",
+        "read.year=\"document\"",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let (_, rows) = read_csv(&out.join("projects.csv"), true);
+    assert_eq!(years(&rows, "copy_2025.txt"), ["2023"]);
+}

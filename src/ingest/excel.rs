@@ -22,7 +22,7 @@ use std::path::Path;
 
 use calamine::{Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 
-use super::{IngestError, IngestOptions, MAX_INPUT_BYTES, display_name, year_from_name};
+use super::{IngestError, IngestOptions, MAX_INPUT_BYTES, display_name};
 use crate::model::{Amounts, Document, MoneyUnit, Reject};
 use grid::{Grid, GridBuilder, TooLarge, Val};
 use header::{Layout, Role};
@@ -77,16 +77,8 @@ pub fn ingest_workbook_sheets(
             limit: MAX_INPUT_BYTES,
         });
     }
-    let year = match opts.year.or_else(|| year_from_name(&display_name(path))) {
-        Some(y) => y,
-        None => {
-            return Err(IngestError::NoYear {
-                path: path.to_path_buf(),
-            });
-        }
-    };
     let mut doc = read_workbook(path, sheets)?;
-    doc.year = Some(year);
+    doc.year = Some(super::resolve_year(path, opts, doc.title.as_deref())?);
     Ok(doc)
 }
 

@@ -38,7 +38,7 @@ pub enum IngestError {
         limit: u64,
     },
     #[error(
-        "{path}: the budget year is unknown: the file name holds no 20xx year; give it with --year 2024 (or `year = 2024` in the pipeline's ingest stage)"
+        "{path}: the budget year is unknown: neither the file name nor the title holds a 20xx year; give it with --year 2024 (or `year = 2024` in the pipeline's ingest stage)"
     )]
     NoYear { path: PathBuf },
     #[error("{path}: cannot read the workbook: {reason}")]
@@ -100,12 +100,31 @@ pub struct IngestOptions {
     /// Workbook sheets to read; empty reads every sheet holding a table.
     /// A named sheet that does not exist is an error, never a fallback.
     pub sheets: Vec<String>,
+    /// Take the year from the document's title before the file name.
+    pub prefer_document_year: bool,
+    /// Read every file as this kind instead of by extension.
+    pub kind: Option<InputKind>,
+}
+
+/// What a file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InputKind {
+    /// Text extracted from a PDF.
+    Text,
+    /// A workbook: .xlsx, .xls, .ods.
+    Excel,
 }
 
 /// Reads and parses one file by its kind: text (PDF-extracted) unless its
 /// extension names a workbook.
 pub fn ingest_file(path: &Path, opts: &IngestOptions) -> Result<Document, IngestError> {
-    if excel::is_workbook_path(path) {
+    let workbook = match opts.kind {
+        Some(InputKind::Excel) => true,
+        Some(InputKind::Text) => false,
+        None => excel::is_workbook_path(path),
+    };
+    if workbook {
         excel::ingest_workbook(path, opts)
     } else {
         ingest_text_file(path, opts)
@@ -132,17 +151,9 @@ pub fn ingest_text_file(path: &Path, opts: &IngestOptions) -> Result<Document, I
         source,
     })?;
     let source = display_name(path);
-    let year = match opts.year.or_else(|| year_from_name(&source)) {
-        Some(y) => y,
-        None => {
-            return Err(IngestError::NoYear {
-                path: path.to_path_buf(),
-            });
-        }
-    };
     let mut doc = text::parse(&source, &decoded.text, &opts.text);
     doc.encoding = decoded.encoding.to_string();
-    doc.year = Some(year);
+    doc.year = Some(resolve_year(path, opts, doc.title.as_deref())?);
     if let Some((line, reason)) = text::not_a_table(&doc) {
         return Err(IngestError::NotATable {
             path: path.to_path_buf(),
@@ -151,6 +162,37 @@ pub fn ingest_text_file(path: &Path, opts: &IngestOptions) -> Result<Document, I
         });
     }
     Ok(doc)
+}
+
+/// The budget year of a file: `opts.year`, else a 20xx year in the file name,
+/// else one in the document's title (`2024年项目支出绩效目标表`); with
+/// `prefer_document_year`, the title comes before the file name.
+pub fn resolve_year(
+    path: &Path,
+    opts: &IngestOptions,
+    title: Option<&str>,
+) -> Result<i32, IngestError> {
+    let from_name = || year_from_name(&display_name(path));
+    let from_title = || title.and_then(year_from_title);
+    let year = if opts.prefer_document_year {
+        opts.year.or_else(from_title).or_else(from_name)
+    } else {
+        opts.year.or_else(from_name).or_else(from_title)
+    };
+    year.ok_or_else(|| IngestError::NoYear {
+        path: path.to_path_buf(),
+    })
+}
+
+/// `2024年项目支出绩效目标表` → 2024: a 20xx year followed by 年 (or 年度).
+pub fn year_from_title(title: &str) -> Option<i32> {
+    let chars: Vec<char> = title.chars().collect();
+    chars.windows(5).find_map(|w| {
+        let digits: String = w[..4].iter().collect();
+        (w[4] == '年' && digits.starts_with("20") && digits.chars().all(|c| c.is_ascii_digit()))
+            .then(|| digits.parse().ok())
+            .flatten()
+    })
 }
 
 /// The name a file is known by in outputs: its file name.
@@ -180,6 +222,17 @@ pub fn year_from_name(name: &str) -> Option<i32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn years_from_titles() {
+        assert_eq!(year_from_title("2024年项目支出绩效目标表"), Some(2024));
+        assert_eq!(year_from_title("广州市2023年度部门预算"), Some(2023));
+        assert_eq!(
+            year_from_title("项目支出绩效目标表（含转移支付项目）"),
+            None
+        );
+        assert_eq!(year_from_title("1999年"), None);
+    }
 
     #[test]
     fn years_from_file_names() {

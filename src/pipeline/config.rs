@@ -100,7 +100,8 @@ pub const STAGE_TYPES: &[&str] = &["ingest", "flatten", "check", "aggregate", "s
 pub struct IngestStage {
     /// Files, folders (read recursively) or globs; relative to the working directory.
     pub inputs: Vec<PathBuf>,
-    /// `file-name` (default: a 20xx year in the file name), a fixed year
+    /// `file-name` (default: a 20xx year in the file name, else the title),
+    /// `document` (the title's `2024年`, else the file name), a fixed year
     /// (`2024`), or `pattern` with `year_pattern`.
     #[serde(default)]
     pub year: YearRule,
@@ -114,6 +115,8 @@ pub struct IngestStage {
     /// Stop at the first file that cannot be read.
     #[serde(default)]
     pub fail_fast: bool,
+    /// `text` or `excel` for every file; default: by extension.
+    pub kind: Option<crate::ingest::InputKind>,
     /// Workbook sheets to read; empty = every sheet holding a table. A named
     /// sheet that does not exist is an error for that file.
     #[serde(default)]
@@ -125,6 +128,7 @@ pub struct IngestStage {
 pub enum YearRule {
     #[default]
     FileName,
+    Document,
     Pattern,
     Fixed(i32),
 }
@@ -135,7 +139,7 @@ impl<'de> Deserialize<'de> for YearRule {
         impl serde::de::Visitor<'_> for V {
             type Value = YearRule;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(r#"a year such as 2024, "file-name" or "pattern""#)
+                f.write_str(r#"a year such as 2024, "file-name", "document" or "pattern""#)
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<YearRule, E> {
                 match i32::try_from(v) {
@@ -146,9 +150,10 @@ impl<'de> Deserialize<'de> for YearRule {
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<YearRule, E> {
                 match v {
                     "file-name" => Ok(YearRule::FileName),
+                    "document" => Ok(YearRule::Document),
                     "pattern" => Ok(YearRule::Pattern),
                     _ => Err(E::custom(format!(
-                        r#"unknown year rule "{v}"; expected a year such as 2024, "file-name" or "pattern""#
+                        r#"unknown year rule "{v}"; expected a year such as 2024, "file-name", "document" or "pattern""#
                     ))),
                 }
             }

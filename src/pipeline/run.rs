@@ -147,6 +147,8 @@ fn year_for(stage: &IngestStage, path: &Path) -> Result<Option<i32>, String> {
     match &stage.year {
         YearRule::Fixed(y) => Ok(Some(*y)),
         YearRule::FileName => Ok(ingest::year_from_name(&ingest::display_name(path))),
+        // Known only once the file is read.
+        YearRule::Document => Ok(None),
         YearRule::Pattern => {
             let pat = stage.year_pattern.as_deref().unwrap_or_default();
             let re = regex::Regex::new(pat).map_err(|e| e.to_string())?;
@@ -524,6 +526,8 @@ fn ingest_options(stage: &IngestStage) -> Result<IngestOptions, RunError> {
         },
         encoding,
         sheets: stage.sheets.clone(),
+        kind: stage.kind,
+        prefer_document_year: stage.year == YearRule::Document,
         ..IngestOptions::default()
     })
 }
