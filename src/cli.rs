@@ -760,6 +760,9 @@ fn print_run_summary(r: &RunReport, verbose: bool) {
             r.warning_messages.len() - shown
         );
     }
+    for n in &r.notes {
+        eprintln!("note: {n}");
+    }
     for c in &r.checks {
         if c.failures > 0 || verbose {
             eprintln!(

@@ -96,6 +96,8 @@ pub struct RunReport {
     pub tables: BTreeMap<String, usize>,
     pub outputs: Vec<PathBuf>,
     pub warning_messages: Vec<String>,
+    /// Things worth knowing that are not data problems (a table split over sheets).
+    pub notes: Vec<String>,
     pub seconds: f64,
     pub exit_code: u8,
 }
@@ -251,6 +253,7 @@ pub fn run(
     let mut checks = Vec::new();
     let mut outputs = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
     let work = WorkDir::new(emit_dirs(p, opts).first().map(|(_, d)| d.as_path()))?;
 
     for s in &p.stages {
@@ -400,7 +403,7 @@ pub fn run(
                 let suffix = opts
                     .shard
                     .map_or(String::new(), |(i, n)| format!(".shard-{i}-of-{n}"));
-                outputs.extend(emit_stage(p, e, &dir, &tables, &part, &suffix)?);
+                outputs.extend(emit_stage(p, e, &dir, &tables, &part, &suffix, &mut notes)?);
             }
         }
     }
@@ -423,6 +426,7 @@ pub fn run(
             .iter()
             .map(|w| format!("{}:{}: {}", w.source, w.line, w.message))
             .collect(),
+        notes,
         seconds: started.elapsed().as_secs_f64(),
         exit_code,
     })
@@ -644,6 +648,7 @@ fn emit_stage(
     tables: &[(String, Table)],
     part: &str,
     suffix: &str,
+    notes: &mut Vec<String>,
 ) -> Result<Vec<PathBuf>, RunError> {
     let io = |path: &Path, source: std::io::Error| {
         RunError::Output(EmitError::Io {
@@ -654,7 +659,7 @@ fn emit_stage(
     std::fs::create_dir_all(dir).map_err(|err| io(dir, err))?;
     let staging = dir.join(format!(".jixiao-staging-{}", std::process::id()));
     std::fs::create_dir_all(&staging).map_err(|err| io(&staging, err))?;
-    let result = write_staged(p, e, &staging, tables, part, suffix).and_then(|files| {
+    let result = write_staged(p, e, &staging, tables, part, suffix, notes).and_then(|files| {
         // Check every target before moving any, so the move cannot stop halfway
         // on a predictable fault.
         for f in &files {
@@ -685,6 +690,7 @@ fn write_staged(
     tables: &[(String, Table)],
     part: &str,
     suffix: &str,
+    notes: &mut Vec<String>,
 ) -> Result<Vec<PathBuf>, RunError> {
     let mut chosen: Vec<&(String, Table)> = tables
         .iter()
@@ -731,7 +737,19 @@ fn write_staged(
             .collect::<PolarsResult<_>>()
             .map_err(|e| EmitError::format(&path, e))?;
         let sheets: Vec<(&str, &DataFrame)> = frames.iter().map(|(n, d)| (*n, d)).collect();
-        emit::xlsx::write_xlsx(&path, &sheets)?;
+        let stats = emit::xlsx::write_xlsx(&path, &sheets)?;
+        // A sheet holds 1,048,576 rows: longer tables continue on `…_2`, `…_3`.
+        for (name, df) in &frames {
+            if df.height() > emit::xlsx::MAX_DATA_ROWS {
+                notes.push(format!(
+                    "{}: table {name} has {} rows, more than a sheet holds; it continues over {} sheets ({})",
+                    f.display(),
+                    df.height(),
+                    df.height().div_ceil(emit::xlsx::MAX_DATA_ROWS),
+                    stats.sheets.join(", ")
+                ));
+            }
+        }
         files.push(f);
     }
     Ok(files)
