@@ -28,7 +28,7 @@ pub mod exit {
 const AFTER_HELP: &str = "\
 Examples:
   jixiao convert samples/laisui_2024.txt -o out/indicators.csv
-  jixiao convert samples/ -o out/all.xlsx
+  jixiao convert samples/excel -o out/all.xlsx
   jixiao convert table.txt --year 2024 --table projects -o projects.parquet
   jixiao inspect samples/laisui_2024.txt
 
