@@ -115,12 +115,12 @@ pub fn lines(text: &str) -> Vec<Line<'_>> {
 /// Called for every line several times: no char decoding.
 fn has_whitespace(s: &str) -> bool {
     let b = s.as_bytes();
-    // A vectorisable first pass; most lines hold no byte that can begin whitespace.
-    if !b
-        .iter()
-        .any(|&c| c <= b' ' || matches!(c, 0xC2 | 0xE1 | 0xE2))
-        && !s.contains('\u{3000}')
-    {
+    // A first pass over the bytes, branch-free so that it vectorises (an
+    // early-exit `any` does not); most lines hold no byte that can begin whitespace.
+    let maybe = b.iter().fold(false, |acc, &c| {
+        acc | (c <= b' ') | (c == 0xC2) | (c == 0xE1) | (c == 0xE2)
+    });
+    if !maybe && !s.contains('\u{3000}') {
         return false;
     }
     let at = |i: usize| b.get(i).copied().unwrap_or(0);
@@ -159,7 +159,11 @@ fn is_page_number(s: &str) -> bool {
     if !s.contains('页') && !s.trim_start().starts_with(['-', '—', '－', '–']) {
         return false;
     }
-    let s = squeeze(s);
+    is_page_number_sq(&squeeze(s))
+}
+
+/// [`is_page_number`] of a line already squeezed.
+fn is_page_number_sq(s: &str) -> bool {
     for dash in ['-', '—', '－', '–'] {
         if let Some(inner) = s.strip_prefix(dash).and_then(|x| x.strip_suffix(dash)) {
             return digits(inner);
@@ -191,7 +195,11 @@ fn is_page_number(s: &str) -> bool {
 /// since elsewhere it may be an indicator's number wrapped away from its `、`.
 /// Three digits at most: a longer number is a year in a wrapped name.
 fn is_bare_page_number(s: &str) -> bool {
-    let s = squeeze(s);
+    is_bare_page_number_sq(&squeeze(s))
+}
+
+/// [`is_bare_page_number`] of a line already squeezed.
+fn is_bare_page_number_sq(s: &str) -> bool {
     let short = |x: &str| digits(x) && x.len() <= 3;
     match s.split_once('/') {
         Some((a, b)) => short(a) && short(b),
@@ -205,8 +213,13 @@ pub(crate) fn is_title(s: &str) -> bool {
 
 /// A title repeated on a later page: a short line about 绩效目标 that ends
 /// with `表`, or with `表（…）`, and is no sentence.
+#[cfg(test)]
 fn is_title_line(s: &str) -> bool {
-    let s = squeeze(s);
+    is_title_line_sq(&squeeze(s))
+}
+
+/// [`is_title_line`] of a line already squeezed.
+fn is_title_line_sq(s: &str) -> bool {
     if !is_title(&s) || s.contains(['，', '。', ',', ';', '、']) {
         return false;
     }
@@ -215,7 +228,11 @@ fn is_title_line(s: &str) -> bool {
 }
 
 fn is_column_heads(s: &str) -> bool {
-    let s = squeeze(s);
+    is_column_heads_sq(&squeeze(s))
+}
+
+/// [`is_column_heads`] of a line already squeezed.
+fn is_column_heads_sq(s: &str) -> bool {
     s.starts_with("项目名称")
         && (s.contains("总计") || s.contains("绩效指标") || s.contains("绩效目标"))
 }
@@ -261,8 +278,13 @@ fn is_head_words(s: &str) -> bool {
 }
 
 /// `单位：万元` (or `金额单位：元`) alone on a line.
+#[cfg(test)]
 fn is_money_unit_line(s: &str) -> bool {
-    let s = squeeze(s);
+    is_money_unit_line_sq(&squeeze(s))
+}
+
+/// [`is_money_unit_line`] of a line already squeezed.
+fn is_money_unit_line_sq(s: &str) -> bool {
     money_unit(&s).is_some() && s.chars().count() <= 10
 }
 
@@ -311,20 +333,19 @@ impl Furniture {
         if s.len() > MAX_FURNITURE_BYTES {
             return Kind::Content;
         }
-        // Squeezed once: the tests below squeeze again, which on a squeezed
-        // line is a byte scan without a copy.
+        // Squeezed once for all the tests below.
         let sq = squeeze(s);
         let sq = sq.as_ref();
-        if is_bare_page_number(sq) {
+        if is_bare_page_number_sq(sq) {
             return Kind::Bare;
         }
         if is_page_number(sq)
             || self.seen.contains(sq)
-            || is_column_heads(sq)
+            || is_column_heads_sq(sq)
             || is_head_words(s)
-            || is_money_unit_line(sq)
+            || is_money_unit_line_sq(sq)
             || is_department_line(s)
-            || is_title_line(sq)
+            || is_title_line_sq(sq)
         {
             return Kind::Furniture;
         }
