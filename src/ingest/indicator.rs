@@ -401,12 +401,18 @@ fn parse_body(body: &str) -> Result<Parts, String> {
 /// extraction (`年度指 标值`), do not matter.
 fn value_field(f: &str) -> Option<(bool, &str)> {
     let colon = f.find([':', '：'])?;
-    let key: String = f
-        .get(..colon)?
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect();
-    let &(_, cycle) = VALUE_KEYS.iter().find(|(k, _)| *k == key)?;
+    let raw = f.get(..colon)?;
+    // Every key ends in 值: most fields (names, levels) are out at once, and a
+    // key without spaces is compared without a copy.
+    if !raw.trim_end().ends_with('值') {
+        return None;
+    }
+    let key: std::borrow::Cow<'_, str> = if raw.contains(char::is_whitespace) {
+        std::borrow::Cow::Owned(raw.chars().filter(|c| !c.is_whitespace()).collect())
+    } else {
+        std::borrow::Cow::Borrowed(raw)
+    };
+    let &(_, cycle) = VALUE_KEYS.iter().find(|(k, _)| *k == key.as_ref())?;
     let after = f.get(colon..)?;
     let v = after.strip_prefix([':', '：'])?;
     Some((cycle, v.trim()))
