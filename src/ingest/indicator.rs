@@ -127,6 +127,7 @@ pub fn split_block(j: &Joined) -> Block {
     };
     let mut pos = start;
     let mut seq = 1u32;
+    let mut last_item: Option<(usize, std::ops::Range<usize>, bool, bool)> = None;
     while let Some((_, body_start)) = seq_marker_at(t, pos, seq) {
         let next = next_boundary(t, body_start, seq.saturating_add(1), None);
         let mut end = next.map_or(t.len(), |b| b.0);
@@ -169,12 +170,8 @@ pub fn split_block(j: &Joined) -> Block {
                 false
             }
         };
-        block.last = Some(LastItem {
-            line,
-            text: raw.to_string(),
-            closed,
-            parsed,
-        });
+        // Copied out once, after the loop: only the last item's text is kept.
+        last_item = Some((line, pos..end, closed, parsed));
         if let Some(tail_at) = trailing {
             let text = t.get(tail_at..).unwrap_or_default().trim().to_string();
             let line = j.line_at(tail_at);
@@ -183,6 +180,7 @@ pub fn split_block(j: &Joined) -> Block {
                 text: text.clone(),
                 reason: "text after the last indicator's closing 。, part of no indicator".into(),
             });
+            last_item = None;
             block.last = Some(LastItem {
                 line,
                 text,
@@ -197,6 +195,14 @@ pub fn split_block(j: &Joined) -> Block {
             }
             None => break,
         }
+    }
+    if let Some((line, range, closed, parsed)) = last_item {
+        block.last = Some(LastItem {
+            line,
+            text: t.get(range).unwrap_or_default().to_string(),
+            closed,
+            parsed,
+        });
     }
     block
 }
@@ -246,8 +252,8 @@ fn floor_boundary(t: &str, i: usize) -> usize {
 /// (marker start, body start).
 fn seq_marker_at(t: &str, pos: usize, n: u32) -> Option<(usize, usize)> {
     let rest = t.get(pos..)?;
-    let digits = n.to_string();
-    let after_digits = rest.strip_prefix(digits.as_str())?;
+    let mut buf = [0u8; 10];
+    let after_digits = rest.strip_prefix(decimal(n, &mut buf))?;
     if t.get(..pos)?
         .chars()
         .next_back()
@@ -263,9 +269,10 @@ fn seq_marker_at(t: &str, pos: usize, n: u32) -> Option<(usize, usize)> {
 /// Byte positions where the marker of indicator `n` starts.
 fn marker_positions(t: &str, n: u32) -> impl Iterator<Item = usize> + '_ {
     let digits = n.to_string();
+    let finder = memchr::memmem::Finder::new(digits.as_bytes()).into_owned();
     let mut from = 0;
     std::iter::from_fn(move || {
-        while let Some(i) = t.get(from..)?.find(digits.as_str()) {
+        while let Some(i) = finder.find(t.get(from..)?.as_bytes()) {
             let pos = from + i;
             from = pos + digits.len();
             if seq_marker_at(t, pos, n).is_some() {
@@ -281,12 +288,17 @@ fn marker_positions(t: &str, n: u32) -> impl Iterator<Item = usize> + '_ {
 /// `n、` followed by a level (`2-效益指标`, `产出指标`). Returns (marker start,
 /// body start).
 fn next_boundary(t: &str, from: usize, n: u32, limit: Option<usize>) -> Option<(usize, usize)> {
-    let digits = n.to_string();
+    let mut buf = [0u8; 10];
+    let digits = decimal(n, &mut buf);
     let mut end = limit.map_or(t.len(), |l| floor_boundary(t, l));
     let mut at = from;
     let mut fallback: Option<(usize, usize)> = None;
     while at < end {
-        let Some(i) = t.get(at..end).and_then(|r| r.find(digits.as_str())) else {
+        let found = t
+            .as_bytes()
+            .get(at..end)
+            .and_then(|r| memchr::memmem::find(r, digits.as_bytes()));
+        let Some(i) = found else {
             break;
         };
         let abs = at + i;
@@ -307,6 +319,23 @@ fn next_boundary(t: &str, from: usize, n: u32, limit: Option<usize>) -> Option<(
         }
     }
     fallback
+}
+
+/// `n` in decimal digits, written into `buf`: markers are looked for once per
+/// indicator, and a `String` each time showed in profiles.
+fn decimal(mut n: u32, buf: &mut [u8; 10]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        if let Some(slot) = buf.get_mut(i) {
+            *slot = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || i == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(buf.get(i..).unwrap_or_default()).unwrap_or_default()
 }
 
 fn looks_like_level(s: &str) -> bool {
@@ -355,7 +384,7 @@ const VALUE_KEYS: &[(&str, bool)] = &[
 
 /// Parses `1-产出指标；11-数量指标；课题完成率；实施周期指标值:100%；年度指标值:100%`.
 fn parse_body(body: &str) -> Result<Parts, String> {
-    let fields: Vec<&str> = body.split(['；', ';']).map(str::trim).collect();
+    let fields = split_fields(body);
     let first_value = fields.iter().position(|f| value_field(f).is_some());
     let Some(vi) = first_value else {
         return Err("no 指标值 (expected 实施周期指标值: or 年度指标值:)".into());
@@ -368,8 +397,10 @@ fn parse_body(body: &str) -> Result<Parts, String> {
     }
     let (level_code, level) = split_code(fields.first().copied().unwrap_or_default());
     let (category_code, category) = split_code(fields.get(1).copied().unwrap_or_default());
-    let name = fields.get(2..vi).map(|f| f.join("；")).unwrap_or_default();
-    let name = collapse_cjk_spaces(&normalize_text(&name));
+    let name = match fields.get(2..vi).unwrap_or_default() {
+        [one] => clean_text(one),
+        more => clean_text(&more.join("；")),
+    };
     if level.is_empty() || category.is_empty() || name.is_empty() {
         return Err("empty 一级指标, 二级指标 or 三级指标".into());
     }
@@ -397,10 +428,33 @@ fn parse_body(body: &str) -> Result<Parts, String> {
     })
 }
 
+/// `body` split at `；` and `;`, each field trimmed. A byte search (`；` is
+/// EF BC 9B): splitting by a char set decodes every char.
+fn split_fields(body: &str) -> Vec<&str> {
+    let b = body.as_bytes();
+    let mut out = Vec::with_capacity(8);
+    let mut from = 0;
+    for i in memchr::memchr2_iter(b';', 0xEF, b) {
+        let width = if b.get(i) == Some(&b';') {
+            1
+        } else if b.get(i..i + 3) == Some("；".as_bytes()) {
+            3
+        } else {
+            continue;
+        };
+        out.push(body.get(from..i).unwrap_or_default().trim());
+        from = i + width;
+    }
+    out.push(body.get(from..).unwrap_or_default().trim());
+    out
+}
+
 /// `实施周期指标值:≥90%` → (true, `≥90%`). Spaces inside the key, from
 /// extraction (`年度指 标值`), do not matter.
 fn value_field(f: &str) -> Option<(bool, &str)> {
-    let colon = f.find([':', '：'])?;
+    // `：` is EF BC 9A: a byte search, then a check of the ones that are not it.
+    let colon = memchr::memchr2_iter(b':', 0xEF, f.as_bytes())
+        .find(|&i| f.get(i..).is_some_and(|r| r.starts_with([':', '：'])))?;
     let raw = f.get(..colon)?;
     // Every key ends in 值: most fields (names, levels) are out at once, and a
     // key without spaces is compared without a copy.
@@ -423,19 +477,19 @@ fn value_field(f: &str) -> Option<(bool, &str)> {
 /// → (None, text).
 pub(crate) fn split_code(f: &str) -> (Option<String>, String) {
     let f = f.trim();
-    if let Some(dash) = f.find(is_dash) {
-        let code = f.get(..dash).unwrap_or_default();
-        if !code.trim().is_empty()
-            && code
-                .chars()
-                .all(|c| ascii_digit(c).is_some() || c.is_whitespace())
-        {
-            let code: String = code.chars().filter_map(ascii_digit).collect();
-            let rest = f.get(dash..).unwrap_or_default();
-            let mut chars = rest.chars();
-            chars.next(); // the dash
-            return (Some(code), collapse_cjk_spaces(chars.as_str().trim()));
-        }
+    // The code is the digits (and stray spaces) before the first dash: only
+    // the start of the field is looked at.
+    let code_len: usize = f
+        .chars()
+        .take_while(|&c| ascii_digit(c).is_some() || c.is_whitespace())
+        .map(char::len_utf8)
+        .sum();
+    let code = f.get(..code_len).unwrap_or_default();
+    if let Some(rest) = f.get(code_len..).and_then(|r| r.strip_prefix(is_dash))
+        && !code.trim().is_empty()
+    {
+        let code: String = code.chars().filter_map(ascii_digit).collect();
+        return (Some(code), collapse_cjk_spaces(rest.trim()));
     }
     (None, collapse_cjk_spaces(f))
 }
@@ -453,8 +507,15 @@ fn ascii_digit(c: char) -> Option<char> {
 /// `≦`/`<=`→`≤`, full-width digits, letters and signs, `％`, full-width colon;
 /// drops spaces that extraction put inside a number (`9 0%`).
 pub fn normalize_value(v: &str) -> String {
+    let v = v.trim();
+    // Most values need none of the changes below: one copy, as printed.
+    let plain = !v
+        .chars()
+        .any(|c| matches!(c, ' ' | '>' | '<' | '≧' | '≦' | '\u{3000}' | '！'..='～'));
+    if plain {
+        return v.to_string();
+    }
     let mapped: String = v
-        .trim()
         .chars()
         .map(|c| match c {
             '≧' => '≥',
@@ -528,6 +589,16 @@ fn drop_spaces_in_numbers(s: &str) -> String {
     out
 }
 
+/// A name as stored: [`normalize_text`], then [`collapse_cjk_spaces`]; one
+/// copy when there is no space to fold (most names).
+pub fn clean_text(s: &str) -> String {
+    let s = s.trim();
+    if !s.chars().any(char::is_whitespace) {
+        return s.to_string();
+    }
+    collapse_cjk_spaces(&normalize_text(s))
+}
+
 /// Names and other free text: trimmed, with full-width spaces folded.
 pub fn normalize_text(s: &str) -> String {
     s.trim().replace('\u{3000}', " ")
@@ -537,6 +608,9 @@ pub fn normalize_text(s: &str) -> String {
 /// none between words, so there they are extraction noise; spaces between
 /// Latin words or digits stay.
 pub fn collapse_cjk_spaces(s: &str) -> String {
+    if !s.chars().any(char::is_whitespace) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {

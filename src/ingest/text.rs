@@ -61,27 +61,26 @@ pub struct Line<'a> {
 /// break) also ends a line; the piece after it keeps the line's number and is
 /// marked `page_start`; pieces left blank by a form feed are dropped.
 pub fn lines(text: &str) -> Vec<Line<'_>> {
-    let mut out = Vec::new();
+    // About one line per 50 bytes of these tables: one allocation, mostly.
+    let mut out = Vec::with_capacity((text.len() / 48 + 1).min(1 << 16));
+    let b = text.as_bytes();
     let mut no = 0;
-    let mut rest = text;
+    let mut start = 0;
     let mut page_break = false;
-    while !rest.is_empty() {
+    while start < b.len() {
         no += 1;
-        let (line, next) = match rest.find(['\n', '\r']) {
+        // Line ends and form feeds are ASCII: byte offsets found here are
+        // char boundaries.
+        let rest = b.get(start..).unwrap_or_default();
+        let (end, next) = match memchr::memchr2(b'\n', b'\r', rest) {
             Some(i) => {
-                let skip = if rest.get(i..).is_some_and(|r| r.starts_with("\r\n")) {
-                    2
-                } else {
-                    1
-                };
-                (
-                    rest.get(..i).unwrap_or_default(),
-                    rest.get(i + skip..).unwrap_or_default(),
-                )
+                let crlf = rest.get(i..i + 2) == Some(b"\r\n".as_slice());
+                (start + i, start + i + if crlf { 2 } else { 1 })
             }
-            None => (rest, ""),
+            None => (b.len(), b.len()),
         };
-        if line.contains('\x0c') {
+        let line = text.get(start..end).unwrap_or_default();
+        if memchr::memchr(b'\x0c', line.as_bytes()).is_some() {
             for (k, piece) in line.split('\x0c').enumerate() {
                 page_break |= k > 0;
                 if piece.trim().is_empty() {
@@ -102,7 +101,7 @@ pub fn lines(text: &str) -> Vec<Line<'_>> {
             });
             page_break = false;
         }
-        rest = next;
+        start = next;
     }
     out
 }
@@ -115,27 +114,32 @@ pub fn lines(text: &str) -> Vec<Line<'_>> {
 /// Called for every line several times: no char decoding.
 fn has_whitespace(s: &str) -> bool {
     let b = s.as_bytes();
-    // A first pass over the bytes, branch-free so that it vectorises (an
-    // early-exit `any` does not); most lines hold no byte that can begin whitespace.
-    let maybe = b.iter().fold(false, |acc, &c| {
-        acc | (c <= b' ') | (c == 0xC2) | (c == 0xE1) | (c == 0xE2)
-    });
-    if !maybe && !s.contains('\u{3000}') {
-        return false;
-    }
+    // Each byte is tested with the two after it, all with operations that do
+    // not branch, so that the loop vectorises: this runs over every line.
     let at = |i: usize| b.get(i).copied().unwrap_or(0);
-    b.iter().enumerate().any(|(i, &c)| match c {
-        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => true,
-        0xC2 => matches!(at(i + 1), 0x85 | 0xA0),
-        0xE1 => at(i + 1) == 0x9A && at(i + 2) == 0x80,
-        0xE2 => match (at(i + 1), at(i + 2)) {
-            (0x80, x) => matches!(x, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF),
-            (0x81, 0x9F) => true,
-            _ => false,
-        },
-        0xE3 => at(i + 1) == 0x80 && at(i + 2) == 0x80,
-        _ => false,
-    })
+    let ws = |a: u8, x: u8, y: u8| {
+        (a == b' ')
+            | (a.wrapping_sub(9) < 5)
+            | ((a == 0xC2) & ((x == 0x85) | (x == 0xA0)))
+            | ((a == 0xE1) & (x == 0x9A) & (y == 0x80))
+            | ((a == 0xE2)
+                & (((x == 0x80)
+                    & ((y.wrapping_sub(0x80) <= 0x0A) | (y == 0xA8) | (y == 0xA9) | (y == 0xAF)))
+                    | ((x == 0x81) & (y == 0x9F))))
+            | ((a == 0xE3) & (x == 0x80) & (y == 0x80))
+    };
+    let (b1, b2) = (
+        b.get(1..).unwrap_or_default(),
+        b.get(2..).unwrap_or_default(),
+    );
+    let body = b
+        .iter()
+        .zip(b1)
+        .zip(b2)
+        .fold(false, |acc, ((&a, &x), &y)| acc | ws(a, x, y));
+    // The last two bytes, which have fewer than two after them.
+    let n = b.len();
+    body || (n >= 2 && ws(at(n - 2), at(n - 1), 0)) || (n >= 1 && ws(at(n - 1), 0, 0))
 }
 
 /// `s` without whitespace; borrowed when there is none (most lines of
@@ -312,7 +316,16 @@ const MAX_FURNITURE_BYTES: usize = 512;
 struct Furniture {
     /// Head lines, squeezed.
     seen: HashSet<String>,
+    /// The byte lengths of `seen`: most lines are out without hashing.
+    seen_lens: Vec<usize>,
 }
+
+/// Words that [`Furniture::may_be_furniture`] looks for, with prebuilt
+/// searchers (building one per line showed in profiles).
+static FURNITURE_MARKS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 4]> =
+    std::sync::LazyLock::new(|| {
+        ["页", "单位", "部门名称", "绩效目标"].map(memchr::memmem::Finder::new)
+    });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -333,6 +346,9 @@ impl Furniture {
         if s.len() > MAX_FURNITURE_BYTES {
             return Kind::Content;
         }
+        if !self.may_be_furniture(s) {
+            return Kind::Content;
+        }
         // Squeezed once for all the tests below.
         let sq = squeeze(s);
         let sq = sq.as_ref();
@@ -350,6 +366,48 @@ impl Furniture {
             return Kind::Furniture;
         }
         Kind::Content
+    }
+
+    /// False when no test of [`Furniture::kind`] can hold for the trimmed,
+    /// non-empty line `s`, found without copying or decoding the line. Most
+    /// lines are text, and this is the whole cost of classifying them.
+    fn may_be_furniture(&self, s: &str) -> bool {
+        // Extraction may space a heading out (`部 门 名 称`): a line with
+        // whitespace gets the full tests, which squeeze it first.
+        if has_whitespace(s) {
+            return true;
+        }
+        let Some(first) = s.chars().next() else {
+            return false;
+        };
+        // Without whitespace the line is its squeezed self, and each test
+        // of `kind` narrows to a mark on the line as it is.
+        let n = s.len();
+        let dash = |c: char| matches!(c, '-' | '—' | '－' | '–');
+        let has = |k: usize| {
+            FURNITURE_MARKS
+                .get(k)
+                .is_some_and(|f| f.find(s.as_bytes()).is_some())
+        };
+        (first.is_ascii_digit() && n <= 7) // a bare page number
+            || (dash(first) && s.ends_with(dash)) // `—3—`
+            || matches!(first, '（' | '(') // `（资金使用单位）`
+            || s.starts_with("项目名称")
+            || ["单位名称", "编制单位", "预算单位"].iter().any(|k| s.starts_with(k))
+            || (self.seen_lens.contains(&n) && self.seen.contains(s))
+            || has(0) // 页
+            || (n <= 40 && has(1)) // `单位：万元`, ten characters at most
+            || has(2) // 部门名称
+            || (n < 240 && has(3)) // a title: 绩效目标, under 60 characters
+    }
+
+    /// Remembers a head line (trimmed, non-empty) as furniture.
+    fn learn(&mut self, s: &str) {
+        let sq = squeeze(s).into_owned();
+        if !self.seen_lens.contains(&sq.len()) {
+            self.seen_lens.push(sq.len());
+        }
+        self.seen.insert(sq);
     }
 
     /// The lines of `body` that are not page furniture, in order.
@@ -475,7 +533,7 @@ fn read_head(doc: &mut Document, all: &[Line<'_>]) -> (usize, Furniture) {
         }
         // Page numbers differ from page to page; a bare one elsewhere is text.
         if !is_page_number(s) && !is_bare_page_number(s) {
-            furniture.seen.insert(squeeze(s).into_owned());
+            furniture.learn(s);
         }
     }
     (end, furniture)
@@ -605,16 +663,37 @@ fn amount_token(tok: &str) -> Option<Option<Decimal>> {
 /// the three sources). A trailing number without a decimal point after a name
 /// (`项目 2024`) is part of the name, not an amount.
 fn split_amounts(s: &str) -> (&str, Vec<Option<Decimal>>) {
+    // Every amount token ends in a digit or a dash: most lines of text are out
+    // at once.
+    let ends_like_amount = s
+        .trim_end()
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_digit() || matches!(c, '０'..='９' | '-' | '—' | '－'));
+    if !ends_like_amount {
+        return (s.trim(), Vec::new());
+    }
     let mut name_end = s.trim_end().len();
     let mut found: Vec<Option<Decimal>> = Vec::new();
     let mut has_point = false;
     while found.len() < 4 {
         let head = s.get(..name_end).unwrap_or_default().trim_end();
-        let start = head
+        // No amount token is longer than this (15 digits, separators, 8
+        // decimals, all full-width at worst): a line of text ending in a digit
+        // is not scanned back to its start.
+        const MAX_TOKEN_BYTES: usize = 3 * 32;
+        let floor = floor_char_boundary(head, head.len().saturating_sub(MAX_TOKEN_BYTES + 4));
+        let start = match head
+            .get(floor..)
+            .unwrap_or_default()
             .char_indices()
             .rev()
             .find(|(_, c)| c.is_whitespace())
-            .map_or(0, |(i, c)| i + c.len_utf8());
+        {
+            Some((i, c)) => floor + i + c.len_utf8(),
+            None if floor == 0 => 0,
+            None => break,
+        };
         let tok = head.get(start..).unwrap_or_default();
         if tok.is_empty() {
             break;
@@ -637,6 +716,15 @@ fn split_amounts(s: &str) -> (&str, Vec<Option<Decimal>>) {
         return (s.trim(), Vec::new());
     }
     (name, found)
+}
+
+/// The largest char boundary of `s` not after `i`.
+fn floor_char_boundary(s: &str, i: usize) -> usize {
+    let mut i = i.min(s.len());
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
 }
 
 /// Places the printed figures in the four amount columns; returns the amounts
@@ -1000,8 +1088,20 @@ mod tests {
     fn whitespace_scan_agrees_with_char_is_whitespace() {
         let all: Vec<char> = (0u32..0x3100).filter_map(char::from_u32).collect();
         for c in all {
-            let s = format!("项{c}目");
-            assert_eq!(has_whitespace(&s), c.is_whitespace(), "U+{:04X}", c as u32);
+            // In the middle, at either end, and alone (the scan's tail).
+            for s in [
+                format!("项{c}目"),
+                format!("{c}项"),
+                format!("项{c}"),
+                c.to_string(),
+            ] {
+                assert_eq!(
+                    has_whitespace(&s),
+                    c.is_whitespace(),
+                    "U+{:04X} in {s:?}",
+                    c as u32
+                );
+            }
         }
     }
 
