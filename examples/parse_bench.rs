@@ -35,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let t = Instant::now();
         let texts: Vec<String> = chunk
             .iter()
-            .map(|(_, b)| decode::decode(b, None).map(|d| d.text))
+            .map(|(_, b)| decode::decode_owned(b.clone(), None).map(|d| d.text))
             .collect::<Result<_, _>>()?;
         decode_t += t.elapsed();
         let t = Instant::now();

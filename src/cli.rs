@@ -795,6 +795,12 @@ fn print_run_summary(r: &RunReport, verbose: bool) {
         for o in &r.outputs {
             eprintln!("  wrote {}", o.display());
         }
+        let stages: Vec<String> = r
+            .stage_seconds
+            .iter()
+            .map(|(name, secs)| format!("{name} {secs:.2}s"))
+            .collect();
+        eprintln!("  stages: {}", stages.join(", "));
     }
 }
 

@@ -109,6 +109,26 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
     }
 }
 
+/// [`decode`] of bytes the caller owns: UTF-8 without a byte-order mark (the
+/// usual file) becomes the text without a copy.
+pub fn decode_owned(
+    bytes: Vec<u8>,
+    forced: Option<&'static Encoding>,
+) -> Result<Decoded, DecodeError> {
+    let plain = forced.is_none()
+        && Encoding::for_bom(&bytes).is_none()
+        && binary_kind(&bytes).is_none()
+        && utf16_without_bom(&bytes).is_none()
+        && !bytes.iter().all(|b| b.is_ascii_whitespace());
+    if !plain {
+        return decode(&bytes, forced);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => check_text(text, UTF_8.name()),
+        Err(e) => decode(e.as_bytes(), forced),
+    }
+}
+
 /// Names files that are not text at all by their magic bytes.
 fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
     // The PDF header may sit anywhere in the first 1024 bytes.
@@ -235,17 +255,24 @@ fn check_text(mut text: String, encoding: &'static str) -> Result<Decoded, Decod
     while text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }
-    let mut controls = 0usize;
-    let mut total = 0usize;
-    for c in text.chars() {
-        total += 1;
-        if c == '\0' {
-            return Err(DecodeError::Binary("it contains NUL bytes".into()));
-        }
-        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c') {
-            controls += 1;
-        }
+    // Counted over the bytes (every file passes here, so no char decoding):
+    // C0 controls and DEL are single bytes, C1 controls (U+0080–U+009F) are
+    // C2 80–C2 9F, and every char has one byte that is no continuation byte.
+    let b = text.as_bytes();
+    if memchr::memchr(0, b).is_some() {
+        return Err(DecodeError::Binary("it contains NUL bytes".into()));
     }
+    let total = b.iter().filter(|&&c| (c as i8) >= -0x40).count();
+    let c0 = b
+        .iter()
+        .filter(|&&c| (c < 0x20 && !matches!(c, b'\n' | b'\r' | b'\t' | 0x0c)) || c == 0x7f)
+        .count();
+    let c1 = b
+        .iter()
+        .zip(b.get(1..).unwrap_or_default())
+        .filter(|&(&a, &x)| a == 0xC2 && (0x80..=0x9F).contains(&x))
+        .count();
+    let controls = c0 + c1;
     if total > 0 && controls * 100 > total {
         return Err(DecodeError::Binary(format!(
             "{controls} control characters in {total}"
@@ -381,6 +408,38 @@ mod tests {
             matches!(e, DecodeError::Malformed { line: 20_001, offset: o, .. } if o == long.len() - 1),
             "{e:?}"
         );
+    }
+
+    /// The char-by-char count that `check_text` does over the bytes.
+    fn controls_by_chars(s: &str) -> (usize, usize) {
+        let controls = s
+            .chars()
+            .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c'))
+            .count();
+        (controls, s.chars().count())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_counts_agree_with_chars(s in "[\\x01-\\x1f\\x7f\\u{80}-\\u{a0}a项 ]{0,40}") {
+            let expected = match controls_by_chars(&s) {
+                (c, t) if t > 0 && c * 100 > t => Err(DecodeError::Binary(format!("{c} control characters in {t}"))),
+                _ if s.trim().is_empty() => Err(DecodeError::Empty),
+                _ => Ok(s.clone()),
+            };
+            proptest::prop_assert_eq!(check_text(s.clone(), "UTF-8").map(|d| d.text), expected);
+        }
+
+        #[test]
+        fn owned_decoding_agrees(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64)) {
+            proptest::prop_assert_eq!(decode_owned(bytes.clone(), None), decode(&bytes, None));
+        }
+
+        #[test]
+        fn owned_decoding_agrees_on_text(s in "[a项\\n\\r \\x0c0-9\\u{feff}\\u{85}]{0,40}") {
+            let bytes = s.into_bytes();
+            proptest::prop_assert_eq!(decode_owned(bytes.clone(), None), decode(&bytes, None));
+        }
     }
 
     #[test]

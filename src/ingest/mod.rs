@@ -146,10 +146,11 @@ pub fn ingest_text_file(path: &Path, opts: &IngestOptions) -> Result<Document, I
         });
     }
     let bytes = std::fs::read(path).map_err(io)?;
-    let decoded = decode::decode(&bytes, opts.encoding).map_err(|source| IngestError::Decode {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let decoded =
+        decode::decode_owned(bytes, opts.encoding).map_err(|source| IngestError::Decode {
+            path: path.to_path_buf(),
+            source,
+        })?;
     let source = display_name(path);
     let mut doc = text::parse(&source, &decoded.text, &opts.text);
     doc.encoding = decoded.encoding.to_string();

@@ -99,6 +99,8 @@ pub struct RunReport {
     /// Things worth knowing that are not data problems (a table split over sheets).
     pub notes: Vec<String>,
     pub seconds: f64,
+    /// Wall-clock seconds per stage, in order: where a slow run spends its time.
+    pub stage_seconds: Vec<(String, f64)>,
     pub exit_code: u8,
 }
 
@@ -256,7 +258,9 @@ pub fn run(
     let mut notes: Vec<String> = Vec::new();
     let work = WorkDir::new(emit_dirs(p, opts).first().map(|(_, d)| d.as_path()))?;
 
+    let mut stage_seconds = Vec::new();
     for s in &p.stages {
+        let stage_started = Instant::now();
         match &s.stage {
             Stage::Ingest(stage) => {
                 let paths = resolve(p, opts)?;
@@ -406,6 +410,7 @@ pub fn run(
                 outputs.extend(emit_stage(p, e, &dir, &tables, &part, &suffix, &mut notes)?);
             }
         }
+        stage_seconds.push((s.name.clone(), stage_started.elapsed().as_secs_f64()));
     }
 
     let failed_error = checks
@@ -428,6 +433,7 @@ pub fn run(
             .collect(),
         notes,
         seconds: started.elapsed().as_secs_f64(),
+        stage_seconds,
         exit_code,
     })
 }
