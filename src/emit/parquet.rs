@@ -8,22 +8,26 @@ use polars::prelude::*;
 
 use super::{Batches, EmitError, atomic_write};
 
+/// The writer of every Parquet output: zstd, statistics, and the producer's
+/// name in the key-value metadata.
+pub fn writer<W: std::io::Write>(w: W) -> ParquetWriter<W> {
+    let meta = KeyValueMetadata::from_static(vec![(
+        "created_by_tool".to_string(),
+        format!("jixiao {}", env!("CARGO_PKG_VERSION")),
+    )]);
+    ParquetWriter::new(w)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_statistics(StatisticsOptions::default())
+        .with_key_value_metadata(Some(meta))
+}
+
 /// Writes `table` to `path` atomically; returns the number of rows.
 pub fn write_parquet(path: &Path, table: &dyn Batches) -> Result<usize, EmitError> {
     let fail = |e: PolarsError| EmitError::format(path, e);
     let schema = table.schema().map_err(fail)?;
     let mut rows = 0;
     atomic_write(path, |w| {
-        let meta = KeyValueMetadata::from_static(vec![(
-            "created_by_tool".to_string(),
-            format!("jixiao {}", env!("CARGO_PKG_VERSION")),
-        )]);
-        let mut writer = ParquetWriter::new(w)
-            .with_compression(ParquetCompression::Zstd(None))
-            .with_statistics(StatisticsOptions::default())
-            .with_key_value_metadata(Some(meta))
-            .batched(&schema)
-            .map_err(fail)?;
+        let mut writer = writer(w).batched(&schema).map_err(fail)?;
         table
             .for_each_batch(&mut |df| {
                 rows += df.height();
@@ -85,10 +89,7 @@ pub fn write_partitioned(
                     }
                     let file = File::create(&path)
                         .map_err(|e| polars_err!(ComputeError: "{}: {e}", path.display()))?;
-                    let w = ParquetWriter::new(file)
-                        .with_compression(ParquetCompression::Zstd(None))
-                        .with_statistics(StatisticsOptions::default())
-                        .batched(&schema)?;
+                    let w = writer(file).batched(&schema)?;
                     writers.insert(v, w);
                     files.push(rel);
                 }

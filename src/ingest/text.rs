@@ -207,7 +207,7 @@ fn is_bare_page_number_sq(s: &str) -> bool {
     let short = |x: &str| digits(x) && x.len() <= 3;
     match s.split_once('/') {
         Some((a, b)) => short(a) && short(b),
-        None => short(&s),
+        None => short(s),
     }
 }
 
@@ -224,7 +224,7 @@ fn is_title_line(s: &str) -> bool {
 
 /// [`is_title_line`] of a line already squeezed.
 fn is_title_line_sq(s: &str) -> bool {
-    if !is_title(&s) || s.contains(['，', '。', ',', ';', '、']) {
+    if !is_title(s) || s.contains(['，', '。', ',', ';', '、']) {
         return false;
     }
     s.ends_with('表')
@@ -289,7 +289,7 @@ fn is_money_unit_line(s: &str) -> bool {
 
 /// [`is_money_unit_line`] of a line already squeezed.
 fn is_money_unit_line_sq(s: &str) -> bool {
-    money_unit(&s).is_some() && s.chars().count() <= 10
+    money_unit(s).is_some() && s.chars().count() <= 10
 }
 
 /// `部门名称：…` (anywhere in the line: it may share it with 单位), or a line that

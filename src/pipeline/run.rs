@@ -15,7 +15,7 @@ use super::batch::{self, FileFailure, Summary};
 use super::config::{
     CheckStage, ColumnTest, EmitStage, Format, IngestStage, Pipeline, Severity, Stage, YearRule,
 };
-use super::table::{Spill, Table};
+use super::table::{SpillWriter, Table};
 use crate::emit::{self, EmitError, csv::CsvOptions};
 use crate::flatten;
 use crate::ingest::{self, IngestOptions, TextOptions, decode};
@@ -283,63 +283,62 @@ pub fn run(
                 let work = &work;
                 let spill_chunk = move |n: usize,
                                         docs: Vec<crate::model::Document>,
-                                        (mut ind, mut proj): (Spill, Spill)|
-                      -> Result<(Spill, Spill), RunError> {
-                    let mut i = flatten::indicators(&docs).map_err(polars_usage)?;
-                    let mut pr = flatten::projects(&docs).map_err(polars_usage)?;
+                                        (mut ind, mut proj): Spills|
+                      -> Result<Spills, RunError> {
+                    let i = flatten::indicators(&docs).map_err(polars_usage)?;
+                    let pr = flatten::projects(&docs).map_err(polars_usage)?;
                     drop(docs);
-                    ind.push(work.file(&format!("indicators-{n}.parquet")), &mut i)
+                    ind.push(work.file(&format!("indicators-{n}.parquet")), &i)
                         .map_err(work_err)?;
-                    proj.push(work.file(&format!("projects-{n}.parquet")), &mut pr)
+                    proj.push(work.file(&format!("projects-{n}.parquet")), &pr)
                         .map_err(work_err)?;
                     Ok((ind, proj))
                 };
-                let (ind, proj) =
-                    std::thread::scope(|scope| -> Result<(Spill, Spill), RunError> {
-                        let mut spills = (Spill::default(), Spill::default());
-                        let mut writer: Option<
-                            std::thread::ScopedJoinHandle<'_, Result<(Spill, Spill), RunError>>,
-                        > = None;
-                        let join = |h: std::thread::ScopedJoinHandle<
-                            '_,
-                            Result<(Spill, Spill), RunError>,
-                        >| {
-                            h.join()
-                                .map_err(|_| RunError::Usage("the spill writer stopped".into()))?
-                        };
-                        for (n, chunk) in chunks(&paths).enumerate() {
-                            let batch = batch::ingest_each(chunk, &opts_for, fail_fast, on_file);
-                            if fail_fast {
-                                if let Some(f) = batch.failed.first() {
-                                    if let Some(h) = writer.take() {
-                                        let _ = join(h);
-                                    }
-                                    return Err(RunError::FailFast(format!(
-                                        "{} (stopped: --fail-fast)",
-                                        f.reason
-                                    )));
+                let (ind, proj) = std::thread::scope(|scope| -> Result<Spills, RunError> {
+                    let mut spills = Spills::default();
+                    let mut writer: Option<
+                        std::thread::ScopedJoinHandle<'_, Result<Spills, RunError>>,
+                    > = None;
+                    let join = |h: std::thread::ScopedJoinHandle<'_, Result<Spills, RunError>>| {
+                        h.join()
+                            .map_err(|_| RunError::Usage("the spill writer stopped".into()))?
+                    };
+                    for (n, chunk) in chunks(&paths).enumerate() {
+                        let batch = batch::ingest_each(chunk, &opts_for, fail_fast, on_file);
+                        if fail_fast {
+                            if let Some(f) = batch.failed.first() {
+                                if let Some(h) = writer.take() {
+                                    let _ = join(h);
                                 }
+                                return Err(RunError::FailFast(format!(
+                                    "{} (stopped: --fail-fast)",
+                                    f.reason
+                                )));
                             }
-                            summary.add(&batch.summary());
-                            warnings.extend(batch.warnings());
-                            rejects.extend(batch.rejects());
-                            if let Some(h) = writer.take() {
-                                spills = join(h)?;
-                            }
-                            let docs = batch.docs;
-                            let state = std::mem::take(&mut spills);
-                            writer = Some(scope.spawn(move || spill_chunk(n, docs, state)));
                         }
+                        summary.add(&batch.summary());
+                        warnings.extend(batch.warnings());
+                        rejects.extend(batch.rejects());
                         if let Some(h) = writer.take() {
                             spills = join(h)?;
                         }
-                        Ok(spills)
-                    })?;
+                        let docs = batch.docs;
+                        let state = std::mem::take(&mut spills);
+                        writer = Some(scope.spawn(move || spill_chunk(n, docs, state)));
+                    }
+                    if let Some(h) = writer.take() {
+                        spills = join(h)?;
+                    }
+                    Ok(spills)
+                })?;
                 tables.push((
                     "rejects".into(),
                     Table::Mem(flatten::rejects(&rejects).map_err(polars_usage)?),
                 ));
-                flat = Some((Table::Spilled(ind), Table::Spilled(proj)));
+                flat = Some((
+                    Table::Spilled(ind.finish().map_err(work_err)?),
+                    Table::Spilled(proj.finish().map_err(work_err)?),
+                ));
             }
             Stage::Flatten(_) => {
                 let (ind, proj) = flat.take().ok_or_else(|| {
@@ -437,6 +436,9 @@ pub fn run(
         exit_code,
     })
 }
+
+/// The spilled indicators and projects, as the ingest stage writes them.
+type Spills = (SpillWriter, SpillWriter);
 
 /// The name of this run's files in a partitioned dataset: a hash of its
 /// inputs and shard, so a rerun replaces its own parts and N shards never
@@ -729,7 +731,26 @@ fn write_staged(
             files.push(success);
         } else if e.formats.contains(&Format::Parquet) {
             let f = PathBuf::from(format!("{name}{suffix}.parquet"));
-            emit::parquet::write_parquet(&staging.join(&f), df)?;
+            let spilled = match df {
+                Table::Spilled(s) => s.single_file(),
+                Table::Mem(_) => None,
+            };
+            match spilled {
+                // The spill is already this output, byte for byte: linked
+                // (copied across file systems), not encoded again.
+                Some(from) => {
+                    let to = staging.join(&f);
+                    std::fs::hard_link(from, &to)
+                        .or_else(|_| std::fs::copy(from, &to).map(|_| ()))
+                        .map_err(|source| EmitError::Io {
+                            path: to.clone(),
+                            source,
+                        })?;
+                }
+                None => {
+                    emit::parquet::write_parquet(&staging.join(&f), df)?;
+                }
+            }
             files.push(f);
         }
     }

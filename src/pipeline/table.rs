@@ -19,65 +19,190 @@ pub enum Table {
     Spilled(Spill),
 }
 
-/// A table stored as Parquet chunk files.
+/// A table stored as Parquet segment files, read back batch by batch.
 #[derive(Debug, Clone, Default)]
 pub struct Spill {
-    files: Vec<PathBuf>,
+    segments: Vec<Segment>,
     rows: usize,
-    /// Widest (precision, scale) per Decimal column.
+    /// (integer digits, scale) per Decimal column: the most any chunk needs.
     decimals: BTreeMap<String, (usize, usize)>,
     /// The schema of the first chunk (column order and types but decimals).
     schema: Option<Schema>,
 }
 
-impl Spill {
-    /// Appends a chunk, written to `path`.
-    pub fn push(&mut self, path: PathBuf, df: &mut DataFrame) -> PolarsResult<()> {
-        if df.height() == 0 && !self.files.is_empty() {
+/// One Parquet file of a spilled table: a row group per chunk.
+#[derive(Debug, Clone)]
+struct Segment {
+    path: PathBuf,
+    /// Rows of each row group, in order.
+    groups: Vec<usize>,
+    schema: Schema,
+}
+
+/// Writes a spilled table as its chunks come. Chunks go into one Parquet
+/// file written exactly as the `parquet` output is (so that emitting it is a
+/// link, not a second encoding); a chunk that needs a wider decimal than the
+/// file's schema starts a new file (a table in 元 after tables in 万元).
+#[derive(Default)]
+pub struct SpillWriter {
+    spill: Spill,
+    open: Option<(Segment, polars::io::parquet::write::BatchedWriter<File>)>,
+}
+
+/// The Decimal type a column of `int` integer digits and `scale` places needs:
+/// precision 18 (INT64 in Parquet) unless more digits are needed, as
+/// [`crate::flatten::decimal_column`] chooses.
+fn decimal_type((int, scale): (usize, usize)) -> DataType {
+    DataType::Decimal(if int + scale <= 18 { 18 } else { 38 }, scale)
+}
+
+/// (integer digits, scale) that the values of a Decimal column need.
+fn decimal_need(c: &Column, scale: usize) -> PolarsResult<(usize, usize)> {
+    let max = c
+        .as_materialized_series()
+        .decimal()?
+        .physical()
+        .iter()
+        .flatten()
+        .map(i128::unsigned_abs)
+        .max()
+        .unwrap_or(0);
+    let digits = if max == 0 {
+        1
+    } else {
+        max.ilog10() as usize + 1
+    };
+    Ok((digits.saturating_sub(scale), scale))
+}
+
+impl SpillWriter {
+    /// Appends a chunk; `path` names the file if the chunk starts a new one.
+    pub fn push(&mut self, path: PathBuf, df: &DataFrame) -> PolarsResult<()> {
+        let spill = &mut self.spill;
+        if df.height() == 0 && (self.open.is_some() || !spill.segments.is_empty()) {
             return Ok(());
         }
         for c in df.columns() {
-            if let DataType::Decimal(p, s) = c.dtype() {
-                let e = self
-                    .decimals
-                    .entry(c.name().to_string())
-                    .or_insert((*p, *s));
-                *e = (e.0.max(*p), e.1.max(*s));
+            if let DataType::Decimal(_, s) = c.dtype() {
+                let need = decimal_need(c, *s)?;
+                let e = spill.decimals.entry(c.name().to_string()).or_insert(need);
+                *e = (e.0.max(need.0), e.1.max(need.1));
             }
         }
-        if self.schema.is_none() {
-            self.schema = Some(df.schema().as_ref().clone());
+        if spill.schema.is_none() {
+            spill.schema = Some(df.schema().as_ref().clone());
         }
-        let file = File::create(&path)
-            .map_err(|e| polars_err!(ComputeError: "{}: {e}", path.display()))?;
-        // Spills are read back once: fast compression, no statistics.
-        ParquetWriter::new(file)
-            .with_compression(ParquetCompression::Lz4Raw)
-            .with_statistics(StatisticsOptions::empty())
-            .finish(df)?;
-        self.rows += df.height();
-        self.files.push(path);
+        let target = spill.full_schema()?;
+        let fits = self.open.as_ref().is_some_and(|(seg, _)| {
+            spill
+                .decimals
+                .iter()
+                .all(|(n, &d)| seg.schema.get(n) == Some(&decimal_type(d)))
+        });
+        if !fits {
+            self.close()?;
+            let file = File::create(&path)
+                .map_err(|e| polars_err!(ComputeError: "{}: {e}", path.display()))?;
+            let writer = crate::emit::parquet::writer(file).batched(&target)?;
+            let seg = Segment {
+                path,
+                groups: Vec::new(),
+                schema: target.clone(),
+            };
+            self.open = Some((seg, writer));
+        }
+        let Some((seg, writer)) = self.open.as_mut() else {
+            return Err(polars_err!(ComputeError: "spill writer not open"));
+        };
+        let df = cast_decimals(df.clone(), &seg.schema)?;
+        writer.write_batch(&df)?;
+        seg.groups.push(df.height());
+        self.spill.rows += df.height();
         Ok(())
     }
 
-    /// A chunk cast to the table's common decimal types.
-    fn harmonize(&self, mut df: DataFrame) -> PolarsResult<DataFrame> {
-        for (name, &(p, s)) in &self.decimals {
-            let target = DataType::Decimal(p, s);
-            if let Ok(c) = df.column(name) {
-                if c.dtype() != &target {
-                    let cast = c.cast(&target)?;
-                    df.with_column(cast)?;
-                }
-            }
+    fn close(&mut self) -> PolarsResult<()> {
+        if let Some((seg, writer)) = self.open.take() {
+            writer.finish()?;
+            drop(writer);
+            // The file may become an output as it is: on disk before it is linked.
+            File::open(&seg.path)
+                .and_then(|f| f.sync_all())
+                .map_err(|e| polars_err!(ComputeError: "{}: {e}", seg.path.display()))?;
+            self.spill.segments.push(seg);
         }
-        Ok(df)
+        Ok(())
     }
 
-    fn read(&self, path: &Path) -> PolarsResult<DataFrame> {
-        let file =
-            File::open(path).map_err(|e| polars_err!(ComputeError: "{}: {e}", path.display()))?;
-        self.harmonize(ParquetReader::new(file).finish()?)
+    /// Closes the open file; the table can then be read.
+    pub fn finish(mut self) -> PolarsResult<Spill> {
+        self.close()?;
+        Ok(self.spill)
+    }
+}
+
+/// `df` with its Decimal columns cast to `schema`'s (wider, so exact; strict,
+/// so a value that did not fit would be an error, never a null).
+fn cast_decimals(mut df: DataFrame, schema: &Schema) -> PolarsResult<DataFrame> {
+    let casts: Vec<Column> = df
+        .columns()
+        .iter()
+        .filter_map(|c| match (c.dtype(), schema.get(c.name())) {
+            (DataType::Decimal(..), Some(t)) if c.dtype() != t => Some(c.strict_cast(t)),
+            _ => None,
+        })
+        .collect::<PolarsResult<_>>()?;
+    for c in casts {
+        df.with_column(c)?;
+    }
+    Ok(df)
+}
+
+impl Spill {
+    /// The schema every batch is read with: the first chunk's, with the
+    /// widest decimals.
+    fn full_schema(&self) -> PolarsResult<Schema> {
+        let mut schema = self
+            .schema
+            .clone()
+            .ok_or_else(|| polars_err!(NoData: "empty spilled table"))?;
+        for (name, &d) in &self.decimals {
+            schema.with_column(name.as_str().into(), decimal_type(d));
+        }
+        Ok(schema)
+    }
+
+    /// The single Parquet file holding the whole table with the table's own
+    /// schema, if there is one: an output can be that file.
+    pub fn single_file(&self) -> Option<&Path> {
+        match self.segments.as_slice() {
+            [seg] if self.full_schema().is_ok_and(|s| s == seg.schema) => Some(&seg.path),
+            _ => None,
+        }
+    }
+
+    /// Calls `f` with each row group, cast to the table's schema.
+    fn for_each_group(
+        &self,
+        f: &mut dyn FnMut(&DataFrame) -> PolarsResult<()>,
+    ) -> PolarsResult<()> {
+        let schema = self.full_schema()?;
+        for seg in &self.segments {
+            let open = || {
+                File::open(&seg.path)
+                    .map_err(|e| polars_err!(ComputeError: "{}: {e}", seg.path.display()))
+            };
+            let mut reader = ParquetReader::new(open()?);
+            let meta = reader.get_metadata()?.clone();
+            let mut offset = 0;
+            for &rows in &seg.groups {
+                let mut r = ParquetReader::new(open()?).with_slice(Some((offset, rows)));
+                r.set_metadata(meta.clone());
+                f(&cast_decimals(r.finish()?, &schema)?)?;
+                offset += rows;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -96,12 +221,7 @@ impl Table {
     ) -> PolarsResult<()> {
         match self {
             Table::Mem(df) => f(df),
-            Table::Spilled(s) => {
-                for path in &s.files {
-                    f(&s.read(path)?)?;
-                }
-                Ok(())
-            }
+            Table::Spilled(s) => s.for_each_group(&mut f),
         }
     }
 
@@ -109,16 +229,7 @@ impl Table {
     pub fn schema(&self) -> PolarsResult<Schema> {
         match self {
             Table::Mem(df) => Ok(df.schema().as_ref().clone()),
-            Table::Spilled(s) => {
-                let mut schema = s
-                    .schema
-                    .clone()
-                    .ok_or_else(|| polars_err!(NoData: "empty spilled table"))?;
-                for (name, &(p, sc)) in &s.decimals {
-                    schema.with_column(name.as_str().into(), DataType::Decimal(p, sc));
-                }
-                Ok(schema)
-            }
+            Table::Spilled(s) => s.full_schema(),
         }
     }
 
@@ -127,16 +238,20 @@ impl Table {
         match self {
             Table::Mem(df) => Ok(df.clone().lazy()),
             Table::Spilled(s) => {
+                let schema = s.full_schema()?;
                 let scans = s
-                    .files
+                    .segments
                     .iter()
-                    .map(|p| {
-                        let path = PlRefPath::try_from_path(p)?;
+                    .map(|seg| {
+                        let path = PlRefPath::try_from_path(&seg.path)?;
                         let lf = LazyFrame::scan_parquet(path, ScanArgsParquet::default())?;
                         let casts: Vec<Expr> = s
                             .decimals
-                            .iter()
-                            .map(|(n, &(p, sc))| col(n.as_str()).cast(DataType::Decimal(p, sc)))
+                            .keys()
+                            .filter_map(|n| {
+                                let t = schema.get(n)?;
+                                Some(col(n.as_str()).strict_cast(t.clone()))
+                            })
                             .collect();
                         Ok(lf.with_columns(casts))
                     })
@@ -152,15 +267,15 @@ impl Table {
             Table::Mem(df) => Ok(df.clone()),
             Table::Spilled(s) => {
                 let mut out: Option<DataFrame> = None;
-                for path in &s.files {
-                    let df = s.read(path)?;
+                s.for_each_group(&mut |df| {
                     match out.as_mut() {
                         Some(o) => {
-                            o.vstack_mut(&df)?;
+                            o.vstack_mut(df)?;
                         }
-                        None => out = Some(df),
+                        None => out = Some(df.clone()),
                     }
-                }
+                    Ok(())
+                })?;
                 let mut out = out.ok_or_else(|| polars_err!(NoData: "empty spilled table"))?;
                 out.rechunk_mut();
                 Ok(out)
@@ -178,5 +293,120 @@ impl crate::emit::Batches for Table {
         f: &mut dyn FnMut(&DataFrame) -> PolarsResult<()>,
     ) -> PolarsResult<()> {
         Table::for_each_batch(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flatten::decimal_column;
+    use rust_decimal::Decimal;
+
+    fn chunk(amounts: &[Decimal], names: &[&str]) -> DataFrame {
+        let values: Vec<Option<Decimal>> = amounts.iter().copied().map(Some).collect();
+        DataFrame::new_infer_height(vec![
+            Column::new("name".into(), names.to_vec()),
+            decimal_column("amount", &values).unwrap(),
+        ])
+        .unwrap()
+    }
+
+    fn amounts(t: &Table) -> Vec<String> {
+        let mut out = Vec::new();
+        t.for_each_batch(|df| {
+            let c = df.column("amount")?;
+            for i in 0..df.height() {
+                out.push(format!("{}", c.get(i)?));
+            }
+            Ok(())
+        })
+        .unwrap();
+        out
+    }
+
+    #[test]
+    fn chunks_of_one_scale_make_one_file_that_is_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = SpillWriter::default();
+        w.push(
+            dir.path().join("a"),
+            &chunk(&[Decimal::new(95000, 2)], &["x"]),
+        )
+        .unwrap();
+        w.push(
+            dir.path().join("b"),
+            &chunk(&[Decimal::new(700, 2), Decimal::new(1, 2)], &["y", "z"]),
+        )
+        .unwrap();
+        let t = Table::Spilled(w.finish().unwrap());
+        let Table::Spilled(s) = &t else {
+            unreachable!()
+        };
+        assert_eq!(s.single_file(), Some(dir.path().join("a").as_path()));
+        assert!(!dir.path().join("b").exists());
+        assert_eq!(t.rows(), 3);
+        assert_eq!(
+            t.schema().unwrap().get("amount"),
+            Some(&DataType::Decimal(18, 2))
+        );
+        assert_eq!(amounts(&t), ["950.00", "7.00", "0.01"]);
+        // The file reads back with the same schema in any Parquet reader.
+        let df = ParquetReader::new(File::open(dir.path().join("a")).unwrap())
+            .finish()
+            .unwrap();
+        assert_eq!(df.height(), 3);
+        assert_eq!(
+            df.column("amount").unwrap().dtype(),
+            &DataType::Decimal(18, 2)
+        );
+    }
+
+    #[test]
+    fn a_wider_decimal_starts_a_new_file_and_reads_back_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = SpillWriter::default();
+        // 万元 with cents, then 元 converted to 万元 (six places), then a
+        // value that needs more than 18 digits at six places.
+        w.push(
+            dir.path().join("a"),
+            &chunk(&[Decimal::new(95000, 2)], &["x"]),
+        )
+        .unwrap();
+        w.push(dir.path().join("b"), &chunk(&[Decimal::new(95, 6)], &["y"]))
+            .unwrap();
+        w.push(dir.path().join("c"), &chunk(&[Decimal::new(12, 2)], &["z"]))
+            .unwrap();
+        w.push(
+            dir.path().join("d"),
+            &chunk(&[Decimal::new(1_234_567_890_123_456, 1)], &["w"]),
+        )
+        .unwrap();
+        let t = Table::Spilled(w.finish().unwrap());
+        let Table::Spilled(s) = &t else {
+            unreachable!()
+        };
+        assert_eq!(s.segments.len(), 3, "a, b (with c), d");
+        assert_eq!(s.single_file(), None);
+        assert_eq!(
+            t.schema().unwrap().get("amount"),
+            Some(&DataType::Decimal(38, 6))
+        );
+        assert_eq!(
+            amounts(&t),
+            [
+                "950.000000",
+                "0.000095",
+                "0.120000",
+                "123456789012345.600000"
+            ]
+        );
+        let all = t.collect().unwrap();
+        assert_eq!(all.height(), 4);
+        let lazy = t.lazy().unwrap().collect().unwrap();
+        assert_eq!(
+            lazy.column("amount").unwrap().dtype(),
+            &DataType::Decimal(38, 6)
+        );
+        assert!(lazy.equals_missing(&all));
     }
 }
