@@ -123,10 +123,14 @@ pub fn decode_owned(
     if !plain {
         return decode(&bytes, forced);
     }
-    match String::from_utf8(bytes) {
-        Ok(text) => check_text(text, UTF_8.name()),
-        Err(e) => decode(e.as_bytes(), forced),
+    // Validation is a pass over every byte of every file: simdutf8 does it
+    // several times faster than the standard library.
+    if simdutf8::basic::from_utf8(&bytes).is_err() {
+        return decode(&bytes, forced);
     }
+    // SAFETY: the bytes were validated as UTF-8 just above.
+    let text = unsafe { String::from_utf8_unchecked(bytes) };
+    check_text(text, UTF_8.name())
 }
 
 /// Names files that are not text at all by their magic bytes.
@@ -262,15 +266,24 @@ fn check_text(mut text: String, encoding: &'static str) -> Result<Decoded, Decod
     if memchr::memchr(0, b).is_some() {
         return Err(DecodeError::Binary("it contains NUL bytes".into()));
     }
-    let total = b.iter().filter(|&&c| (c as i8) >= -0x40).count();
-    let c0 = b
-        .iter()
-        .filter(|&&c| (c < 0x20 && !matches!(c, b'\n' | b'\r' | b'\t' | 0x0c)) || c == 0x7f)
-        .count();
-    let c1 = b
-        .iter()
-        .zip(b.get(1..).unwrap_or_default())
-        .filter(|&(&a, &x)| a == 0xC2 && (0x80..=0x9F).contains(&x))
+    // One pass, in blocks whose counts fit a byte, without branches, so that
+    // it vectorises.
+    let (mut total, mut c0) = (0usize, 0usize);
+    for block in b.chunks(128) {
+        let (mut chars, mut controls) = (0u8, 0u8);
+        for &c in block {
+            chars += u8::from((c as i8) >= -0x40);
+            controls += u8::from(
+                ((c < 0x20) & (c != b'\n') & (c != b'\r') & (c != b'\t') & (c != 0x0c))
+                    | (c == 0x7f),
+            );
+        }
+        total += usize::from(chars);
+        c0 += usize::from(controls);
+    }
+    // C2 is rare in Chinese text (`·` is C2 B7): found by memchr.
+    let c1 = memchr::memchr_iter(0xC2, b)
+        .filter(|&i| b.get(i + 1).is_some_and(|x| (0x80..=0x9F).contains(x)))
         .count();
     let controls = c0 + c1;
     if total > 0 && controls * 100 > total {
@@ -421,7 +434,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn byte_counts_agree_with_chars(s in "[\\x01-\\x1f\\x7f\\u{80}-\\u{a0}a项 ]{0,40}") {
+        fn byte_counts_agree_with_chars(s in "[\\x01-\\x1f\\x7f\\u{80}-\\u{a0}a项 ]{0,200}") {
             let expected = match controls_by_chars(&s) {
                 (c, t) if t > 0 && c * 100 > t => Err(DecodeError::Binary(format!("{c} control characters in {t}"))),
                 _ if s.trim().is_empty() => Err(DecodeError::Empty),
