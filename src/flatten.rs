@@ -54,7 +54,6 @@ fn str_column(name: &str, values: Vec<Option<&str>>) -> Column {
 }
 
 /// Column vectors of the `indicators` table.
-#[derive(Default)]
 struct IndicatorRows<'a> {
     year: Vec<Option<i32>>,
     department: Vec<Option<&'a str>>,
@@ -71,6 +70,34 @@ struct IndicatorRows<'a> {
     annual_value: Vec<Option<&'a str>>,
     source: Vec<Option<&'a str>>,
     line: Vec<u32>,
+}
+
+impl IndicatorRows<'_> {
+    /// Every column sized for `n` rows: no growing while pushing.
+    fn with_capacity(n: usize) -> Self {
+        IndicatorRows {
+            year: Vec::with_capacity(n),
+            department: Vec::with_capacity(n),
+            unit: Vec::with_capacity(n),
+            project: Vec::with_capacity(n),
+            amounts: [
+                Vec::with_capacity(n),
+                Vec::with_capacity(n),
+                Vec::with_capacity(n),
+                Vec::with_capacity(n),
+            ],
+            seq: Vec::with_capacity(n),
+            level_code: Vec::with_capacity(n),
+            level: Vec::with_capacity(n),
+            category_code: Vec::with_capacity(n),
+            category: Vec::with_capacity(n),
+            name: Vec::with_capacity(n),
+            cycle_value: Vec::with_capacity(n),
+            annual_value: Vec::with_capacity(n),
+            source: Vec::with_capacity(n),
+            line: Vec::with_capacity(n),
+        }
+    }
 }
 
 fn push_amounts(cols: &mut [Vec<Option<Decimal>>; 4], a: &Amounts) {
@@ -95,7 +122,7 @@ fn line_u32(line: usize) -> u32 {
 
 /// One row per indicator, in document order.
 pub fn indicators(docs: &[Document]) -> PolarsResult<DataFrame> {
-    let mut r = IndicatorRows::default();
+    let mut r = IndicatorRows::with_capacity(docs.iter().map(Document::indicator_count).sum());
     for doc in docs {
         for (unit, p) in doc.projects() {
             for ind in &p.indicators {
@@ -142,16 +169,17 @@ pub fn indicators(docs: &[Document]) -> PolarsResult<DataFrame> {
 
 /// One row per project, in document order.
 pub fn projects(docs: &[Document]) -> PolarsResult<DataFrame> {
-    let mut year = Vec::new();
-    let mut department = Vec::new();
-    let mut unit = Vec::new();
-    let mut project = Vec::new();
-    let mut amounts: [Vec<Option<Decimal>>; 4] = Default::default();
-    let mut note = Vec::new();
-    let mut goal = Vec::new();
-    let mut count = Vec::new();
-    let mut source = Vec::new();
-    let mut line = Vec::new();
+    let n: usize = docs.iter().map(Document::project_count).sum();
+    let mut year = Vec::with_capacity(n);
+    let mut department = Vec::with_capacity(n);
+    let mut unit = Vec::with_capacity(n);
+    let mut project = Vec::with_capacity(n);
+    let mut amounts: [Vec<Option<Decimal>>; 4] = std::array::from_fn(|_| Vec::with_capacity(n));
+    let mut note = Vec::with_capacity(n);
+    let mut goal = Vec::with_capacity(n);
+    let mut count = Vec::with_capacity(n);
+    let mut source = Vec::with_capacity(n);
+    let mut line = Vec::with_capacity(n);
     for doc in docs {
         for (u, p) in doc.projects() {
             year.push(doc.year);

@@ -9,6 +9,7 @@
 //! Every search here is bounded so that a block of garbage costs linear time:
 //! the parser runs unattended over whatever files it is given.
 
+use super::text::trim;
 use crate::model::Indicator;
 
 /// Lines joined into one text, remembering where each line starts.
@@ -22,7 +23,7 @@ pub struct Joined {
 impl Joined {
     /// Appends a line (trimmed) with nothing between it and the previous one.
     pub fn push_line(&mut self, line: usize, s: &str) {
-        let s = s.trim();
+        let s = trim(s);
         if s.is_empty() {
             return;
         }
@@ -442,10 +443,10 @@ fn split_fields(body: &str) -> Vec<&str> {
         } else {
             continue;
         };
-        out.push(body.get(from..i).unwrap_or_default().trim());
+        out.push(trim(body.get(from..i).unwrap_or_default()));
         from = i + width;
     }
-    out.push(body.get(from..).unwrap_or_default().trim());
+    out.push(trim(body.get(from..).unwrap_or_default()));
     out
 }
 
@@ -456,27 +457,31 @@ fn value_field(f: &str) -> Option<(bool, &str)> {
     let colon = memchr::memchr2_iter(b':', 0xEF, f.as_bytes())
         .find(|&i| f.get(i..).is_some_and(|r| r.starts_with([':', '：'])))?;
     let raw = f.get(..colon)?;
-    // Every key ends in 值: most fields (names, levels) are out at once, and a
-    // key without spaces is compared without a copy.
-    if !raw.trim_end().ends_with('值') {
+    // Every key ends in 值: most fields (names, levels) are out at once.
+    if !trim(raw).ends_with('值') {
         return None;
     }
-    let key: std::borrow::Cow<'_, str> = if raw.contains(char::is_whitespace) {
-        std::borrow::Cow::Owned(raw.chars().filter(|c| !c.is_whitespace()).collect())
-    } else {
-        std::borrow::Cow::Borrowed(raw)
+    let cycle = |key: &str| VALUE_KEYS.iter().find(|(k, _)| *k == key).map(|&(_, c)| c);
+    // Spaces from extraction (`年度指 标值`) do not matter: a key is compared
+    // without them, and copied for that only when it is not a key as it is.
+    let cycle = match cycle(raw) {
+        Some(c) => c,
+        None => cycle(
+            &raw.chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>(),
+        )?,
     };
-    let &(_, cycle) = VALUE_KEYS.iter().find(|(k, _)| *k == key.as_ref())?;
     let after = f.get(colon..)?;
     let v = after.strip_prefix([':', '：'])?;
-    Some((cycle, v.trim()))
+    Some((cycle, trim(v)))
 }
 
 /// `11-数量指标` → (Some("11"), "数量指标"); spaces inside the code from
 /// extraction (`1 1-数量指标`) are dropped and full-width digits read; no code
 /// → (None, text).
 pub(crate) fn split_code(f: &str) -> (Option<String>, String) {
-    let f = f.trim();
+    let f = trim(f);
     // The code is the digits (and stray spaces) before the first dash: only
     // the start of the field is looked at.
     let code_len: usize = f
@@ -488,7 +493,11 @@ pub(crate) fn split_code(f: &str) -> (Option<String>, String) {
     if let Some(rest) = f.get(code_len..).and_then(|r| r.strip_prefix(is_dash))
         && !code.trim().is_empty()
     {
-        let code: String = code.chars().filter_map(ascii_digit).collect();
+        let code: String = if code.bytes().all(|c| c.is_ascii_digit()) {
+            code.to_string()
+        } else {
+            code.chars().filter_map(ascii_digit).collect()
+        };
         return (Some(code), collapse_cjk_spaces(rest.trim()));
     }
     (None, collapse_cjk_spaces(f))
@@ -507,7 +516,7 @@ fn ascii_digit(c: char) -> Option<char> {
 /// `≦`/`<=`→`≤`, full-width digits, letters and signs, `％`, full-width colon;
 /// drops spaces that extraction put inside a number (`9 0%`).
 pub fn normalize_value(v: &str) -> String {
-    let v = v.trim();
+    let v = trim(v);
     // Most values need none of the changes below: one copy, as printed.
     let plain = !v
         .chars()
@@ -592,7 +601,7 @@ fn drop_spaces_in_numbers(s: &str) -> String {
 /// A name as stored: [`normalize_text`], then [`collapse_cjk_spaces`]; one
 /// copy when there is no space to fold (most names).
 pub fn clean_text(s: &str) -> String {
-    let s = s.trim();
+    let s = trim(s);
     if !s.chars().any(char::is_whitespace) {
         return s.to_string();
     }

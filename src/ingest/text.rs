@@ -142,6 +142,45 @@ fn has_whitespace(s: &str) -> bool {
     body || (n >= 2 && ws(at(n - 2), at(n - 1), 0)) || (n >= 1 && ws(at(n - 1), 0, 0))
 }
 
+/// Whether the char starting at byte `i` of `b` (a char boundary) is Unicode
+/// whitespace, from its bytes alone (see [`has_whitespace`]).
+fn whitespace_at(b: &[u8], i: usize) -> bool {
+    let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match at(0) {
+        b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => true,
+        0xC2 => matches!(at(1), 0x85 | 0xA0),
+        0xE1 => at(1) == 0x9A && at(2) == 0x80,
+        0xE2 => match (at(1), at(2)) {
+            (0x80, x) => matches!(x, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF),
+            (0x81, 0x9F) => true,
+            _ => false,
+        },
+        0xE3 => at(1) == 0x80 && at(2) == 0x80,
+        _ => false,
+    }
+}
+
+/// `s.trim()`, returning at once when neither end is whitespace: called for
+/// every line and field, and std's trim decodes both ends with a predicate.
+pub(crate) fn trim(s: &str) -> &str {
+    let b = s.as_bytes();
+    let Some(&last) = b.last() else {
+        return s;
+    };
+    // The start of the last char: back over at most three continuation bytes.
+    let mut k = b.len() - 1;
+    if last >= 0x80 {
+        while k > 0 && b.len() - k < 4 && b.get(k).is_some_and(|&x| x & 0xC0 == 0x80) {
+            k -= 1;
+        }
+    }
+    if whitespace_at(b, 0) || whitespace_at(b, k) {
+        s.trim()
+    } else {
+        s
+    }
+}
+
 /// `s` without whitespace; borrowed when there is none (most lines of
 /// Chinese text), so the per-line furniture tests allocate nothing.
 fn squeeze(s: &str) -> std::borrow::Cow<'_, str> {
@@ -339,7 +378,7 @@ enum Kind {
 
 impl Furniture {
     fn kind(&self, l: &Line<'_>) -> Kind {
-        let s = l.text.trim();
+        let s = trim(l.text);
         if s.is_empty() {
             return Kind::Blank;
         }
@@ -663,17 +702,18 @@ fn amount_token(tok: &str) -> Option<Option<Decimal>> {
 /// the three sources). A trailing number without a decimal point after a name
 /// (`项目 2024`) is part of the name, not an amount.
 fn split_amounts(s: &str) -> (&str, Vec<Option<Decimal>>) {
+    // Both ends are trimmed in every result.
+    let s = trim(s);
     // Every amount token ends in a digit or a dash: most lines of text are out
     // at once.
     let ends_like_amount = s
-        .trim_end()
         .chars()
         .next_back()
         .is_some_and(|c| c.is_ascii_digit() || matches!(c, '０'..='９' | '-' | '—' | '－'));
     if !ends_like_amount {
-        return (s.trim(), Vec::new());
+        return (s, Vec::new());
     }
-    let mut name_end = s.trim_end().len();
+    let mut name_end = s.len();
     let mut found: Vec<Option<Decimal>> = Vec::new();
     let mut has_point = false;
     while found.len() < 4 {
@@ -806,7 +846,7 @@ pub fn parse(source: &str, text: &str, opts: &TextOptions) -> Document {
     let mut closed_items = 0usize;
 
     for l in &body {
-        let s = l.text.trim();
+        let s = trim(l.text);
         if s.is_empty() {
             continue;
         }
@@ -1083,6 +1123,13 @@ fn looks_like_sentence(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn trim_agrees_with_std(s in "[ \\t\\u{3000}\\u{a0}\\u{2003}\\u{85}a项、。≥·\\u{10000}]{0,8}") {
+            proptest::prop_assert_eq!(trim(&s), s.trim());
+        }
+    }
 
     #[test]
     fn whitespace_scan_agrees_with_char_is_whitespace() {
