@@ -11,17 +11,24 @@ use crate::schema::{INDICATOR_COLUMNS, PROJECT_COLUMNS, REJECT_COLUMNS};
 /// (at least 2, cents); precision 18 (stored as INT64 in Parquet) unless a value
 /// needs more.
 pub fn decimal_column(name: &str, values: &[Option<Decimal>]) -> PolarsResult<Column> {
-    let scale = values
+    let runs: Vec<(Option<Decimal>, usize)> = values.iter().map(|v| (*v, 1)).collect();
+    decimal_column_runs(name, &runs)
+}
+
+/// [`decimal_column`] of values given as runs (`(value, rows)`): a project's
+/// amounts repeat on each of its indicators, and are converted once.
+pub fn decimal_column_runs(name: &str, runs: &[(Option<Decimal>, usize)]) -> PolarsResult<Column> {
+    let scale = runs
         .iter()
-        .flatten()
+        .filter_map(|(v, _)| v.as_ref())
         .map(|d| d.normalize().scale())
         .max()
         .unwrap_or(0)
         .max(2);
     let mut max_abs: u128 = 0;
-    let mut mantissas = Vec::with_capacity(values.len());
-    for v in values {
-        mantissas.push(match v {
+    let mut mantissas = Vec::with_capacity(runs.iter().map(|(_, n)| n).sum());
+    for (v, n) in runs {
+        let m = match v {
             Some(d) => {
                 let m = rescale(*d, scale).ok_or_else(|| {
                     polars_err!(ComputeError: "{name}: {d} does not fit a decimal of scale {scale}")
@@ -30,7 +37,8 @@ pub fn decimal_column(name: &str, values: &[Option<Decimal>]) -> PolarsResult<Co
                 Some(m)
             }
             None => None,
-        });
+        };
+        mantissas.extend(std::iter::repeat_n(m, *n));
     }
     let precision = if max_abs < 10u128.pow(18) { 18 } else { 38 };
     let ca = Int128Chunked::from_iter_options(name.into(), mantissas.into_iter());
@@ -53,48 +61,68 @@ fn str_column(name: &str, values: Vec<Option<&str>>) -> Column {
     Column::new(name.into(), values)
 }
 
+/// A string column built in Arrow's own buffers. A value repeated over a
+/// project's rows (its name, unit, department, file) is stored once and
+/// pointed at from every row: a project name is copied once, not once per
+/// indicator.
+struct StrCol(polars_arrow::array::MutablePlString);
+
+impl StrCol {
+    fn with_capacity(n: usize) -> Self {
+        StrCol(polars_arrow::array::MutablePlString::with_capacity(n))
+    }
+
+    fn push(&mut self, v: Option<&str>) {
+        self.0.push(v);
+    }
+
+    fn repeat(&mut self, v: Option<&str>, n: usize) {
+        self.0.extend_constant(n, v);
+    }
+
+    fn finish(self, name: &str) -> Column {
+        StringChunked::with_chunk(name.into(), self.0.freeze()).into_column()
+    }
+}
+
 /// Column vectors of the `indicators` table.
-struct IndicatorRows<'a> {
+struct IndicatorRows {
     year: Vec<Option<i32>>,
-    department: Vec<Option<&'a str>>,
-    unit: Vec<Option<&'a str>>,
-    project: Vec<Option<&'a str>>,
-    amounts: [Vec<Option<Decimal>>; 4],
+    department: StrCol,
+    unit: StrCol,
+    project: StrCol,
+    /// Runs of (amount, rows): one per project.
+    amounts: [Vec<(Option<Decimal>, usize)>; 4],
     seq: Vec<u32>,
-    level_code: Vec<Option<&'a str>>,
-    level: Vec<Option<&'a str>>,
-    category_code: Vec<Option<&'a str>>,
-    category: Vec<Option<&'a str>>,
-    name: Vec<Option<&'a str>>,
-    cycle_value: Vec<Option<&'a str>>,
-    annual_value: Vec<Option<&'a str>>,
-    source: Vec<Option<&'a str>>,
+    level_code: StrCol,
+    level: StrCol,
+    category_code: StrCol,
+    category: StrCol,
+    name: StrCol,
+    cycle_value: StrCol,
+    annual_value: StrCol,
+    source: StrCol,
     line: Vec<u32>,
 }
 
-impl IndicatorRows<'_> {
+impl IndicatorRows {
     /// Every column sized for `n` rows: no growing while pushing.
     fn with_capacity(n: usize) -> Self {
         IndicatorRows {
             year: Vec::with_capacity(n),
-            department: Vec::with_capacity(n),
-            unit: Vec::with_capacity(n),
-            project: Vec::with_capacity(n),
-            amounts: [
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-                Vec::with_capacity(n),
-            ],
+            department: StrCol::with_capacity(n),
+            unit: StrCol::with_capacity(n),
+            project: StrCol::with_capacity(n),
+            amounts: Default::default(),
             seq: Vec::with_capacity(n),
-            level_code: Vec::with_capacity(n),
-            level: Vec::with_capacity(n),
-            category_code: Vec::with_capacity(n),
-            category: Vec::with_capacity(n),
-            name: Vec::with_capacity(n),
-            cycle_value: Vec::with_capacity(n),
-            annual_value: Vec::with_capacity(n),
-            source: Vec::with_capacity(n),
+            level_code: StrCol::with_capacity(n),
+            level: StrCol::with_capacity(n),
+            category_code: StrCol::with_capacity(n),
+            category: StrCol::with_capacity(n),
+            name: StrCol::with_capacity(n),
+            cycle_value: StrCol::with_capacity(n),
+            annual_value: StrCol::with_capacity(n),
+            source: StrCol::with_capacity(n),
             line: Vec::with_capacity(n),
         }
     }
@@ -107,9 +135,18 @@ fn push_amounts(cols: &mut [Vec<Option<Decimal>>; 4], a: &Amounts) {
     cols[3].push(a.other);
 }
 
+/// A project's amounts as runs of `n` rows.
+fn repeat_amounts(cols: &mut [Vec<(Option<Decimal>, usize)>; 4], a: &Amounts, n: usize) {
+    let values = [Some(a.total), a.fiscal, a.special, a.other];
+    for (col, v) in cols.iter_mut().zip(values) {
+        col.push((v, n));
+    }
+}
+
+const AMOUNT_COLUMNS: [&str; 4] = ["amount", "amount_fiscal", "amount_special", "amount_other"];
+
 fn amount_columns(cols: [Vec<Option<Decimal>>; 4]) -> PolarsResult<Vec<Column>> {
-    let names = ["amount", "amount_fiscal", "amount_special", "amount_other"];
-    names
+    AMOUNT_COLUMNS
         .iter()
         .zip(cols.iter())
         .map(|(n, v)| decimal_column(n, v))
@@ -125,12 +162,14 @@ pub fn indicators(docs: &[Document]) -> PolarsResult<DataFrame> {
     let mut r = IndicatorRows::with_capacity(docs.iter().map(Document::indicator_count).sum());
     for doc in docs {
         for (unit, p) in doc.projects() {
+            let n = p.indicators.len();
+            r.year.extend(std::iter::repeat_n(doc.year, n));
+            r.department.repeat(doc.department.as_deref(), n);
+            r.unit.repeat(Some(&unit.name), n);
+            r.project.repeat(Some(&p.name), n);
+            repeat_amounts(&mut r.amounts, &p.amounts, n);
+            r.source.repeat(Some(&doc.source), n);
             for ind in &p.indicators {
-                r.year.push(doc.year);
-                r.department.push(doc.department.as_deref());
-                r.unit.push(Some(&unit.name));
-                r.project.push(Some(&p.name));
-                push_amounts(&mut r.amounts, &p.amounts);
                 r.seq.push(ind.seq);
                 r.level_code.push(ind.level_code.as_deref());
                 r.level.push(Some(&ind.level));
@@ -139,28 +178,29 @@ pub fn indicators(docs: &[Document]) -> PolarsResult<DataFrame> {
                 r.name.push(Some(&ind.name));
                 r.cycle_value.push(ind.cycle_value.as_deref());
                 r.annual_value.push(ind.annual_value.as_deref());
-                r.source.push(Some(&doc.source));
                 r.line.push(line_u32(ind.line));
             }
         }
     }
     let mut cols = vec![
         Column::new("year".into(), r.year),
-        str_column("department", r.department),
-        str_column("unit", r.unit),
-        str_column("project", r.project),
+        r.department.finish("department"),
+        r.unit.finish("unit"),
+        r.project.finish("project"),
     ];
-    cols.extend(amount_columns(r.amounts)?);
+    for (name, runs) in AMOUNT_COLUMNS.iter().zip(&r.amounts) {
+        cols.push(decimal_column_runs(name, runs)?);
+    }
     cols.extend([
         Column::new("seq".into(), r.seq),
-        str_column("level_code", r.level_code),
-        str_column("level", r.level),
-        str_column("category_code", r.category_code),
-        str_column("category", r.category),
-        str_column("name", r.name),
-        str_column("cycle_value", r.cycle_value),
-        str_column("annual_value", r.annual_value),
-        str_column("source", r.source),
+        r.level_code.finish("level_code"),
+        r.level.finish("level"),
+        r.category_code.finish("category_code"),
+        r.category.finish("category"),
+        r.name.finish("name"),
+        r.cycle_value.finish("cycle_value"),
+        r.annual_value.finish("annual_value"),
+        r.source.finish("source"),
         Column::new("line".into(), r.line),
     ]);
     debug_assert_eq!(cols.len(), INDICATOR_COLUMNS.len());
