@@ -19,7 +19,7 @@ use super::table::{SpillWriter, Table};
 use crate::emit::{self, EmitError, csv::CsvOptions};
 use crate::flatten;
 use crate::ingest::{self, IngestOptions, TextOptions, decode};
-use crate::model::{Reject, Warning};
+use crate::model::{Document, Reject, Warning};
 
 /// Files are parsed in chunks of about this many input bytes: big enough to
 /// keep both cores busy, small enough that memory does not grow with the corpus.
@@ -282,7 +282,7 @@ pub fn run(
                 // flattened and spilled on a thread of its own.
                 let work = &work;
                 let spill_chunk = move |n: usize,
-                                        docs: Vec<crate::model::Document>,
+                                        docs: Vec<Document>,
                                         (mut ind, mut proj): Spills|
                       -> Result<Spills, RunError> {
                     let i = flatten::indicators(&docs).map_err(polars_usage)?;
@@ -295,41 +295,40 @@ pub fn run(
                     Ok((ind, proj))
                 };
                 let (ind, proj) = std::thread::scope(|scope| -> Result<Spills, RunError> {
-                    let mut spills = Spills::default();
-                    let mut writer: Option<
-                        std::thread::ScopedJoinHandle<'_, Result<Spills, RunError>>,
-                    > = None;
+                    // One chunk may wait while the writer is busy with the one
+                    // before: the parser never stops for a slow chunk.
+                    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<Document>)>(1);
+                    let writer = scope.spawn(move || -> Result<Spills, RunError> {
+                        let mut spills = Spills::default();
+                        for (n, docs) in rx {
+                            spills = spill_chunk(n, docs, spills)?;
+                        }
+                        Ok(spills)
+                    });
                     let join = |h: std::thread::ScopedJoinHandle<'_, Result<Spills, RunError>>| {
                         h.join()
                             .map_err(|_| RunError::Usage("the spill writer stopped".into()))?
                     };
                     for (n, chunk) in chunks(&paths).enumerate() {
                         let batch = batch::ingest_each(chunk, &opts_for, fail_fast, on_file);
-                        if fail_fast {
-                            if let Some(f) = batch.failed.first() {
-                                if let Some(h) = writer.take() {
-                                    let _ = join(h);
-                                }
-                                return Err(RunError::FailFast(format!(
-                                    "{} (stopped: --fail-fast)",
-                                    f.reason
-                                )));
-                            }
+                        if fail_fast && let Some(f) = batch.failed.first() {
+                            drop(tx);
+                            let _ = join(writer);
+                            return Err(RunError::FailFast(format!(
+                                "{} (stopped: --fail-fast)",
+                                f.reason
+                            )));
                         }
                         summary.add(&batch.summary());
                         warnings.extend(batch.warnings());
                         rejects.extend(batch.rejects());
-                        if let Some(h) = writer.take() {
-                            spills = join(h)?;
+                        if tx.send((n, batch.docs)).is_err() {
+                            // The writer stopped on an error: join says which.
+                            break;
                         }
-                        let docs = batch.docs;
-                        let state = std::mem::take(&mut spills);
-                        writer = Some(scope.spawn(move || spill_chunk(n, docs, state)));
                     }
-                    if let Some(h) = writer.take() {
-                        spills = join(h)?;
-                    }
-                    Ok(spills)
+                    drop(tx);
+                    join(writer)
                 })?;
                 tables.push((
                     "rejects".into(),
