@@ -50,6 +50,27 @@ pub(crate) fn strings(
     Ok(ca.iter().map(|v| v.map(str::to_string)).collect())
 }
 
+/// A string column's values borrowed from the table: the indicators table
+/// has a million rows per 200 MB of input, and a copy of each string is what
+/// made the reports' memory grow with the corpus. The flattened tables'
+/// text columns are always strings; an all-null column has no values.
+pub(crate) fn strs<'a>(
+    df: &'a DataFrame,
+    table: &'static str,
+    name: &str,
+    required: bool,
+) -> Result<Vec<Option<&'a str>>, AggregateError> {
+    let col = match df.column(name) {
+        Ok(c) => c,
+        Err(_) if !required => return Ok(vec![None; df.height()]),
+        Err(_) => return Err(missing(table, name)),
+    };
+    match col.dtype() {
+        DataType::Null => Ok(vec![None; df.height()]),
+        _ => Ok(col.str().map_err(|e| bad(table, name, e))?.iter().collect()),
+    }
+}
+
 fn missing(table: &'static str, name: &str) -> AggregateError {
     AggregateError::MissingColumn {
         table,
@@ -79,7 +100,7 @@ pub(crate) fn ints(
 /// The budget years of a table's rows; every row must have one, since rows
 /// without a year cannot be placed in a comparison.
 pub(crate) fn years(df: &DataFrame, table: &'static str) -> Result<Vec<i32>, AggregateError> {
-    let sources = strings(df, table, "source", false)?;
+    let sources = strs(df, table, "source", false)?;
     ints(df, table, "year", true)?
         .into_iter()
         .enumerate()
@@ -88,7 +109,7 @@ pub(crate) fn years(df: &DataFrame, table: &'static str) -> Result<Vec<i32>, Agg
                 .ok_or_else(|| AggregateError::MissingYear {
                     table,
                     row: row + 1,
-                    source_name: sources[row].clone().unwrap_or_default(),
+                    source_name: sources[row].unwrap_or_default().to_string(),
                 })
         })
         .collect()

@@ -9,7 +9,7 @@ use polars::prelude::*;
 use rust_decimal::Decimal;
 
 use super::AggregateError;
-use super::input::{ints, money_scale, require, strings, years};
+use super::input::{ints, money_scale, require, strings, strs, years};
 use super::key::normalize_name;
 use super::series::{Assignment, ProjectRef, assign, status};
 use super::target::{Change, Target, judge, parse_target};
@@ -439,42 +439,49 @@ fn trend(projects: &DataFrame, linked: &Linked) -> Result<DataFrame, AggregateEr
         .map_err(err)
 }
 
-/// The indicators table's rows, each tied to its project row.
-struct IndicatorRows {
-    name: Vec<Option<String>>,
-    level: Vec<Option<String>>,
-    category: Vec<Option<String>>,
-    value: Vec<Option<String>>,
+/// The indicators table's rows, each tied to its project row; strings
+/// borrowed from the table.
+struct IndicatorRows<'a> {
+    name: Vec<Option<&'a str>>,
+    level: Vec<Option<&'a str>>,
+    category: Vec<Option<&'a str>>,
+    value: Vec<Option<&'a str>>,
     /// Indicator rows of each project row, in table order.
     by_project: Vec<Vec<usize>>,
 }
 
-impl IndicatorRows {
-    fn new(indicators: &DataFrame, linked: &Linked) -> Result<Self, AggregateError> {
+impl<'a> IndicatorRows<'a> {
+    fn new(indicators: &'a DataFrame, linked: &Linked) -> Result<Self, AggregateError> {
         const T: &str = "indicators";
         require(indicators, T, &["year", "project", "name"])?;
         let ys = years(indicators, T)?;
-        let department = strings(indicators, T, "department", false)?;
-        let unit = strings(indicators, T, "unit", false)?;
-        let project = strings(indicators, T, "project", true)?;
-        let source = strings(indicators, T, "source", false)?;
+        let department = strs(indicators, T, "department", false)?;
+        let unit = strs(indicators, T, "unit", false)?;
+        let project = strs(indicators, T, "project", true)?;
+        let source = strs(indicators, T, "source", false)?;
         let line = ints(indicators, T, "line", false)?;
-        let annual = strings(indicators, T, "annual_value", false)?;
-        let cycle = strings(indicators, T, "cycle_value", false)?;
+        let annual = strs(indicators, T, "annual_value", false)?;
+        let cycle = strs(indicators, T, "cycle_value", false)?;
 
         // A project is known by its table (source), unit and name; when a
         // table lists the same name twice, the indicator belongs to the
         // nearest project above it.
-        type Place = (i32, Option<String>, Option<String>, String, Option<String>);
-        let mut places: HashMap<Place, Vec<(Option<i64>, usize)>> = HashMap::new();
+        type Place<'p> = (
+            i32,
+            Option<&'p str>,
+            Option<&'p str>,
+            &'p str,
+            Option<&'p str>,
+        );
+        let mut places: HashMap<Place<'_>, Vec<(Option<i64>, usize)>> = HashMap::new();
         for (row, r) in linked.refs.iter().enumerate() {
             places
                 .entry((
                     r.year,
-                    r.department.clone(),
-                    r.unit.clone(),
-                    r.name.clone(),
-                    linked.sources[row].clone(),
+                    r.department.as_deref(),
+                    r.unit.as_deref(),
+                    r.name.as_str(),
+                    linked.sources[row].as_deref(),
                 ))
                 .or_default()
                 .push((linked.lines[row], row));
@@ -483,10 +490,10 @@ impl IndicatorRows {
         for i in 0..ys.len() {
             let place = (
                 ys[i],
-                department[i].clone(),
-                unit[i].clone(),
-                project[i].clone().unwrap_or_default(),
-                source[i].clone(),
+                department[i],
+                unit[i],
+                project[i].unwrap_or_default(),
+                source[i],
             );
             let Some(candidates) = places.get(&place) else {
                 continue;
@@ -507,30 +514,30 @@ impl IndicatorRows {
             .map(|(a, c)| a.filter(|s| !s.trim().is_empty()).or(c))
             .collect();
         Ok(IndicatorRows {
-            name: strings(indicators, T, "name", true)?,
-            level: strings(indicators, T, "level", false)?,
-            category: strings(indicators, T, "category", false)?,
+            name: strs(indicators, T, "name", true)?,
+            level: strs(indicators, T, "level", false)?,
+            category: strs(indicators, T, "category", false)?,
             value,
             by_project,
         })
     }
 }
 
-/// Column vectors of `target_changes`.
+/// Column vectors of `target_changes`, borrowing from the tables.
 #[derive(Default)]
-struct ChangeRows {
+struct ChangeRows<'a> {
     series_id: Vec<u32>,
-    department: Vec<Option<String>>,
-    project_key: Vec<String>,
+    department: Vec<Option<&'a str>>,
+    project_key: Vec<&'a str>,
     prev_year: Vec<i32>,
     year: Vec<i32>,
-    prev_project: Vec<String>,
-    project: Vec<String>,
-    level: Vec<Option<String>>,
-    category: Vec<Option<String>>,
-    name: Vec<Option<String>>,
-    prev_value: Vec<Option<String>>,
-    value: Vec<Option<String>>,
+    prev_project: Vec<&'a str>,
+    project: Vec<&'a str>,
+    level: Vec<Option<&'a str>>,
+    category: Vec<Option<&'a str>>,
+    name: Vec<Option<&'a str>>,
+    prev_value: Vec<Option<&'a str>>,
+    value: Vec<Option<&'a str>>,
     prev_target: Vec<Option<Target>>,
     target: Vec<Option<Target>>,
     change: Vec<&'static str>,
@@ -565,16 +572,18 @@ fn changes(indicators: &DataFrame, linked: &Linked) -> Result<DataFrame, Aggrega
 
     let mut out = ChangeRows::default();
     for (year, series, cur, prev) in links {
-        let norm = |i: usize| ind.name[i].as_deref().map(normalize_name);
+        let norm = |i: usize| ind.name[i].map(normalize_name);
         let olds = &ind.by_project[prev];
+        // Each name normalised once, not once per comparison.
+        let old_names: Vec<Option<String>> = olds.iter().map(|&o| norm(o)).collect();
         let mut old_used = vec![false; olds.len()];
         let mut pairs: Vec<(Option<usize>, Option<usize>)> = Vec::new();
         for &n in &ind.by_project[cur] {
             let name = norm(n);
-            let found = olds
+            let found = old_names
                 .iter()
                 .enumerate()
-                .position(|(k, &o)| !old_used[k] && norm(o) == name);
+                .position(|(k, o)| !old_used[k] && *o == name);
             if let Some(k) = found {
                 old_used[k] = true;
             }
@@ -588,24 +597,24 @@ fn changes(indicators: &DataFrame, linked: &Linked) -> Result<DataFrame, Aggrega
         );
         for (old, new) in pairs {
             let Some(shown) = new.or(old) else { continue };
-            let value = |i: Option<usize>| i.and_then(|i| ind.value[i].clone());
-            let prev_target = value(old).as_deref().and_then(parse_target);
-            let target = value(new).as_deref().and_then(parse_target);
+            let value = |i: Option<usize>| i.and_then(|i| ind.value[i]);
+            let prev_target = value(old).and_then(parse_target);
+            let target = value(new).and_then(parse_target);
             let change = match (old, new) {
                 (None, _) => Change::Added,
                 (_, None) => Change::Dropped,
                 _ => judge(prev_target.as_ref(), target.as_ref()),
             };
             out.series_id.push(series_id(series));
-            out.department.push(linked.refs[cur].department.clone());
-            out.project_key.push(linked.a.keys[cur].clone());
+            out.department.push(linked.refs[cur].department.as_deref());
+            out.project_key.push(&linked.a.keys[cur]);
             out.prev_year.push(linked.refs[prev].year);
             out.year.push(year);
-            out.prev_project.push(linked.refs[prev].name.clone());
-            out.project.push(linked.refs[cur].name.clone());
-            out.level.push(ind.level[shown].clone());
-            out.category.push(ind.category[shown].clone());
-            out.name.push(ind.name[shown].clone());
+            out.prev_project.push(&linked.refs[prev].name);
+            out.project.push(&linked.refs[cur].name);
+            out.level.push(ind.level[shown]);
+            out.category.push(ind.category[shown]);
+            out.name.push(ind.name[shown]);
             out.prev_value.push(value(old));
             out.value.push(value(new));
             out.prev_target.push(prev_target);
@@ -700,9 +709,9 @@ fn number_column(name: &str, values: &[Option<Decimal>]) -> Result<Column, Aggre
 pub fn with_targets(indicators: &DataFrame) -> Result<DataFrame, AggregateError> {
     let mut df = indicators.clone();
     for (value, prefix) in [("cycle_value", "cycle"), ("annual_value", "annual")] {
-        let parsed: Vec<Option<Target>> = strings(indicators, "indicators", value, false)?
-            .iter()
-            .map(|v| v.as_deref().and_then(parse_target))
+        let parsed: Vec<Option<Target>> = strs(indicators, "indicators", value, false)?
+            .into_iter()
+            .map(|v| v.and_then(parse_target))
             .collect();
         let (op, number, unit) = target_columns(prefix, &parsed)?;
         for c in [op, number, unit] {

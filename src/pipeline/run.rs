@@ -369,7 +369,18 @@ pub fn run(
                         .map_err(polars_usage)
                 };
                 // source and line tie each indicator to its project row.
-                let indicators = get("indicators", &[])?;
+                // No report reads an indicator's amounts (the projects
+                // table has them) or its number in the list.
+                let indicators = get(
+                    "indicators",
+                    &[
+                        "amount",
+                        "amount_fiscal",
+                        "amount_special",
+                        "amount_other",
+                        "seq",
+                    ],
+                )?;
                 let projects = get("projects", &["goal", "amount_note"])?;
                 let reports = crate::aggregate::reports(&indicators, &projects)
                     .map_err(|e| RunError::Usage(format!("stage \"{}\": {e}", s.name)))?;
