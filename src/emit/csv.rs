@@ -48,12 +48,17 @@ pub fn write_csv(path: &Path, table: &dyn Batches, opts: CsvOptions) -> Result<u
             write_all(w, path, "\u{feff}".as_bytes())?;
         }
         let mut csv = csv::WriterBuilder::new()
+            .buffer_capacity(1 << 16)
             .terminator(csv::Terminator::CRLF)
             .from_writer(w);
         let fail = |e: csv::Error| EmitError::format(path, e);
         csv.write_record(schema.iter_names().map(|n| n.as_str()))
             .map_err(fail)?;
-        let mut record: Vec<String> = Vec::with_capacity(schema.len());
+        // One record and one scratch string for the whole table: text cells
+        // are written from the column's own bytes, other cells through the
+        // scratch, so a cell costs no allocation.
+        let mut record = csv::ByteRecord::with_capacity(1024, schema.len());
+        let mut scratch = String::new();
         table
             .for_each_batch(&mut |df| {
                 // One pass per column iterator: no per-cell chunk lookup.
@@ -66,16 +71,38 @@ pub fn write_csv(path: &Path, table: &dyn Batches, opts: CsvOptions) -> Result<u
                 for _ in 0..df.height() {
                     record.clear();
                     for it in iters.iter_mut() {
-                        let v = it.next().unwrap_or(AnyValue::Null);
-                        let is_text = matches!(v, AnyValue::String(_) | AnyValue::StringOwned(_));
-                        let text = cell_text(&v);
-                        record.push(if guard && is_text {
-                            guard_formula(text)
-                        } else {
-                            text
-                        });
+                        match it.next().unwrap_or(AnyValue::Null) {
+                            AnyValue::Null => record.push_field(b""),
+                            AnyValue::String(t) if !(guard && needs_guard(t)) => {
+                                record.push_field(t.as_bytes())
+                            }
+                            AnyValue::String(t) => {
+                                scratch.clear();
+                                scratch.push('\'');
+                                scratch.push_str(t);
+                                record.push_field(scratch.as_bytes());
+                            }
+                            AnyValue::Int32(i) => push_int(&mut record, &mut scratch, i),
+                            AnyValue::UInt32(i) => push_int(&mut record, &mut scratch, i),
+                            AnyValue::Int64(i) => push_int(&mut record, &mut scratch, i),
+                            AnyValue::Decimal(m, _, scale) => {
+                                scratch.clear();
+                                super::push_decimal(&mut scratch, m, scale);
+                                record.push_field(scratch.as_bytes());
+                            }
+                            v => {
+                                let is_text = matches!(v, AnyValue::StringOwned(_));
+                                let text = cell_text(&v);
+                                let text = if guard && is_text {
+                                    guard_formula(text)
+                                } else {
+                                    text
+                                };
+                                record.push_field(text.as_bytes());
+                            }
+                        }
                     }
-                    csv.write_record(&record)
+                    csv.write_byte_record(&record)
                         .map_err(|e| polars_err!(ComputeError: "{e}"))?;
                 }
                 rows += df.height();
@@ -88,17 +115,33 @@ pub fn write_csv(path: &Path, table: &dyn Batches, opts: CsvOptions) -> Result<u
     Ok(rows)
 }
 
+/// An integer cell, in plain digits (polars' own formatting of an
+/// `AnyValue` is for display, and slow).
+fn push_int(record: &mut csv::ByteRecord, scratch: &mut String, i: impl std::fmt::Display) {
+    use std::fmt::Write as _;
+    scratch.clear();
+    // Writing to a String cannot fail.
+    let _ = write!(scratch, "{i}");
+    record.push_field(scratch.as_bytes());
+}
+
 /// `=1+1` → `'=1+1`; text that a spreadsheet would not run is unchanged. A
 /// signed plain number held as text (`-5%`, `+3`) is data a spreadsheet reads
 /// as a number, never as a formula, so it is left as printed.
 pub fn guard_formula(text: String) -> String {
-    let Some(first) = text.chars().next() else {
-        return text;
-    };
-    if !matches!(first, '=' | '+' | '-' | '@' | '\t' | '\r' | '\n') || is_signed_number(&text) {
-        return text;
+    if needs_guard(&text) {
+        format!("'{text}")
+    } else {
+        text
     }
-    format!("'{text}")
+}
+
+/// Whether [`guard_formula`] changes `text`.
+fn needs_guard(text: &str) -> bool {
+    text.chars()
+        .next()
+        .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r' | '\n'))
+        && !is_signed_number(text)
 }
 
 /// `-5`, `+3.50`, `-12%`: a sign, digits, an optional fraction and percent.
