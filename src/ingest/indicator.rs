@@ -542,7 +542,17 @@ pub fn normalize_value(v: &str) -> String {
             c => c,
         })
         .collect();
-    drop_spaces_in_numbers(&join_comparisons(&mapped))
+    // Each step only where it has something to do.
+    let joined = if mapped.contains(['>', '<']) {
+        join_comparisons(&mapped)
+    } else {
+        mapped
+    };
+    if joined.contains(' ') {
+        drop_spaces_in_numbers(&joined)
+    } else {
+        joined
+    }
 }
 
 /// `>=` and `<=` (spaces allowed between) as the one sign `≥`/`≤`: the same

@@ -296,6 +296,9 @@ const HEAD_WORDS: &[&str] = &[
     "绩效指标",
 ];
 
+/// The first characters of [`HEAD_WORDS`].
+const HEAD_FIRST_CHARS: &[char] = &['项', '资', '单', '总', '财', '其', '绩'];
+
 /// A line made of two or more column-head words only (`其他资金 绩效目标 绩效指标`),
 /// or one in brackets (`（资金使用单位）`).
 fn is_head_words(s: &str) -> bool {
@@ -355,15 +358,15 @@ const MAX_FURNITURE_BYTES: usize = 512;
 struct Furniture {
     /// Head lines, squeezed.
     seen: HashSet<String>,
-    /// The byte lengths of `seen`: most lines are out without hashing.
-    seen_lens: Vec<usize>,
+    /// The first character of each head line, for [`Furniture::may_be_furniture`].
+    first_chars: Vec<char>,
 }
 
 /// Words that [`Furniture::may_be_furniture`] looks for, with prebuilt
 /// searchers (building one per line showed in profiles).
-static FURNITURE_MARKS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 4]> =
+static FURNITURE_MARKS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 6]> =
     std::sync::LazyLock::new(|| {
-        ["页", "单位", "部门名称", "绩效目标"].map(memchr::memmem::Finder::new)
+        ["页", "部门名称", "位", "：", "绩", "表"].map(memchr::memmem::Finder::new)
     });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -411,42 +414,45 @@ impl Furniture {
     /// non-empty line `s`, found without copying or decoding the line. Most
     /// lines are text, and this is the whole cost of classifying them.
     fn may_be_furniture(&self, s: &str) -> bool {
-        // Extraction may space a heading out (`部 门 名 称`): a line with
-        // whitespace gets the full tests, which squeeze it first.
-        if has_whitespace(s) {
-            return true;
-        }
+        // Each test of `kind` needs a mark that spacing inside the line
+        // (`部 门 名 称`, which the tests squeeze away) cannot hide: its first
+        // character, or characters that squeezing keeps.
         let Some(first) = s.chars().next() else {
             return false;
         };
-        // Without whitespace the line is its squeezed self, and each test
-        // of `kind` narrows to a mark on the line as it is.
-        let n = s.len();
-        let dash = |c: char| matches!(c, '-' | '—' | '－' | '–');
+        let bare = |s: &str| {
+            s.chars()
+                .all(|c| c.is_ascii_digit() || c == '/' || c.is_whitespace())
+        };
+        if (first.is_ascii_digit() && bare(s)) // `3`, `3 / 5`
+            || matches!(first, '-' | '—' | '－' | '–') // `—3—`
+            || matches!(first, '（' | '）' | '(' | ')' | '【' | '】' | '[' | ']') // `（资金使用单位）`
+            || self.first_chars.contains(&first) // a head line again
+            || HEAD_FIRST_CHARS.contains(&first) // column heads
+            || matches!(first, '编' | '预')
+        // `编制单位：`, `预算单位：`
+        {
+            return true;
+        }
         let has = |k: usize| {
             FURNITURE_MARKS
                 .get(k)
                 .is_some_and(|f| f.find(s.as_bytes()).is_some())
         };
-        (first.is_ascii_digit() && n <= 7) // a bare page number
-            || (dash(first) && s.ends_with(dash)) // `—3—`
-            || matches!(first, '（' | '(') // `（资金使用单位）`
-            || s.starts_with("项目名称")
-            || ["单位名称", "编制单位", "预算单位"].iter().any(|k| s.starts_with(k))
-            || (self.seen_lens.contains(&n) && self.seen.contains(s))
-            || has(0) // 页
-            || (n <= 40 && has(1)) // `单位：万元`, ten characters at most
-            || has(2) // 部门名称
-            || (n < 240 && has(3)) // a title: 绩效目标, under 60 characters
+        has(0) // 页: page numbers
+            || has(1) // 部门名称 (compared unsqueezed)
+            || (has(2) && (has(3) || s.contains(':'))) // 单位：万元
+            || (has(4) && has(5)) // a title: 绩效目标…表
     }
 
     /// Remembers a head line (trimmed, non-empty) as furniture.
     fn learn(&mut self, s: &str) {
-        let sq = squeeze(s).into_owned();
-        if !self.seen_lens.contains(&sq.len()) {
-            self.seen_lens.push(sq.len());
+        if let Some(c) = s.chars().next()
+            && !self.first_chars.contains(&c)
+        {
+            self.first_chars.push(c);
         }
-        self.seen.insert(sq);
+        self.seen.insert(squeeze(s).into_owned());
     }
 
     /// The lines of `body` that are not page furniture, in order.
@@ -1129,6 +1135,16 @@ mod tests {
         fn trim_agrees_with_std(s in "[ \\t\\u{3000}\\u{a0}\\u{2003}\\u{85}a项、。≥·\\u{10000}]{0,8}") {
             proptest::prop_assert_eq!(trim(&s), s.trim());
         }
+    }
+
+    #[test]
+    fn head_first_chars_are_the_head_words_first_chars() {
+        let mut firsts: Vec<char> = HEAD_WORDS.iter().filter_map(|w| w.chars().next()).collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        let mut listed = HEAD_FIRST_CHARS.to_vec();
+        listed.sort_unstable();
+        assert_eq!(firsts, listed);
     }
 
     #[test]
