@@ -491,14 +491,14 @@ pub(crate) fn split_code(f: &str) -> (Option<String>, String) {
         .sum();
     let code = f.get(..code_len).unwrap_or_default();
     if let Some(rest) = f.get(code_len..).and_then(|r| r.strip_prefix(is_dash))
-        && !code.trim().is_empty()
+        && !trim(code).is_empty()
     {
         let code: String = if code.bytes().all(|c| c.is_ascii_digit()) {
             code.to_string()
         } else {
             code.chars().filter_map(ascii_digit).collect()
         };
-        return (Some(code), collapse_cjk_spaces(rest.trim()));
+        return (Some(code), collapse_cjk_spaces(trim(rest)));
     }
     (None, collapse_cjk_spaces(f))
 }

@@ -609,6 +609,10 @@ const NO_ROWS: &str = "no 合计, unit or project rows found (expected a 项目�
 /// Non-blank lines searched for the marks of another kind of table.
 const KIND_WINDOW: usize = 40;
 
+/// Characters one of which every mark of a self-evaluation table holds.
+static KIND_MARKS: std::sync::LazyLock<[memchr::memmem::Finder<'static>; 3]> =
+    std::sync::LazyLock::new(|| ["自", "实", "得"].map(memchr::memmem::Finder::new));
+
 /// The first line showing that this is not a target table: a self-evaluation
 /// table (绩效自评表) reports 实际完成值, 得分 and 偏差原因 beside the targets.
 /// Returns (line, text, reason).
@@ -617,7 +621,11 @@ fn other_kind(all: &[Line<'_>]) -> Option<(usize, String, String)> {
         .filter(|l| !l.text.trim().is_empty())
         .take(KIND_WINDOW)
         .find_map(|l| {
-            if l.text.len() > MAX_FURNITURE_BYTES {
+            // Every mark below holds 自, 实 or 得, which squeezing keeps:
+            // a line without them is looked at no further.
+            let b = l.text.as_bytes();
+            if l.text.len() > MAX_FURNITURE_BYTES || !KIND_MARKS.iter().any(|f| f.find(b).is_some())
+            {
                 return None;
             }
             let s = squeeze(l.text);
@@ -898,7 +906,7 @@ pub fn parse(source: &str, text: &str, opts: &TextOptions) -> Document {
             if let Some(w) = warning {
                 doc.warn(l.no, format!("{name}: {w}"));
             }
-            if matches!(squeeze(name).as_ref(), "合计" | "总计") {
+            if is_total_row(name) {
                 if doc.grand_total.is_some() {
                     doc.reject(l.no, s, "a second 合计 row");
                 } else {
@@ -951,7 +959,12 @@ pub fn parse(source: &str, text: &str, opts: &TextOptions) -> Document {
 
     // Bytes the decoder could not read (a damaged UTF-8 file) are shown as
     // U+FFFD in the lines they were on; those lines need a reader's eye.
-    for l in all.iter().filter(|l| l.text.contains('\u{fffd}')) {
+    // One search of the whole text first: such files are rare.
+    let damaged = text.contains('\u{fffd}');
+    for l in all
+        .iter()
+        .filter(|l| damaged && l.text.contains('\u{fffd}'))
+    {
         doc.reject(
             l.no,
             l.text.trim(),
@@ -974,6 +987,15 @@ pub fn parse(source: &str, text: &str, opts: &TextOptions) -> Document {
         );
     }
     doc
+}
+
+/// `合计` or `总计`, spaced or not, without copying the name.
+fn is_total_row(name: &str) -> bool {
+    let mut chars = name.chars().filter(|c| !c.is_whitespace());
+    matches!(
+        (chars.next(), chars.next(), chars.next()),
+        (Some('合' | '总'), Some('计'), None)
+    )
 }
 
 fn open_project(
