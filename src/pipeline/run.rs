@@ -467,19 +467,31 @@ fn part_name(inputs: &[PathBuf], shard: Option<(u32, u32)>) -> String {
 
 /// Splits inputs into chunks of about [`CHUNK_BYTES`].
 fn chunks(paths: &[PathBuf]) -> impl Iterator<Item = &[PathBuf]> {
+    let sizes: Vec<u64> = paths
+        .iter()
+        .map(|p| std::fs::metadata(p).map_or(0, |m| m.len()))
+        .collect();
+    let mut remaining: u64 = sizes.iter().sum();
     let mut rest = paths;
+    let mut at = 0;
     std::iter::from_fn(move || {
         if rest.is_empty() {
             return None;
         }
+        // The last chunks taper (a quarter of what is left, 1 MiB at least):
+        // the writer's work on the last chunk is the one thing nothing else
+        // overlaps.
+        let target = (remaining / 4).clamp(1 << 20, CHUNK_BYTES);
         let mut bytes = 0;
         let mut n = 0;
-        while n < rest.len() && n < CHUNK_FILES && (n == 0 || bytes < CHUNK_BYTES) {
-            bytes += std::fs::metadata(&rest[n]).map_or(0, |m| m.len());
+        while n < rest.len() && n < CHUNK_FILES && (n == 0 || bytes < target) {
+            bytes += sizes.get(at + n).copied().unwrap_or(0);
             n += 1;
         }
+        remaining = remaining.saturating_sub(bytes);
         let (chunk, tail) = rest.split_at(n);
         rest = tail;
+        at += n;
         Some(chunk)
     })
     // An empty input list still makes one (empty) chunk, so tables have a schema.
