@@ -137,7 +137,9 @@ pub fn ingest_text_file(path: &Path, opts: &IngestOptions) -> Result<Document, I
         path: path.to_path_buf(),
         source,
     };
-    let size = std::fs::metadata(path).map_err(io)?.len();
+    // One open and one fstat per file: an archive is tens of thousands.
+    let mut file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
     if size > MAX_INPUT_BYTES {
         return Err(IngestError::TooLarge {
             path: path.to_path_buf(),
@@ -145,7 +147,21 @@ pub fn ingest_text_file(path: &Path, opts: &IngestOptions) -> Result<Document, I
             limit: MAX_INPUT_BYTES,
         });
     }
-    let bytes = std::fs::read(path).map_err(io)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+    // Through `take`: File's own read_to_end would stat the file again, and
+    // the bound holds even if the file grew since.
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(&mut file, MAX_INPUT_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(io)?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(IngestError::TooLarge {
+            path: path.to_path_buf(),
+            size: bytes.len() as u64,
+            limit: MAX_INPUT_BYTES,
+        });
+    }
     let decoded =
         decode::decode_owned(bytes, opts.encoding).map_err(|source| IngestError::Decode {
             path: path.to_path_buf(),

@@ -195,7 +195,10 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         if entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
-        if p.is_dir() {
+        // The entry's type comes with the listing; only a symbolic link
+        // costs a stat to see where it points.
+        let ft = entry.file_type()?;
+        if ft.is_dir() || (ft.is_symlink() && p.is_dir()) {
             walk(&p, out)?;
         } else {
             // Every file is attempted: one that is not a table becomes a

@@ -259,6 +259,7 @@ pub fn run(
     let work = WorkDir::new(emit_dirs(p, opts).first().map(|(_, d)| d.as_path()))?;
 
     let mut stage_seconds = Vec::new();
+    let mut resolved: Option<Vec<PathBuf>> = None;
     for s in &p.stages {
         let stage_started = Instant::now();
         match &s.stage {
@@ -338,6 +339,7 @@ pub fn run(
                     Table::Spilled(ind.finish().map_err(work_err)?),
                     Table::Spilled(proj.finish().map_err(work_err)?),
                 ));
+                resolved = Some(paths);
             }
             Stage::Flatten(_) => {
                 let (ind, proj) = flat.take().ok_or_else(|| {
@@ -411,7 +413,12 @@ pub fn run(
             }
             Stage::Emit(e) => {
                 let dir = opts.out.clone().unwrap_or_else(|| e.out.clone());
-                let part = part_name(&resolve(p, opts)?, opts.shard);
+                // The inputs as the ingest stage found them (listing an
+                // archive again costs a stat per file).
+                let part = match &resolved {
+                    Some(paths) => part_name(paths, opts.shard),
+                    None => part_name(&resolve(p, opts)?, opts.shard),
+                };
                 // Shards share the folder: their single files must not overwrite each other.
                 let suffix = opts
                     .shard

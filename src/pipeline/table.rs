@@ -46,7 +46,49 @@ struct Segment {
 #[derive(Default)]
 pub struct SpillWriter {
     spill: Spill,
-    open: Option<(Segment, polars::io::parquet::write::BatchedWriter<File>)>,
+    open: Option<OpenSegment>,
+}
+
+/// The file being written, its writer, and the buffer under the writer.
+struct OpenSegment {
+    seg: Segment,
+    writer: polars::io::parquet::write::BatchedWriter<SharedBuf>,
+    buf: SharedBuf,
+}
+
+/// A buffered file that the Parquet writer writes through and that is still
+/// ours to flush and sync when it is done (the writer never gives its
+/// writer back). Unbuffered, a Parquet file went out in tens of thousands
+/// of small writes.
+#[derive(Clone)]
+struct SharedBuf(std::sync::Arc<std::sync::Mutex<std::io::BufWriter<File>>>);
+
+impl SharedBuf {
+    fn new(file: File) -> Self {
+        SharedBuf(std::sync::Arc::new(std::sync::Mutex::new(
+            std::io::BufWriter::with_capacity(1 << 20, file),
+        )))
+    }
+
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut std::io::BufWriter<File>) -> std::io::Result<T>,
+    ) -> std::io::Result<T> {
+        let mut guard = self
+            .0
+            .lock()
+            .map_err(|_| std::io::Error::other("spill buffer poisoned"))?;
+        f(&mut guard)
+    }
+}
+
+impl std::io::Write for SharedBuf {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.with(|w| w.write(b))
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.with(|w| w.flush())
+    }
 }
 
 /// The Decimal type a column of `int` integer digits and `scale` places needs:
@@ -93,42 +135,45 @@ impl SpillWriter {
             spill.schema = Some(df.schema().as_ref().clone());
         }
         let target = spill.full_schema()?;
-        let fits = self.open.as_ref().is_some_and(|(seg, _)| {
+        let fits = self.open.as_ref().is_some_and(|o| {
             spill
                 .decimals
                 .iter()
-                .all(|(n, &d)| seg.schema.get(n) == Some(&decimal_type(d)))
+                .all(|(n, &d)| o.seg.schema.get(n) == Some(&decimal_type(d)))
         });
         if !fits {
             self.close()?;
             let file = File::create(&path)
                 .map_err(|e| polars_err!(ComputeError: "{}: {e}", path.display()))?;
-            let writer = crate::emit::parquet::writer(file).batched(&target)?;
+            let buf = SharedBuf::new(file);
+            let writer = crate::emit::parquet::writer(buf.clone()).batched(&target)?;
             let seg = Segment {
                 path,
                 groups: Vec::new(),
                 schema: target.clone(),
             };
-            self.open = Some((seg, writer));
+            self.open = Some(OpenSegment { seg, writer, buf });
         }
-        let Some((seg, writer)) = self.open.as_mut() else {
+        let Some(o) = self.open.as_mut() else {
             return Err(polars_err!(ComputeError: "spill writer not open"));
         };
-        let df = cast_decimals(df.clone(), &seg.schema)?;
-        writer.write_batch(&df)?;
-        seg.groups.push(df.height());
+        let df = cast_decimals(df.clone(), &o.seg.schema)?;
+        o.writer.write_batch(&df)?;
+        o.seg.groups.push(df.height());
         self.spill.rows += df.height();
         Ok(())
     }
 
     fn close(&mut self) -> PolarsResult<()> {
-        if let Some((seg, writer)) = self.open.take() {
+        if let Some(OpenSegment { seg, writer, buf }) = self.open.take() {
             writer.finish()?;
             drop(writer);
             // The file may become an output as it is: on disk before it is linked.
-            File::open(&seg.path)
-                .and_then(|f| f.sync_all())
-                .map_err(|e| polars_err!(ComputeError: "{}: {e}", seg.path.display()))?;
+            buf.with(|w| {
+                std::io::Write::flush(w)?;
+                w.get_ref().sync_all()
+            })
+            .map_err(|e| polars_err!(ComputeError: "{}: {e}", seg.path.display()))?;
             self.spill.segments.push(seg);
         }
         Ok(())
