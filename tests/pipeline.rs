@@ -109,6 +109,17 @@ fn a_bad_file_goes_to_rejects_and_the_good_one_converts() {
     assert_eq!(json["projects"], 10);
     assert_eq!(json["rejects"], 1);
     assert_eq!(json["exit_code"], 1);
+    // Seconds per stage, named and in the pipeline's order.
+    let stages: Vec<&str> = json["stage_seconds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s[0].as_str().unwrap())
+        .collect();
+    // The unnamed flatten stage is known by its type.
+    assert_eq!(stages, ["read", "flatten", "per_level", "emit"]);
+    let secs = json["stage_seconds"].as_array().unwrap();
+    assert!(secs.iter().all(|s| s[1].as_f64().is_some_and(|x| x >= 0.0)));
     assert!(
         stderr(&o).contains("2 file(s) (1 failed), 10 project(s), 42 indicator(s), 1 reject(s)"),
         "{}",
