@@ -434,9 +434,7 @@ fn print_summary(
     verbose: bool,
     started: Instant,
 ) {
-    let s = batch.summary();
-    let rejects = batch.rejects();
-    let warnings = batch.warnings();
+    let (s, warnings, rejects) = batch.outcome();
     eprintln!(
         "{} file(s): {} unit(s), {} project(s), {} indicator(s) → {}",
         s.files,

@@ -94,16 +94,21 @@ impl Batch {
             .collect()
     }
 
-    pub fn summary(&self) -> Summary {
-        Summary {
+    /// The summary, warnings and rejects together, each computed once (the
+    /// warnings include the reconciliation, which sums every table).
+    pub fn outcome(&self) -> (Summary, Vec<Warning>, Vec<Reject>) {
+        let warnings = self.warnings();
+        let rejects = self.rejects();
+        let summary = Summary {
             files: self.docs.len() + self.failed.len(),
             files_failed: self.failed.len(),
             units: self.docs.iter().map(|d| d.units.len()).sum(),
             projects: self.docs.iter().map(Document::project_count).sum(),
             indicators: self.docs.iter().map(Document::indicator_count).sum(),
-            rejects: self.rejects().len(),
-            warnings: self.warnings().len(),
-        }
+            rejects: rejects.len(),
+            warnings: warnings.len(),
+        };
+        (summary, warnings, rejects)
     }
 }
 

@@ -320,9 +320,10 @@ pub fn run(
                                 f.reason
                             )));
                         }
-                        summary.add(&batch.summary());
-                        warnings.extend(batch.warnings());
-                        rejects.extend(batch.rejects());
+                        let (counts, w, r) = batch.outcome();
+                        summary.add(&counts);
+                        warnings.extend(w);
+                        rejects.extend(r);
                         if tx.send((n, batch.docs)).is_err() {
                             // The writer stopped on an error: join says which.
                             break;
