@@ -767,7 +767,7 @@ fn split_amounts(s: &str) -> (&str, Vec<Option<Decimal>>) {
     // standing alone (`950 950` in a 元 table); a lone `7` or `项目 2024` is a
     // wrapped name.
     if !found.is_empty() && !has_point && (!name.is_empty() || found.len() < 2) {
-        return (s.trim(), Vec::new());
+        return (s, Vec::new());
     }
     (name, found)
 }

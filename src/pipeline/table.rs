@@ -347,13 +347,21 @@ mod tests {
     use crate::flatten::decimal_column;
     use rust_decimal::Decimal;
 
-    fn chunk(amounts: &[Decimal], names: &[&str]) -> DataFrame {
-        let values: Vec<Option<Decimal>> = amounts.iter().copied().map(Some).collect();
-        DataFrame::new_infer_height(vec![
-            Column::new("name".into(), names.to_vec()),
-            decimal_column("amount", &values).unwrap(),
-        ])
-        .unwrap()
+    /// A spilled table of one chunk per `chunks` item, each written to the
+    /// file named by its letter (used only when it starts a new one).
+    fn spill(dir: &std::path::Path, chunks: &[(&str, &[Decimal])]) -> Table {
+        let mut w = SpillWriter::default();
+        for (file, amounts) in chunks {
+            let values: Vec<Option<Decimal>> = amounts.iter().copied().map(Some).collect();
+            let names: Vec<String> = (0..values.len()).map(|i| format!("{file}{i}")).collect();
+            let df = DataFrame::new_infer_height(vec![
+                Column::new("name".into(), names),
+                decimal_column("amount", &values).unwrap(),
+            ])
+            .unwrap();
+            w.push(dir.join(file), &df).unwrap();
+        }
+        Table::Spilled(w.finish().unwrap())
     }
 
     fn amounts(t: &Table) -> Vec<String> {
@@ -372,18 +380,13 @@ mod tests {
     #[test]
     fn chunks_of_one_scale_make_one_file_that_is_the_output() {
         let dir = tempfile::tempdir().unwrap();
-        let mut w = SpillWriter::default();
-        w.push(
-            dir.path().join("a"),
-            &chunk(&[Decimal::new(95000, 2)], &["x"]),
-        )
-        .unwrap();
-        w.push(
-            dir.path().join("b"),
-            &chunk(&[Decimal::new(700, 2), Decimal::new(1, 2)], &["y", "z"]),
-        )
-        .unwrap();
-        let t = Table::Spilled(w.finish().unwrap());
+        let t = spill(
+            dir.path(),
+            &[
+                ("a", &[Decimal::new(95000, 2)]),
+                ("b", &[Decimal::new(700, 2), Decimal::new(1, 2)]),
+            ],
+        );
         let Table::Spilled(s) = &t else {
             unreachable!()
         };
@@ -409,24 +412,17 @@ mod tests {
     #[test]
     fn a_wider_decimal_starts_a_new_file_and_reads_back_exactly() {
         let dir = tempfile::tempdir().unwrap();
-        let mut w = SpillWriter::default();
         // 万元 with cents, then 元 converted to 万元 (six places), then a
         // value that needs more than 18 digits at six places.
-        w.push(
-            dir.path().join("a"),
-            &chunk(&[Decimal::new(95000, 2)], &["x"]),
-        )
-        .unwrap();
-        w.push(dir.path().join("b"), &chunk(&[Decimal::new(95, 6)], &["y"]))
-            .unwrap();
-        w.push(dir.path().join("c"), &chunk(&[Decimal::new(12, 2)], &["z"]))
-            .unwrap();
-        w.push(
-            dir.path().join("d"),
-            &chunk(&[Decimal::new(1_234_567_890_123_456, 1)], &["w"]),
-        )
-        .unwrap();
-        let t = Table::Spilled(w.finish().unwrap());
+        let t = spill(
+            dir.path(),
+            &[
+                ("a", &[Decimal::new(95000, 2)]),
+                ("b", &[Decimal::new(95, 6)]),
+                ("c", &[Decimal::new(12, 2)]),
+                ("d", &[Decimal::new(1_234_567_890_123_456, 1)]),
+            ],
+        );
         let Table::Spilled(s) = &t else {
             unreachable!()
         };
