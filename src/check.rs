@@ -74,6 +74,8 @@ pub fn reconcile_warnings(doc: &Document) -> Vec<Warning> {
                 c.printed,
                 c.printed - c.summed
             ),
+            kind: jixiao_core::model::WarningKind::Sum,
+            pos: jixiao_core::model::Position::Line(c.line),
         })
         .collect()
 }

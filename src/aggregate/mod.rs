@@ -11,7 +11,7 @@
 
 pub mod key;
 pub mod series;
-pub mod target;
+pub use jixiao_core::target;
 
 mod input;
 mod reports;

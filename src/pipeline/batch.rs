@@ -77,6 +77,12 @@ impl Batch {
             line: f.line,
             text: String::new(),
             reason: f.reason.clone(),
+            kind: jixiao_core::model::RejectKind::File,
+            pos: if f.line > 0 {
+                jixiao_core::model::Position::Line(f.line)
+            } else {
+                jixiao_core::model::Position::Unknown
+            },
         }));
         out
     }

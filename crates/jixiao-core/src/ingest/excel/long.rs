@@ -199,6 +199,8 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
         cycle_value: cycle,
         annual_value: annual,
         line,
+        pos: crate::model::Position::Line(line),
+        ..Indicator::default()
     });
 }
 

@@ -86,8 +86,95 @@ impl std::fmt::Display for Location {
     }
 }
 
+/// Where something sits in its input: a text line, a workbook cell, or a box on
+/// a PDF page. Every indicator, project, reject and warning carries one.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+pub enum Position {
+    /// Not known (built in memory, or a whole-file fault).
+    #[default]
+    Unknown,
+    /// A 1-based line of a text input.
+    Line(usize),
+    /// A workbook cell: sheet name, 1-based row, 0-based column.
+    Cell { sheet: String, row: u32, col: u32 },
+    /// A 1-based PDF page and a box on it in whole points from the top-left
+    /// corner: x0, top, x1, bottom.
+    Pdf { page: u32, bbox: [u32; 4] },
+}
+
+impl Position {
+    /// The line (text), row (workbook) or page (PDF) number; 0 when unknown.
+    pub fn line(&self) -> usize {
+        match self {
+            Position::Unknown => 0,
+            Position::Line(l) => *l,
+            Position::Cell { row, .. } => *row as usize,
+            Position::Pdf { page, .. } => *page as usize,
+        }
+    }
+
+    pub fn sheet(&self) -> Option<&str> {
+        match self {
+            Position::Cell { sheet, .. } => Some(sheet),
+            _ => None,
+        }
+    }
+
+    /// The cell's address, `C7`.
+    pub fn cell(&self) -> Option<String> {
+        match self {
+            Position::Cell { row, col, .. } => Some(format!("{}{}", column_name(*col), row)),
+            _ => None,
+        }
+    }
+
+    pub fn page(&self) -> Option<u32> {
+        match self {
+            Position::Pdf { page, .. } => Some(*page),
+            _ => None,
+        }
+    }
+
+    /// The PDF box as `x0,top,x1,bottom` in points.
+    pub fn bbox(&self) -> Option<String> {
+        match self {
+            Position::Pdf {
+                bbox: [a, b, c, d], ..
+            } => Some(format!("{a},{b},{c},{d}")),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Position {
+    /// `line 12`, `Sheet1!C7`, `page 3 (72,100,300,118)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Position::Unknown => Ok(()),
+            Position::Line(l) => write!(f, "line {l}"),
+            Position::Cell { sheet, row, col } => write!(f, "{sheet}!{}{row}", column_name(*col)),
+            Position::Pdf {
+                page,
+                bbox: [a, b, c, d],
+            } => write!(f, "page {page} ({a},{b},{c},{d})"),
+        }
+    }
+}
+
+/// `0` → `A`, `25` → `Z`, `26` → `AA`.
+pub fn column_name(col: u32) -> String {
+    let mut n = col as u64 + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let r = ((n - 1) % 26) as u8;
+        out.push(char::from(b'A' + r));
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().collect()
+}
+
 /// One performance indicator (绩效指标).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Indicator {
     /// Order within the project (the number before `、`).
     pub seq: u32,
@@ -101,10 +188,37 @@ pub struct Indicator {
     pub name: String,
     /// 实施周期指标值 (or 长期指标值), if the table has one.
     pub cycle_value: Option<String>,
-    /// 年度指标值 (or the single 指标值).
+    /// 年度指标值 (or the single 指标值; 全年 beside 半年).
     pub annual_value: Option<String>,
-    /// 1-based line where the indicator starts.
+    /// 指标值类型 as printed (定量/定性); see [`Indicator::value_kind`].
+    pub value_kind: Option<String>,
+    /// 指标方向 (正向/反向), where the table prints one.
+    pub direction: Option<String>,
+    /// 权重 or 分值.
+    pub weight: Option<Decimal>,
+    /// 1-based line (text), row (workbook) or page (PDF) where the indicator starts.
     pub line: usize,
+    /// Where the indicator starts, in full.
+    pub pos: Position,
+}
+
+impl Indicator {
+    /// The parsed target of the annual value, or of the only value printed.
+    pub fn target(&self) -> Option<crate::target::Target> {
+        self.annual_value
+            .as_deref()
+            .or(self.cycle_value.as_deref())
+            .and_then(crate::target::parse_target)
+    }
+
+    /// 定量/定性 as printed, else 定量 when the target parsed as a number.
+    pub fn value_kind(&self) -> Option<String> {
+        if let Some(k) = &self.value_kind {
+            return Some(k.clone());
+        }
+        matches!(self.target(), Some(crate::target::Target::Number { .. }))
+            .then(|| "定量".to_string())
+    }
 }
 
 /// A project (项目) with its money, goal and indicators.
@@ -137,6 +251,68 @@ pub struct Reject {
     pub line: usize,
     pub text: String,
     pub reason: String,
+    pub kind: RejectKind,
+    pub pos: Position,
+}
+
+/// What kind of thing could not be placed: lets a user filter rejects
+/// without parsing their messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum RejectKind {
+    /// A line or cell that fits no part of the table.
+    #[default]
+    Unplaced,
+    /// An indicator whose fields do not parse.
+    Indicator,
+    /// An amount that is not a number, or whose column cannot be decided.
+    Amount,
+    /// The input ends inside a row.
+    Truncated,
+    /// A cell with content outside the recognised table.
+    OutsideTable,
+    /// A whole file that could not be read or holds no target table.
+    File,
+    /// A document that repeats another one.
+    Duplicate,
+}
+
+impl RejectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RejectKind::Unplaced => "unplaced",
+            RejectKind::Indicator => "indicator",
+            RejectKind::Amount => "amount",
+            RejectKind::Truncated => "truncated",
+            RejectKind::OutsideTable => "outside-table",
+            RejectKind::File => "file",
+            RejectKind::Duplicate => "duplicate",
+        }
+    }
+}
+
+/// What a warning is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub enum WarningKind {
+    /// A parser's remark: text it kept aside, a guess it did not make.
+    #[default]
+    Parse,
+    /// A sum that does not reconcile.
+    Sum,
+    /// Amount columns that could not be told apart.
+    Amounts,
+    /// A document that repeats another.
+    Duplicate,
+}
+
+impl WarningKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningKind::Parse => "parse",
+            WarningKind::Sum => "sum",
+            WarningKind::Amounts => "amounts",
+            WarningKind::Duplicate => "duplicate",
+        }
+    }
 }
 
 /// Something worth a reader's attention that does not stop the data from being used
@@ -146,6 +322,8 @@ pub struct Warning {
     pub source: String,
     pub line: usize,
     pub message: String,
+    pub kind: WarningKind,
+    pub pos: Position,
 }
 
 /// One parsed performance-target table.
@@ -201,25 +379,24 @@ impl Document {
         self.projects().map(|(_, p)| p.indicators.len()).sum()
     }
 
-    pub(crate) fn reject(
-        &mut self,
-        line: usize,
-        text: impl Into<String>,
-        reason: impl Into<String>,
-    ) {
+    pub fn reject(&mut self, line: usize, text: impl Into<String>, reason: impl Into<String>) {
         self.rejects.push(Reject {
             source: self.source.clone(),
             line,
             text: text.into(),
             reason: reason.into(),
+            kind: RejectKind::Unplaced,
+            pos: Position::Line(line),
         });
     }
 
-    pub(crate) fn warn(&mut self, line: usize, message: impl Into<String>) {
+    pub fn warn(&mut self, line: usize, message: impl Into<String>) {
         self.warnings.push(Warning {
             source: self.source.clone(),
             line,
             message: message.into(),
+            kind: WarningKind::Parse,
+            pos: Position::Line(line),
         });
     }
 }

@@ -201,6 +201,8 @@ fn read_sheets_inner(
             line: 0,
             text: name.clone(),
             reason,
+            kind: crate::model::RejectKind::File,
+            pos: crate::model::Position::Unknown,
         });
     }
     if tables.is_empty() && !unreadable.is_empty() && unreadable.len() == problems.len() {
@@ -596,8 +598,9 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> std::path::PathBuf {
+        // The workspace's fixtures, two folders up from this crate.
         Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
+            .join("../../tests/fixtures")
             .join(name)
     }
 

@@ -159,6 +159,8 @@ pub fn split_block(j: &Joined) -> Block {
                     cycle_value: p.cycle_value,
                     annual_value: p.annual_value,
                     line,
+                    pos: crate::model::Position::Line(line),
+                    ..Indicator::default()
                 });
                 true
             }

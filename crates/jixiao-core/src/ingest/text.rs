@@ -983,6 +983,8 @@ pub fn parse(source: &str, text: &str, opts: &TextOptions) -> Document {
                 line,
                 text: String::new(),
                 reason: CSV_FILE.into(),
+                kind: crate::model::RejectKind::File,
+                pos: crate::model::Position::Line(line),
             },
         );
     }

@@ -1,0 +1,591 @@
+//! The vocabulary of the tables, as data, in one place: the national
+//! framework's level and category names (Simplified and Traditional) and how
+//! printed names map onto them, header words and their synonyms, total-row
+//! words, department and unit labels, money units, and the one amount parser.
+//!
+//! Every reader asks here; none keeps a copy.
+
+use std::str::FromStr;
+
+use rust_decimal::Decimal;
+
+use crate::model::MoneyUnit;
+
+/// Traditional forms of the characters the vocabulary uses, folded to
+/// Simplified before matching. Text is written as printed; only matching folds.
+const TRAD: &[(char, char)] = &[
+    ('產', '产'),
+    ('標', '标'),
+    ('數', '数'),
+    ('質', '质'),
+    ('時', '时'),
+    ('經', '经'),
+    ('濟', '济'),
+    ('會', '会'),
+    ('態', '态'),
+    ('續', '续'),
+    ('響', '响'),
+    ('務', '务'),
+    ('對', '对'),
+    ('滿', '满'),
+    ('級', '级'),
+    ('實', '实'),
+    ('際', '际'),
+    ('項', '项'),
+    ('績', '绩'),
+    ('資', '资'),
+    ('額', '额'),
+    ('預', '预'),
+    ('單', '单'),
+    ('門', '门'),
+    ('稱', '称'),
+    ('總', '总'),
+    ('計', '计'),
+    ('財', '财'),
+    ('撥', '拨'),
+    ('專', '专'),
+    ('戶', '户'),
+    ('週', '周'),
+    ('類', '类'),
+    ('權', '权'),
+    ('長', '长'),
+    ('環', '环'),
+    ('內', '内'),
+    ('業', '业'),
+    ('價', '价'),
+    ('與', '与'),
+    ('據', '据'),
+    ('設', '设'),
+    ('體', '体'),
+    ('區', '区'),
+    ('縣', '县'),
+    ('費', '费'),
+    ('補', '补'),
+    ('貼', '贴'),
+    ('達', '达'),
+    ('應', '应'),
+    ('衆', '众'),
+    ('眾', '众'),
+    ('異', '异'),
+    ('評', '评'),
+    ('億', '亿'),
+    ('萬', '万'),
+    ('圓', '圆'),
+    ('愛', '爱'),
+    ('開', '开'),
+    ('發', '发'),
+    ('動', '动'),
+    ('們', '们'),
+    ('種', '种'),
+    ('場', '场'),
+    ('構', '构'),
+    ('規', '规'),
+    ('範', '范'),
+    ('護', '护'),
+    ('衛', '卫'),
+    ('醫', '医'),
+    ('療', '疗'),
+    ('學', '学'),
+    ('義', '义'),
+    ('職', '职'),
+    ('綜', '综'),
+    ('維', '维'),
+    ('運', '运'),
+    ('為', '为'),
+    ('後', '后'),
+    ('來', '来'),
+    ('個', '个'),
+    ('説', '说'),
+    ('說', '说'),
+];
+
+/// One character folded to Simplified where the vocabulary knows it.
+pub fn simplified_char(c: char) -> char {
+    if c.is_ascii() {
+        return c;
+    }
+    TRAD.iter().find(|(t, _)| *t == c).map_or(c, |(_, s)| *s)
+}
+
+/// The key a printed label is matched by: Traditional folded to Simplified,
+/// full-width ASCII folded, whitespace removed, score ranges dropped
+/// (`产出指标(40-50)分` → `产出指标`), and parentheses made ASCII.
+pub fn key(s: &str) -> String {
+    let folded: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{200b}')
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '【' | '〔' => '(',
+            '】' | '〕' => ')',
+            c => simplified_char(c),
+        })
+        .collect();
+    drop_score_range(&folded)
+}
+
+/// `产出指标(40-50)分` → `产出指标`; `成本指标(0-20)分` → `成本指标`;
+/// `年度绩效目标(90分)` → `年度绩效目标`; `产出指标(50分)` → `产出指标`.
+pub fn drop_score_range(s: &str) -> String {
+    let mut out = s.to_string();
+    // Repeat: a label can carry a range and a bare 分 both.
+    loop {
+        let Some(open) = out.rfind('(') else { break };
+        let Some(close_rel) = out.get(open..).and_then(|t| t.find(')')) else {
+            break;
+        };
+        let close = open + close_rel;
+        let inner = out.get(open + 1..close).unwrap_or_default();
+        let after = out.get(close + 1..).unwrap_or_default();
+        let inner_num = inner.trim_end_matches('分');
+        let is_range = !inner_num.is_empty()
+            && inner_num
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '-' | '~' | '—' | '.' | '－'))
+            && (inner.ends_with('分') || after.starts_with('分'));
+        if !is_range || !(after.is_empty() || after == "分") {
+            break;
+        }
+        out.truncate(open);
+    }
+    out
+}
+
+/// A level (一级指标) of the national framework.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Level {
+    Output,
+    Effect,
+    Satisfaction,
+    Cost,
+}
+
+impl Level {
+    /// The framework's name, as the standard columns write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Output => "产出指标",
+            Level::Effect => "效益指标",
+            Level::Satisfaction => "满意度指标",
+            Level::Cost => "成本指标",
+        }
+    }
+}
+
+/// A category (二级指标) of the national framework and its level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Category {
+    pub name: &'static str,
+    pub level: Level,
+}
+
+/// The framework's categories with the printed forms that certainly mean
+/// them (matched on [`key`], with or without the 指标/目标 suffix).
+const CATEGORIES: &[(&str, Level, &[&str])] = &[
+    ("数量指标", Level::Output, &["数量"]),
+    ("质量指标", Level::Output, &["质量"]),
+    ("时效指标", Level::Output, &["时效", "进度", "进度指标"]),
+    ("成本指标", Level::Output, &["成本"]),
+    ("经济效益指标", Level::Effect, &["经济效益"]),
+    ("社会效益指标", Level::Effect, &["社会效益"]),
+    (
+        "生态效益指标",
+        Level::Effect,
+        &[
+            "生态效益",
+            "环境效益",
+            "生态环境效益",
+            "生态环境效益指标",
+            "环境效益指标",
+        ],
+    ),
+    (
+        "可持续影响指标",
+        Level::Effect,
+        &["可持续影响", "可持续发展"],
+    ),
+    (
+        "服务对象满意度指标",
+        Level::Satisfaction,
+        &[
+            "服务对象满意度",
+            "社会公众或服务对象满意度",
+            "社会公众或服务对象满意度指标",
+            "社会公众满意度",
+            "社会公众满意度指标",
+            "满意度",
+        ],
+    ),
+    ("经济成本指标", Level::Cost, &["经济成本"]),
+    ("社会成本指标", Level::Cost, &["社会成本"]),
+    (
+        "生态环境成本指标",
+        Level::Cost,
+        &[
+            "生态环境成本",
+            "环境成本",
+            "生态成本",
+            "环境成本指标",
+            "生态成本指标",
+        ],
+    ),
+];
+
+const LEVELS: &[(Level, &[&str])] = &[
+    (Level::Output, &["产出指标", "产出", "产出目标"]),
+    (Level::Effect, &["效益指标", "效益", "效益目标", "效果指标"]),
+    (
+        Level::Satisfaction,
+        &["满意度指标", "满意度", "满意度目标", "服务对象满意度指标"],
+    ),
+    (Level::Cost, &["成本指标", "成本", "成本目标"]),
+];
+
+/// Evaluation-framework levels (决策/过程 of 绩效评价): real, but with no
+/// certain place in the target framework.
+const EVALUATION_LEVELS: &[&str] = &["决策", "决策指标", "过程", "过程指标", "管理", "管理指标"];
+
+fn strip_suffix(k: &str) -> &str {
+    k.strip_suffix("指标")
+        .or_else(|| k.strip_suffix("目标"))
+        .unwrap_or(k)
+}
+
+/// A printed level name, if it certainly names a framework level.
+pub fn level(printed: &str) -> Option<Level> {
+    let k = key(printed);
+    let k = strip_code(&k);
+    LEVELS
+        .iter()
+        .find(|(_, names)| names.iter().any(|n| *n == k))
+        .map(|(l, _)| *l)
+}
+
+/// True for an evaluation-framework level (决策, 过程): a real level with no
+/// certain framework name.
+pub fn is_evaluation_level(printed: &str) -> bool {
+    let k = key(printed);
+    EVALUATION_LEVELS.contains(&strip_code(&k))
+}
+
+/// A printed category name, if it certainly names a framework category. The
+/// printed level settles `成本指标`: under 成本 (the level), the cost
+/// categories; under 产出, the output cost category.
+pub fn category(printed: &str) -> Option<Category> {
+    let k = key(printed);
+    let k = strip_code(&k);
+    let bare = strip_suffix(k);
+    CATEGORIES
+        .iter()
+        .find(|(name, _, alts)| {
+            *name == k || strip_suffix(name) == bare || alts.iter().any(|a| *a == k || *a == bare)
+        })
+        .map(|(name, level, _)| Category {
+            name,
+            level: *level,
+        })
+}
+
+/// `1-产出指标` → `产出指标`, `11-数量指标` → `数量指标`, `一、产出指标` → `产出指标`.
+fn strip_code(k: &str) -> &str {
+    let t = k.trim_start_matches(|c: char| c.is_ascii_digit());
+    if t.len() != k.len()
+        && let Some(r) = t.strip_prefix(['-', '.', '、', '_'])
+    {
+        return r;
+    }
+    let t = k.trim_start_matches(['一', '二', '三', '四', '五', '六', '七', '八', '九', '十']);
+    if t.len() != k.len()
+        && let Some(r) = t.strip_prefix(['、', '.'])
+    {
+        return r;
+    }
+    k
+}
+
+/// The framework's names for a printed level and category, where the mapping
+/// is certain; `(None, None)` for evaluation tables (决策/过程).
+///
+/// The category decides the level when it is known (older Hunan templates put
+/// 社会公众或服务对象满意度指标 under 效益指标: its framework level is 满意度指标),
+/// except that a printed 成本 level keeps the cost categories under it.
+pub fn framework(
+    printed_level: &str,
+    printed_category: &str,
+) -> (Option<&'static str>, Option<&'static str>) {
+    if is_evaluation_level(printed_level) {
+        return (None, None);
+    }
+    let lvl = level(printed_level);
+    let cat = category(printed_category).map(|c| {
+        // 成本指标 as a category under the 成本 level is not the output one.
+        if c.name == "成本指标" && lvl == Some(Level::Cost) {
+            None
+        } else {
+            Some(c)
+        }
+    });
+    match cat {
+        Some(Some(c)) => {
+            // A category printed under a contradicting level (其他 than the
+            // older 满意度-under-效益 template) is not certain.
+            let ok = match lvl {
+                None => true,
+                Some(l) if l == c.level => true,
+                Some(Level::Effect) if c.level == Level::Satisfaction => true,
+                Some(Level::Cost) if c.level == Level::Output && c.name == "成本指标" => true,
+                _ => false,
+            };
+            if ok {
+                (Some(c.level.name()), Some(c.name))
+            } else {
+                (lvl.map(Level::name), None)
+            }
+        }
+        _ => (lvl.map(Level::name), None),
+    }
+}
+
+/// Words of a 合计/总计 row.
+pub const TOTAL_WORDS: &[&str] = &["合计", "总计", "小计", "总合计"];
+
+/// True when a name is a total row's (spaces ignored).
+pub fn is_total(name: &str) -> bool {
+    let k = key(name);
+    TOTAL_WORDS.contains(&k.as_str())
+}
+
+/// Labels that introduce the publishing department.
+pub const DEPARTMENT_LABELS: &[&str] = &[
+    "部门名称",
+    "主管部门",
+    "预算部门",
+    "部门(单位)名称",
+    "主管部门及代码",
+    "预算单位",
+];
+
+/// Labels that introduce the unit that spends the money.
+pub const UNIT_LABELS: &[&str] = &["实施单位", "资金使用单位", "项目实施单位", "预算单位名称"];
+
+/// Labels that introduce the project.
+pub const PROJECT_LABELS: &[&str] = &["项目名称", "专项名称", "项目(专项)名称", "专项资金名称"];
+
+/// Header words of indicator columns, by role.
+pub const LEVEL_HEADS: &[&str] = &["一级指标", "一级目标", "一级"];
+pub const CATEGORY_HEADS: &[&str] = &["二级指标", "二级目标", "二级"];
+pub const NAME_HEADS: &[&str] = &[
+    "三级指标",
+    "三级目标",
+    "三级",
+    "指标名称",
+    "指标内容",
+    "绩效指标名称",
+];
+pub const VALUE_HEADS: &[&str] = &[
+    "指标值",
+    "年度指标值",
+    "目标值",
+    "绩效指标值",
+    "指标目标值",
+    "全年指标值",
+    "年度目标值",
+];
+pub const CYCLE_VALUE_HEADS: &[&str] =
+    &["实施周期指标值", "长期指标值", "中长期指标值", "总体指标值"];
+pub const WEIGHT_HEADS: &[&str] = &["权重", "分值", "指标权重", "权重(%)", "分值(分)"];
+pub const DIRECTION_HEADS: &[&str] = &["指标方向", "指标方向性", "指标性质"];
+pub const VALUE_KIND_HEADS: &[&str] = &["指标值类型", "指标类型", "值类型"];
+/// Columns of self-evaluation tables: results, not targets.
+pub const RESULT_HEADS: &[&str] = &[
+    "实际完成值",
+    "全年实际值",
+    "实际值",
+    "得分",
+    "偏差原因",
+    "完成值",
+];
+
+/// 正向/反向 from a cell that holds a direction word, else `None` (指标性质
+/// sometimes holds an operator instead).
+pub fn direction(cell: &str) -> Option<&'static str> {
+    let k = key(cell);
+    match k.as_str() {
+        "正向" | "正向指标" | "正" => Some("正向"),
+        "反向" | "反向指标" | "反" => Some("反向"),
+        _ => None,
+    }
+}
+
+/// 定量/定性 from a cell that holds one.
+pub fn value_kind(cell: &str) -> Option<&'static str> {
+    let k = key(cell);
+    match k.as_str() {
+        "定量" | "定量指标" => Some("定量"),
+        "定性" | "定性指标" => Some("定性"),
+        _ => None,
+    }
+}
+
+/// The money unit of a `单位：万元` / `单位:元` / `金额单位：万元` line or cell.
+pub fn money_unit(s: &str) -> Option<MoneyUnit> {
+    let k = key(s);
+    let after = k
+        .find("单位")
+        .and_then(|i| k.get(i + "单位".len()..))
+        .map(|t| t.trim_start_matches([':', '：']))?;
+    if after.starts_with("万元") {
+        Some(MoneyUnit::Wanyuan)
+    } else if after.starts_with('元') {
+        Some(MoneyUnit::Yuan)
+    } else {
+        None
+    }
+}
+
+/// Most integer digits an amount may have: no budget line reaches 10^15 (元).
+pub const MAX_AMOUNT_INT_DIGITS: usize = 15;
+/// Most decimal places an amount may print.
+pub const MAX_AMOUNT_FRAC_DIGITS: usize = 8;
+
+/// Why a cell is not an amount.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("「{0}」 is not an amount")]
+pub struct NotAnAmount(pub String);
+
+/// The one amount parser: `950.00`, `1,234.50`, `3,309,840.00`, `-3.00`,
+/// `９５０．００`, `+5`; `Ok(None)` for an empty cell printed as `-`, `—`,
+/// `/`, `无` or nothing. Thousands separators only between groups of three
+/// digits (`12,34.00` is refused); spaces and NBSPs are dropped. Exact:
+/// never through a float.
+pub fn parse_amount(s: &str) -> Result<Option<Decimal>, NotAnAmount> {
+    let t: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '．' => '.',
+            '，' => ',',
+            '－' | '−' => '-',
+            '＋' => '+',
+            c => c,
+        })
+        .collect();
+    if t.is_empty() || matches!(t.as_str(), "-" | "—" | "——" | "--" | "/" | "无" | "－") {
+        return Ok(None);
+    }
+    let bad = || NotAnAmount(s.trim().to_string());
+    let body = t.strip_prefix(['-', '+']).unwrap_or(&t);
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    let all_digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    let mut groups = int.split(',');
+    let lead_ok = groups
+        .next()
+        .is_some_and(|g| all_digits(g) && (g.len() <= 3 || !int.contains(',')));
+    let groups_ok = groups.all(|g| g.len() == 3 && all_digits(g));
+    if !lead_ok || !groups_ok || frac.is_some_and(|f| !all_digits(f)) {
+        return Err(bad());
+    }
+    let int_digits = int.bytes().filter(u8::is_ascii_digit).count();
+    if int_digits > MAX_AMOUNT_INT_DIGITS || frac.is_some_and(|f| f.len() > MAX_AMOUNT_FRAC_DIGITS)
+    {
+        return Err(bad());
+    }
+    let plain = t.trim_start_matches('+').replace(',', "");
+    Decimal::from_str(&plain).map(Some).map_err(|_| bad())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Option<Decimal> {
+        Some(Decimal::from_str(s).unwrap())
+    }
+
+    #[test]
+    fn amounts() {
+        assert_eq!(parse_amount("950.00"), Ok(d("950.00")));
+        assert_eq!(parse_amount(" 3,309,840.00 "), Ok(d("3309840.00")));
+        assert_eq!(parse_amount("９５０．００"), Ok(d("950.00")));
+        assert_eq!(parse_amount("-3.00"), Ok(d("-3.00")));
+        assert_eq!(parse_amount("+5"), Ok(d("5")));
+        assert_eq!(parse_amount("无"), Ok(None));
+        assert_eq!(parse_amount("—"), Ok(None));
+        assert_eq!(parse_amount(""), Ok(None));
+        assert!(parse_amount("12,34.00").is_err());
+        assert!(parse_amount("1.2.3").is_err());
+        assert!(parse_amount("abc").is_err());
+        assert!(parse_amount("1234567890123456").is_err());
+    }
+
+    #[test]
+    fn framework_names() {
+        assert_eq!(
+            framework("产出指标", "数量指标"),
+            (Some("产出指标"), Some("数量指标"))
+        );
+        assert_eq!(
+            framework("1-产出指标", "11-数量指标"),
+            (Some("产出指标"), Some("数量指标"))
+        );
+        assert_eq!(
+            framework("效益指标", "社会效益"),
+            (Some("效益指标"), Some("社会效益指标"))
+        );
+        assert_eq!(
+            framework("效益指标", "环境效益指标"),
+            (Some("效益指标"), Some("生态效益指标"))
+        );
+        assert_eq!(
+            framework("效益指标", "社会公众或服务对象满意度指标"),
+            (Some("满意度指标"), Some("服务对象满意度指标"))
+        );
+        assert_eq!(
+            framework("成本指标(0-20)分", "经济成本指标"),
+            (Some("成本指标"), Some("经济成本指标"))
+        );
+        assert_eq!(
+            framework("产出指标", "成本指标"),
+            (Some("产出指标"), Some("成本指标"))
+        );
+        assert_eq!(framework("成本指标", "成本指标"), (Some("成本指标"), None));
+        assert_eq!(framework("决策", "项目立项"), (None, None));
+        assert_eq!(
+            framework("產出指標", "數量指標"),
+            (Some("产出指标"), Some("数量指标"))
+        );
+        assert_eq!(
+            framework("效益指标", "社会效益目标"),
+            (Some("效益指标"), Some("社会效益指标"))
+        );
+        assert_eq!(
+            framework("", "质量指标"),
+            (Some("产出指标"), Some("质量指标"))
+        );
+        assert_eq!(
+            framework("满意度指标", "数量指标"),
+            (Some("满意度指标"), None)
+        );
+    }
+
+    #[test]
+    fn keys_drop_scores_and_spaces() {
+        assert_eq!(key("产 出 指 标"), "产出指标");
+        assert_eq!(key("产出指标(40-50)分"), "产出指标");
+        assert_eq!(key("成本指标（0-20）分"), "成本指标");
+        assert_eq!(key("年度绩效目标(90分)"), "年度绩效目标");
+        assert_eq!(key("一級目標"), "一级目标");
+        assert_eq!(key("指标(≥**个)"), "指标(≥**个)");
+    }
+
+    #[test]
+    fn money_units() {
+        assert_eq!(money_unit("单位：万元"), Some(MoneyUnit::Wanyuan));
+        assert_eq!(money_unit("金额单位: 元"), Some(MoneyUnit::Yuan));
+        assert_eq!(money_unit("单位名称"), None);
+    }
+}
