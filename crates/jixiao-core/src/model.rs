@@ -42,7 +42,7 @@ impl MoneyUnit {
 /// or when its position could not be decided (see [`Amounts::note`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
 pub struct Amounts {
-    pub total: Decimal,
+    pub total: Option<Decimal>,
     pub fiscal: Option<Decimal>,
     pub special: Option<Decimal>,
     pub other: Option<Decimal>,

@@ -170,7 +170,13 @@ fn read_sheets_inner(
     for (name, named) in chosen {
         let outcome = book.with_grid(&name, limit, |g| parse_sheet(g, &source, &name));
         let reason = match outcome {
-            Ok(Ok(t)) => {
+            Ok(Ok(mut t)) => {
+                let sheet = name.clone();
+                place(&mut t.doc, |line| crate::model::Position::Cell {
+                    sheet: sheet.clone(),
+                    row: u32::try_from(line).unwrap_or(u32::MAX),
+                    col: 0,
+                });
                 looked_at.push(format!("{name} ({} table)", t.layout));
                 tables.push(t);
                 continue;
@@ -276,11 +282,87 @@ fn add(a: Amounts, b: Amounts) -> Amounts {
         (x, y) => Some(x.unwrap_or_default() + y.unwrap_or_default()),
     };
     Amounts {
-        total: a.total + b.total,
+        total: sum(a.total, b.total),
         fiscal: sum(a.fiscal, b.fiscal),
         special: sum(a.special, b.special),
         other: sum(a.other, b.other),
         note: a.note.or(b.note),
+    }
+}
+
+/// Reads a source-independent grid (a text flattening, a PDF table) with the
+/// same wide and long readers as a sheet. Merged cells are filled from their
+/// top-left cell as in workbooks; positions are the grid rows' own (text
+/// lines, PDF boxes), not sheet rows.
+pub fn read_grid(g: &crate::grid::Grid) -> Result<SheetTable, String> {
+    let too_large = |e: TooLarge| {
+        format!(
+            "{} cells is over the {}-cell limit for one table",
+            e.cells, e.limit
+        )
+    };
+    let mut b = GridBuilder::new(MAX_SHEET_CELLS);
+    let mut merges = Vec::new();
+    for (r, row) in g.rows.iter().enumerate() {
+        let r = u32::try_from(r).unwrap_or(u32::MAX);
+        for c in &row.cells {
+            if c.text.trim().is_empty() {
+                continue;
+            }
+            b.push(
+                r,
+                c.col,
+                Val::Text(std::borrow::Cow::Borrowed(c.text.as_str())),
+            )
+            .map_err(too_large)?;
+            if c.rowspan > 1 || c.colspan > 1 {
+                merges.push(calamine::Dimensions::new(
+                    (r, c.col),
+                    (
+                        r.saturating_add(c.rowspan.max(1) - 1),
+                        c.col.saturating_add(c.colspan.max(1) - 1),
+                    ),
+                ));
+            }
+        }
+    }
+    let mut grid = b.build();
+    grid.apply_merges(&merges, MAX_SHEET_CELLS)
+        .map_err(too_large)?;
+    let mut t = parse_sheet(&grid, &g.source, &g.name)?;
+    // The sheet readers count 1-based grid rows; put back the source's places.
+    place(&mut t.doc, |line| {
+        line.checked_sub(1)
+            .and_then(|i| g.rows.get(i))
+            .map(|r| r.pos.clone())
+            .unwrap_or_default()
+    });
+    Ok(t)
+}
+
+/// Sets the position of every indicator, reject and warning of a document
+/// from the 1-based row number the readers recorded in `line`, and makes
+/// `line` the position's own line (text line, sheet row or PDF page).
+pub(crate) fn place(doc: &mut Document, at: impl Fn(usize) -> crate::model::Position) {
+    for u in &mut doc.units {
+        for p in &mut u.projects {
+            for i in &mut p.indicators {
+                i.pos = at(i.line);
+                i.line = i.pos.line();
+            }
+        }
+    }
+    for r in &mut doc.rejects {
+        if r.line > 0 {
+            r.pos = at(r.line);
+            r.line = r.pos.line();
+        }
+    }
+    for w in &mut doc.warnings {
+        if w.line > 0 {
+            w.pos = at(w.line);
+            w.line = w.pos.line();
+        }
     }
 }
 
@@ -423,14 +505,20 @@ fn key_values(grid: &Grid<'_>, s: &mut rows::Sheet<'_>) -> long::Fields {
             }
         };
         let (total, fiscal, special, other) = (read(0), read(1), read(2), read(3));
-        let sources = [fiscal, special, other].iter().flatten().copied().sum();
-        f.amounts = Some(Amounts {
-            total: total.unwrap_or(sources),
-            fiscal,
-            special,
-            other,
-            note: None,
-        });
+        // A total the sheet does not print is the sum of the sources it does
+        // print; with no figure at all there are no amounts, never 0.00.
+        let printed: Vec<rust_decimal::Decimal> =
+            [fiscal, special, other].into_iter().flatten().collect();
+        let total = total.or_else(|| (!printed.is_empty()).then(|| printed.iter().copied().sum()));
+        if total.is_some() {
+            f.amounts = Some(Amounts {
+                total,
+                fiscal,
+                special,
+                other,
+                note: None,
+            });
+        }
     }
     f
 }

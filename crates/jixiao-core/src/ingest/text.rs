@@ -789,7 +789,7 @@ fn assign_amounts(
     policy: DroppedCells,
 ) -> (Amounts, Option<String>) {
     let conv = |d: Option<Decimal>| d.map(|v| unit.to_wanyuan(v));
-    let total = conv(figures.first().copied().flatten()).unwrap_or_default();
+    let total = conv(figures.first().copied().flatten());
     let sources: Vec<Option<Decimal>> = figures.iter().skip(1).map(|d| conv(*d)).collect();
     let printed: Decimal = sources.iter().flatten().copied().sum();
     let source = |i: usize| sources.get(i).copied().flatten();
@@ -820,7 +820,7 @@ fn assign_amounts(
         }
     }
     // Amounts are bounded by `amount_token`, so these sums cannot overflow.
-    let warning = (printed != total).then(|| {
+    let warning = total.filter(|t| *t != printed).map(|total| {
         format!(
             "sources sum to {printed} but 总计 is {total} (difference {})",
             total - printed
@@ -1215,7 +1215,10 @@ mod tests {
         for (u, p) in d.projects() {
             out.push(format!(
                 "{} / {} {} {}",
-                u.name, p.name, p.amounts.total, p.goal
+                u.name,
+                p.name,
+                p.amounts.total.unwrap_or_default(),
+                p.goal
             ));
             for i in &p.indicators {
                 out.push(format!(
@@ -1515,7 +1518,7 @@ mod tests {
             MoneyUnit::Yuan,
             DroppedCells::Leftmost,
         );
-        assert_eq!(a.total.to_string(), "95.000000");
+        assert_eq!(a.total.unwrap_or_default().to_string(), "95.000000");
         assert_eq!(a.fiscal, Some(Decimal::new(95_000_000, 6)));
         assert!(w.is_none());
     }

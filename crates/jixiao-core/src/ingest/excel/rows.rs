@@ -106,7 +106,7 @@ impl Sheet<'_> {
             );
         }
         Some(Amounts {
-            total,
+            total: Some(total),
             fiscal: vals[1],
             special: vals[2],
             other: vals[3],
