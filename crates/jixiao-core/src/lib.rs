@@ -7,6 +7,7 @@
 pub mod grid;
 pub mod ingest;
 pub mod model;
+pub mod pdf;
 pub mod reader;
 pub mod target;
 pub mod vocab;

@@ -57,6 +57,12 @@ pub enum IngestError {
         path: PathBuf,
         looked_at: Vec<String>,
     },
+    #[error("{path}: cannot read the PDF: {reason}")]
+    Pdf { path: PathBuf, reason: String },
+    #[error("{path}: no performance-target table in {pages} pages")]
+    NoTableInPdf { path: PathBuf, pages: usize },
+    #[error("{path}: page {page} has no text layer (a scan); run OCR first")]
+    ScannedPdf { path: PathBuf, page: u32 },
     #[error("{path}:{line}: not a performance-target table: {reason}")]
     NotATable {
         path: PathBuf,
@@ -75,7 +81,10 @@ impl IngestError {
             | IngestError::NotATable { path, .. }
             | IngestError::Workbook { path, .. }
             | IngestError::NoSuchSheet { path, .. }
-            | IngestError::NoTableInWorkbook { path, .. } => path,
+            | IngestError::NoTableInWorkbook { path, .. }
+            | IngestError::Pdf { path, .. }
+            | IngestError::NoTableInPdf { path, .. }
+            | IngestError::ScannedPdf { path, .. } => path,
         }
     }
 
@@ -114,14 +123,19 @@ pub enum InputKind {
     Text,
     /// A workbook: .xlsx, .xls, .ods.
     Excel,
+    /// A PDF (its tables read by [`crate::pdf`]).
+    Pdf,
 }
 
 /// Reads and parses one file by its kind: text (PDF-extracted) unless its
 /// extension names a workbook.
 pub fn ingest_file(path: &Path, opts: &IngestOptions) -> Result<Document, IngestError> {
+    if opts.kind == Some(InputKind::Pdf) || (opts.kind.is_none() && crate::pdf::is_pdf_path(path)) {
+        return crate::pdf::ingest_pdf(path, opts);
+    }
     let workbook = match opts.kind {
         Some(InputKind::Excel) => true,
-        Some(InputKind::Text) => false,
+        Some(InputKind::Text | InputKind::Pdf) => false,
         None => excel::is_workbook_path(path),
     };
     if workbook {

@@ -1,0 +1,61 @@
+//! Reads PDFs with jixiao-core's PDF reader and prints, per file, the pages,
+//! indicator rows and seconds; `--grid` prints the grids the tables make.
+//! For bench/pdf.sh (no polars in the timing) and for looking at a PDF.
+//!
+//!     cargo run --release -p jixiao-core --example pdf_rows -- [--grid] FILE.pdf…
+
+use std::path::Path;
+use std::time::Instant;
+
+fn main() {
+    let mut grid = false;
+    let mut status = 0;
+    for a in std::env::args().skip(1) {
+        if a == "--grid" {
+            grid = true;
+            continue;
+        }
+        let path = Path::new(&a);
+        if grid {
+            match jixiao_core::pdf::read_grids(path) {
+                Ok(gs) => {
+                    for g in gs {
+                        println!("== {} {}\n{}", g.source, g.name, g.render());
+                    }
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    status = 1;
+                }
+            }
+            continue;
+        }
+        let t = Instant::now();
+        let pages = pdfplumber_pages(path);
+        match jixiao_core::pdf::read_pdf(path) {
+            Ok(doc) => println!(
+                "{a}\tpages {pages}\trows {}\tprojects {}\trejects {}\tseconds {:.4}",
+                doc.indicator_count(),
+                doc.project_count(),
+                doc.rejects.len(),
+                t.elapsed().as_secs_f64()
+            ),
+            Err(e) => {
+                println!(
+                    "{a}\tpages {pages}\trows 0\terror {e}\tseconds {:.4}",
+                    t.elapsed().as_secs_f64()
+                );
+                status = 1;
+            }
+        }
+    }
+    std::process::exit(status);
+}
+
+/// The page count, read apart from the timed work's result.
+fn pdfplumber_pages(path: &Path) -> usize {
+    std::fs::read(path)
+        .ok()
+        .and_then(|b| pdfplumber::Pdf::open_bytes(&b, None).ok())
+        .map_or(0, |p| p.page_count())
+}

@@ -1,0 +1,298 @@
+//! One page: its characters into ruled (or aligned) tables of cells and
+//! free lines of text outside them.
+
+use pdfplumber::{
+    BBox, Char, Edge, EdgeSource, Orientation, Strategy, TableFinder, TableSettings, WordExtractor,
+    WordOptions,
+};
+
+/// A table cell on one page: its box and its text (wrapped lines joined).
+#[derive(Debug, Clone)]
+pub(crate) struct TCell {
+    pub bbox: BBox,
+    pub text: String,
+}
+
+/// A table found on one page.
+#[derive(Debug, Clone)]
+pub(crate) struct PageTable {
+    pub bbox: BBox,
+    pub cells: Vec<TCell>,
+    /// The vertical rules run on below the last horizontal one: the last row
+    /// continues on the next page (a row split by the page break).
+    pub open_bottom: bool,
+}
+
+/// A line of text outside every table.
+#[derive(Debug, Clone)]
+pub(crate) struct TextLine {
+    pub bbox: BBox,
+    pub text: String,
+}
+
+/// What one page holds.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PageContent {
+    /// 1-based.
+    pub number: u32,
+    pub height: f64,
+    /// Top to bottom.
+    pub tables: Vec<PageTable>,
+    /// Top to bottom.
+    pub lines: Vec<TextLine>,
+}
+
+/// How far (points) a vertical rule may run past the last horizontal one
+/// before the table is taken to be cut by the page's end.
+const OVERHANG: f64 = 4.0;
+
+/// Tables and free lines of a page. `chars` are in displayed page space
+/// (top-left origin, rotation applied).
+pub(crate) fn analyse(
+    number: u32,
+    width: f64,
+    height: f64,
+    chars: &[Char],
+    edges: Vec<Edge>,
+) -> PageContent {
+    let (edges, closed_at) = close_cut_tables(edges);
+    let page_box = BBox::new(0.0, 0.0, width, height);
+    let mut found = TableFinder::new(edges, TableSettings::default())
+        .with_page_bbox(page_box)
+        .find_tables();
+    found.retain(|t| t.cells.len() >= 2);
+    if found.is_empty() && chars.len() >= 8 {
+        // No rules: columns from the text's alignment.
+        let words = WordExtractor::extract(chars, &WordOptions::default());
+        let settings = TableSettings {
+            strategy: Strategy::Stream,
+            ..TableSettings::default()
+        };
+        found = TableFinder::new_with_words(Vec::new(), words, settings)
+            .with_page_bbox(page_box)
+            .find_tables();
+        found.retain(|t| t.cells.len() >= 4);
+    }
+    found.sort_by(|a, b| a.bbox.top.total_cmp(&b.bbox.top));
+
+    // Characters sorted by their vertical centre, so that each cell takes
+    // its own by a binary search instead of a scan of the page.
+    let mut order: Vec<usize> = (0..chars.len()).collect();
+    let cy = |i: usize| {
+        chars
+            .get(i)
+            .map_or(0.0, |c| (c.bbox.top + c.bbox.bottom) / 2.0)
+    };
+    order.sort_by(|&a, &b| cy(a).total_cmp(&cy(b)));
+    let centres: Vec<f64> = order.iter().map(|&i| cy(i)).collect();
+    let mut used = vec![false; chars.len()];
+
+    let mut tables = Vec::with_capacity(found.len());
+    for t in found {
+        let mut cells = Vec::with_capacity(t.cells.len());
+        for c in &t.cells {
+            let from = centres.partition_point(|&y| y < c.bbox.top);
+            let to = centres.partition_point(|&y| y <= c.bbox.bottom);
+            let mut inside: Vec<&Char> = Vec::new();
+            for &i in order.get(from..to).unwrap_or(&[]) {
+                let Some(ch) = chars.get(i) else { continue };
+                let cx = (ch.bbox.x0 + ch.bbox.x1) / 2.0;
+                if cx >= c.bbox.x0 && cx <= c.bbox.x1 && !used.get(i).copied().unwrap_or(true) {
+                    inside.push(ch);
+                    if let Some(u) = used.get_mut(i) {
+                        *u = true;
+                    }
+                }
+            }
+            cells.push(TCell {
+                bbox: c.bbox,
+                text: cell_text(&inside),
+            });
+        }
+        let open_bottom = closed_at
+            .iter()
+            .any(|&y| (y - t.bbox.bottom).abs() < 1.0 && t.bbox.bottom > height * 0.6);
+        tables.push(PageTable {
+            bbox: t.bbox,
+            cells,
+            open_bottom,
+        });
+    }
+    let rest: Vec<&Char> = chars
+        .iter()
+        .zip(&used)
+        .filter(|(_, u)| !**u)
+        .map(|(c, _)| c)
+        .collect();
+    let lines = text_lines(&rest)
+        .into_iter()
+        .filter_map(|l| {
+            let text = join_line(&l);
+            let bbox = bbox_of(&l)?;
+            (!text.trim().is_empty()).then_some(TextLine { bbox, text })
+        })
+        .collect();
+    PageContent {
+        number,
+        height,
+        tables,
+        lines,
+    }
+}
+
+/// Adds a horizontal rule where a table's vertical rules run on past its
+/// last horizontal one (a row cut by the page's end: its bottom border is on
+/// the next page), so the cut row still makes cells. Returns the edges and
+/// the heights of the added rules.
+fn close_cut_tables(mut edges: Vec<Edge>) -> (Vec<Edge>, Vec<f64>) {
+    let verticals: Vec<&Edge> = edges
+        .iter()
+        .filter(|e| e.orientation == Orientation::Vertical && e.bottom - e.top > OVERHANG)
+        .collect();
+    let horizontals: Vec<&Edge> = edges
+        .iter()
+        .filter(|e| e.orientation == Orientation::Horizontal)
+        .collect();
+    // Vertical rules grouped by where they end; a group of two or more that
+    // ends with no horizontal rule near gets one.
+    let mut ends: Vec<(f64, f64, f64)> = Vec::new(); // (y, x0, x1)
+    for v in &verticals {
+        let crosses = horizontals.iter().any(|h| {
+            (h.top - v.bottom).abs() <= OVERHANG && h.x0 <= v.x0 + 1.0 && h.x1 >= v.x0 - 1.0
+        });
+        if crosses {
+            continue;
+        }
+        // The rule must have a horizontal one above (it belongs to a table).
+        if !horizontals.iter().any(|h| {
+            h.top < v.bottom - OVERHANG
+                && h.top >= v.top - 1.0
+                && h.x0 <= v.x0 + 1.0
+                && h.x1 >= v.x0 - 1.0
+        }) {
+            continue;
+        }
+        match ends.iter_mut().find(|(y, _, _)| (y - v.bottom).abs() < 1.0) {
+            Some(e) => {
+                e.1 = e.1.min(v.x0);
+                e.2 = e.2.max(v.x0);
+            }
+            None => ends.push((v.bottom, v.x0, v.x0)),
+        }
+    }
+    let mut added = Vec::new();
+    for (y, x0, x1) in ends {
+        if x1 - x0 > 10.0 {
+            edges.push(Edge {
+                x0,
+                top: y,
+                x1,
+                bottom: y,
+                orientation: Orientation::Horizontal,
+                source: EdgeSource::Explicit,
+            });
+            added.push(y);
+        }
+    }
+    (edges, added)
+}
+
+fn bbox_of(chars: &[&Char]) -> Option<BBox> {
+    let first = chars.first()?;
+    Some(chars.iter().fold(first.bbox, |b, c| {
+        BBox::new(
+            b.x0.min(c.bbox.x0),
+            b.top.min(c.bbox.top),
+            b.x1.max(c.bbox.x1),
+            b.bottom.max(c.bbox.bottom),
+        )
+    }))
+}
+
+/// Characters grouped into lines (top to bottom), each left to right.
+fn text_lines<'c>(chars: &[&'c Char]) -> Vec<Vec<&'c Char>> {
+    let mut sorted: Vec<&Char> = chars.to_vec();
+    sorted.sort_by(|a, b| {
+        let ya = (a.bbox.top + a.bbox.bottom) / 2.0;
+        let yb = (b.bbox.top + b.bbox.bottom) / 2.0;
+        ya.total_cmp(&yb)
+    });
+    let mut lines: Vec<Vec<&Char>> = Vec::new();
+    let mut centre = f64::NEG_INFINITY;
+    for c in sorted {
+        let y = (c.bbox.top + c.bbox.bottom) / 2.0;
+        let tol = (c.bbox.bottom - c.bbox.top).abs().max(1.0) * 0.5;
+        match lines.last_mut() {
+            Some(l) if (y - centre).abs() <= tol => l.push(c),
+            _ => {
+                lines.push(vec![c]);
+                centre = y;
+            }
+        }
+    }
+    for l in &mut lines {
+        l.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+    }
+    lines
+}
+
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF
+        | 0x20000..=0x3FFFF)
+}
+
+/// A line's characters as text: a space where a gap between two non-CJK
+/// characters is wider than a third of the type size (the PDF draws no
+/// space character there), an overprinted duplicate (fake bold) once.
+fn join_line(chars: &[&Char]) -> String {
+    let mut out = String::new();
+    let mut prev: Option<&Char> = None;
+    for c in chars {
+        if let Some(p) = prev {
+            if p.text == c.text
+                && (p.bbox.x0 - c.bbox.x0).abs() < 0.5
+                && (p.bbox.top - c.bbox.top).abs() < 0.5
+            {
+                continue;
+            }
+            let gap = c.bbox.x0 - p.bbox.x1;
+            let size = c.size.max(p.size).max(1.0);
+            let cjk = |s: &str| {
+                s.chars().next().is_some_and(is_wide) || s.chars().last().is_some_and(is_wide)
+            };
+            if gap > size * 0.33
+                && !out.ends_with(' ')
+                && c.text != " "
+                && !(cjk(&p.text) && cjk(&c.text))
+            {
+                out.push(' ');
+            }
+        }
+        out.push_str(&c.text);
+        prev = Some(c);
+    }
+    out
+}
+
+/// A cell's text: its lines joined with nothing between them (Chinese wraps
+/// anywhere, even inside a number), each trimmed.
+fn cell_text(chars: &[&Char]) -> String {
+    let mut out = String::new();
+    for l in text_lines(chars) {
+        out.push_str(join_line(&l).trim());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cjk_and_latin_gaps() {
+        assert!(is_wide('项'));
+        assert!(is_wide('，'));
+        assert!(!is_wide('9'));
+    }
+}

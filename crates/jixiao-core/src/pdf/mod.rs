@@ -1,0 +1,302 @@
+//! PDF input: the tables as departments publish them, read with the
+//! `pdfplumber` crate (characters with boxes, rules, a table finder).
+//!
+//! Each page's ruled tables (or, on a page without rules, a table found by
+//! the text's alignment) become cells with their spans ([`layout`]); a table
+//! continued over several pages becomes one [`Grid`] ([`stitch`]), which the
+//! workbook readers read ([`excel::read_grid`]) as they read a sheet. Tables
+//! no reader recognises (a disclosure's 收支总表, 三公经费 …) are skipped
+//! without a word; a PDF holding none is refused. Fonts whose codes
+//! pdfplumber 0.4.1 misreads (predefined UCS-2 CMaps) are decoded here
+//! ([`fonts`]).
+//!
+//! [`Grid`]: crate::grid::Grid
+
+mod fonts;
+mod layout;
+mod stitch;
+
+use std::path::Path;
+
+use pdfplumber::{Char, Pdf};
+
+use crate::ingest::{
+    IngestError, IngestOptions, MAX_INPUT_BYTES, display_name, excel, resolve_year,
+};
+use crate::model::{Document, Position, Reject, RejectKind};
+
+/// True when the file's extension is `.pdf` (any case).
+pub fn is_pdf_path(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+}
+
+/// Reads a PDF as [`crate::ingest::ingest_file`] does: its target tables,
+/// and the budget year (`opts.year`, the file name or the title).
+pub fn ingest_pdf(path: &Path, opts: &IngestOptions) -> Result<Document, IngestError> {
+    let mut doc = read_pdf(path)?;
+    doc.year = Some(resolve_year(path, opts, doc.title.as_deref())?);
+    Ok(doc)
+}
+
+/// Reads the performance-target tables of a PDF into one document (year
+/// not set). A PDF with none is an error, as is a scan, a PDF whose text
+/// cannot be decoded, and a damaged file.
+pub fn read_pdf(path: &Path) -> Result<Document, IngestError> {
+    let io = |source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_INPUT_BYTES {
+        return Err(IngestError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    read_pdf_bytes(&display_name(path), &bytes).map_err(|f| f.at(path))
+}
+
+/// Why a PDF gave no document; [`Fault::at`] names the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Not a readable PDF (damaged, truncated, encrypted, or the PDF library failed on it).
+    Unreadable(String),
+    /// Pages read, no target table among them.
+    NoTable { pages: usize },
+    /// A page with images and no text, and no table found elsewhere.
+    Scan { page: u32 },
+}
+
+impl Fault {
+    pub fn at(self, path: &Path) -> IngestError {
+        let path = path.to_path_buf();
+        match self {
+            Fault::Unreadable(reason) => IngestError::Pdf { path, reason },
+            Fault::NoTable { pages } => IngestError::NoTableInPdf { path, pages },
+            Fault::Scan { page } => IngestError::ScannedPdf { path, page },
+        }
+    }
+}
+
+/// The grids a PDF's tables make, one per table (continued pages joined),
+/// before any reader sees them: what `inspect --grid` prints.
+pub fn read_grids(path: &Path) -> Result<Vec<crate::grid::Grid>, IngestError> {
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let source = display_name(path);
+    let (pages, _) = read_pages(&source, &bytes).map_err(|f| f.at(path))?;
+    Ok(stitch::runs(&pages)
+        .iter()
+        .map(|r| stitch::grid(&source, r))
+        .collect())
+}
+
+/// What one page gave.
+enum PageRead {
+    Content(layout::PageContent),
+    /// Images and no text.
+    Scan,
+    /// Text that decodes to replacement or private-use characters.
+    Garbled(String),
+    Failed(String),
+}
+
+/// Reads a PDF held in memory; `source` is its file name in outputs. The PDF
+/// library runs under `catch_unwind`: a panic inside it on hostile bytes is
+/// this file's error, never the end of the run.
+pub fn read_pdf_bytes(source: &str, bytes: &[u8]) -> Result<Document, Fault> {
+    let (pages, seen) = read_pages(source, bytes)?;
+    let PagesSeen {
+        count: n,
+        rejects,
+        scans,
+        failed,
+    } = seen;
+    let mut docs = Vec::new();
+    for run in stitch::runs(&pages) {
+        let g = stitch::grid(source, &run);
+        if let Ok(t) = excel::read_grid(&g)
+            && t.doc.project_count() > 0
+        {
+            docs.push((g.name.clone(), t.doc));
+        }
+    }
+    if docs.is_empty() {
+        if let Some(&page) = scans.first() {
+            return Err(Fault::Scan { page });
+        }
+        if let Some(r) = rejects.first().filter(|_| pages.is_empty()) {
+            return Err(Fault::Unreadable(r.reason.clone()));
+        }
+        if !failed.is_empty() && pages.is_empty() {
+            return Err(Fault::Unreadable(failed.join("; ")));
+        }
+        return Err(Fault::NoTable { pages: n });
+    }
+    let mut doc = merge(source, docs);
+    doc.rejects.extend(rejects);
+    Ok(doc)
+}
+
+/// What reading the pages found besides their content.
+struct PagesSeen {
+    count: usize,
+    rejects: Vec<Reject>,
+    scans: Vec<u32>,
+    failed: Vec<String>,
+}
+
+fn read_pages(source: &str, bytes: &[u8]) -> Result<(Vec<layout::PageContent>, PagesSeen), Fault> {
+    let pdf = guarded(|| Pdf::open_bytes(bytes, None).map_err(|e| e.to_string()))
+        .and_then(|r| r)
+        .map_err(|e| Fault::Unreadable(format!("not a readable PDF: {e}")))?;
+    let n = pdf.page_count();
+    let fixer = fonts::Fixer::new(bytes);
+    let mut pages = Vec::with_capacity(n);
+    let mut rejects = Vec::new();
+    let mut scans = Vec::new();
+    let mut failed = Vec::new();
+    for i in 0..n {
+        let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let read = guarded(|| read_page(&pdf, &fixer, i, number)).unwrap_or_else(PageRead::Failed);
+        let mut reject = |reason: String| {
+            rejects.push(Reject {
+                source: source.to_string(),
+                line: number as usize,
+                text: String::new(),
+                reason,
+                kind: RejectKind::File,
+                pos: Position::Pdf {
+                    page: number,
+                    bbox: [0; 4],
+                },
+            })
+        };
+        match read {
+            PageRead::Content(c) => pages.push(c),
+            PageRead::Scan => {
+                scans.push(number);
+                reject(format!(
+                    "page {number} has no text layer (a scan); run OCR first"
+                ));
+            }
+            PageRead::Garbled(why) => reject(format!("page {number}: {why}; not read")),
+            PageRead::Failed(why) => {
+                failed.push(format!("page {number}: {why}"));
+                reject(format!("page {number} cannot be read: {why}"));
+            }
+        }
+    }
+    Ok((
+        pages,
+        PagesSeen {
+            count: n,
+            rejects,
+            scans,
+            failed,
+        },
+    ))
+}
+
+/// Runs third-party code on untrusted bytes, turning a panic into an error.
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".into());
+        format!("the PDF library failed on this file ({what})")
+    })
+}
+
+fn read_page(pdf: &Pdf, fixer: &fonts::Fixer, i: usize, number: u32) -> PageRead {
+    let page = match pdf.page(i) {
+        Ok(p) => p,
+        Err(e) => return PageRead::Failed(e.to_string()),
+    };
+    let mut chars: Vec<Char> = page.chars().to_vec();
+    if let Err(why) = fixer.mend(i, &page, &mut chars) {
+        return PageRead::Garbled(why);
+    }
+    chars.retain(|c| !c.text.trim().is_empty());
+    if chars.is_empty() {
+        return if page.images().is_empty() {
+            PageRead::Content(layout::PageContent {
+                number,
+                height: page.height(),
+                ..Default::default()
+            })
+        } else {
+            PageRead::Scan
+        };
+    }
+    if let Some(why) = garbled(&chars) {
+        return PageRead::Garbled(why);
+    }
+    PageRead::Content(layout::analyse(
+        number,
+        page.width(),
+        page.height(),
+        &chars,
+        page.edges(),
+    ))
+}
+
+/// Why a page's text is not text: replacement characters (U+FFFD),
+/// private-use code points or `(cid:N)` placeholders, where a font has no
+/// usable map to Unicode.
+fn garbled(chars: &[Char]) -> Option<String> {
+    let bad = chars
+        .iter()
+        .filter(|c| {
+            c.text.starts_with("(cid:")
+                || c.text.chars().any(|ch| {
+                    matches!(ch as u32, 0xFFFD | 0xE000..=0xF8FF | 0xF0000..=0x10FFFF)
+                        || (ch.is_control() && ch != '\n')
+                })
+        })
+        .count();
+    // A stray symbol in a private-use slot is tolerated; a page of them is not.
+    (bad * 10 > chars.len() || bad > 50).then(|| {
+        format!(
+            "{bad} of {} characters come out as replacement or private-use characters (a font without a usable Unicode map)",
+            chars.len()
+        )
+    })
+}
+
+/// One document from the tables of a PDF, in page order; a unit that goes on
+/// in the next table (a form per project of the same unit) stays one unit.
+fn merge(source: &str, docs: Vec<(String, Document)>) -> Document {
+    let mut out = Document::new(source);
+    let mut names = Vec::new();
+    for (name, d) in docs {
+        names.push(name);
+        out.title = out.title.or(d.title);
+        out.department = out.department.or(d.department);
+        out.money_unit = d.money_unit;
+        if out.grand_total.is_none() {
+            out.grand_total = d.grand_total;
+            out.grand_total_line = d.grand_total_line;
+        }
+        for u in d.units {
+            match out.units.last_mut() {
+                Some(last) if last.name == u.name && u.amounts.is_none() => {
+                    last.projects.extend(u.projects)
+                }
+                _ => out.units.push(u),
+            }
+        }
+        out.rejects.extend(d.rejects);
+        out.warnings.extend(d.warnings);
+    }
+    out.encoding = format!("pdf, {}", names.join(", "));
+    out
+}
