@@ -225,7 +225,16 @@ fn read_page(pdf: &Pdf, fixer: &fonts::Fixer, i: usize, number: u32) -> PageRead
     if let Err(why) = fixer.mend(i, &page, &mut chars) {
         return PageRead::Garbled(why);
     }
-    chars.retain(|c| !c.text.trim().is_empty());
+    // Blank glyphs carry no text, and glyphs outside the page are clipped
+    // away (a merged cell's text drawn above the top of a continued page).
+    let (w, h) = (page.width(), page.height());
+    chars.retain(|c| {
+        let (x, y) = (
+            (c.bbox.x0 + c.bbox.x1) / 2.0,
+            (c.bbox.top + c.bbox.bottom) / 2.0,
+        );
+        !c.text.trim().is_empty() && (0.0..=w).contains(&x) && (0.0..=h).contains(&y)
+    });
     if chars.is_empty() {
         return if page.images().is_empty() {
             PageRead::Content(layout::PageContent {
