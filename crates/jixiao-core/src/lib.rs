@@ -9,5 +9,7 @@ pub mod ingest;
 pub mod model;
 pub mod pdf;
 pub mod reader;
+pub mod readers;
 pub mod target;
+pub mod textgrid;
 pub mod vocab;

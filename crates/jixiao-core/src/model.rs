@@ -346,6 +346,8 @@ pub struct Document {
     pub units: Vec<Unit>,
     pub rejects: Vec<Reject>,
     pub warnings: Vec<Warning>,
+    /// The reader that read the document (`seed-text`, `pipe-grid`, …), where known.
+    pub reader: Option<String>,
 }
 
 impl Document {
@@ -362,6 +364,7 @@ impl Document {
             units: Vec::new(),
             rejects: Vec::new(),
             warnings: Vec::new(),
+            reader: None,
         }
     }
 

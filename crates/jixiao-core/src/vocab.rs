@@ -97,6 +97,95 @@ const TRAD: &[(char, char)] = &[
     ('個', '个'),
     ('説', '说'),
     ('說', '说'),
+    ('國', '国'),
+    ('廳', '厅'),
+    ('關', '关'),
+    ('廣', '广'),
+    ('東', '东'),
+    ('況', '况'),
+    ('準', '准'),
+    ('蓋', '盖'),
+    ('條', '条'),
+    ('驗', '验'),
+    ('檢', '检'),
+    ('證', '证'),
+    ('調', '调'),
+    ('覽', '览'),
+    ('狀', '状'),
+    ('農', '农'),
+    ('貧', '贫'),
+    ('難', '难'),
+    ('獲', '获'),
+    ('當', '当'),
+    ('員', '员'),
+    ('網', '网'),
+    ('線', '线'),
+    ('電', '电'),
+    ('話', '话'),
+    ('聯', '联'),
+    ('繫', '系'),
+    ('係', '系'),
+    ('礎', '础'),
+    ('備', '备'),
+    ('購', '购'),
+    ('辦', '办'),
+    ('執', '执'),
+    ('進', '进'),
+    ('間', '间'),
+    ('訓', '训'),
+    ('練', '练'),
+    ('傳', '传'),
+    ('統', '统'),
+    ('劃', '划'),
+    ('畫', '画'),
+    ('現', '现'),
+    ('術', '术'),
+    ('樂', '乐'),
+    ('獎', '奖'),
+    ('勵', '励'),
+    ('層', '层'),
+    ('舉', '举'),
+    ('轉', '转'),
+    ('營', '营'),
+    ('編', '编'),
+    ('碼', '码'),
+    ('審', '审'),
+    ('見', '见'),
+    ('簽', '签'),
+    ('負', '负'),
+    ('責', '责'),
+    ('報', '报'),
+    ('讓', '让'),
+    ('書', '书'),
+    ('課', '课'),
+    ('師', '师'),
+    ('將', '将'),
+    ('從', '从'),
+    ('覺', '觉'),
+    ('確', '确'),
+    ('認', '认'),
+    ('這', '这'),
+    ('並', '并'),
+    ('於', '于'),
+    ('無', '无'),
+    ('幣', '币'),
+    ('錢', '钱'),
+    ('銀', '银'),
+    ('寫', '写'),
+    ('屬', '属'),
+    ('齊', '齐'),
+    ('勞', '劳'),
+    ('雙', '双'),
+    ('優', '优'),
+    ('顯', '显'),
+    ('幫', '帮'),
+    ('險', '险'),
+    ('貸', '贷'),
+    ('導', '导'),
+    ('領', '领'),
+    ('議', '议'),
+    ('選', '选'),
+    ('擇', '择'),
 ];
 
 /// One character folded to Simplified where the vocabulary knows it.
@@ -121,7 +210,43 @@ pub fn key(s: &str) -> String {
             c => simplified_char(c),
         })
         .collect();
-    drop_score_range(&folded)
+    drop_score_range(&drop_pinyin(&folded))
+}
+
+/// Mirror pages inject pinyin after characters (`績效指標(biāo)`): runs of Latin
+/// letters (with tone marks) in parentheses are dropped from a key. Only a
+/// key: text is written as printed.
+pub fn drop_pinyin(s: &str) -> String {
+    if !s.contains('(') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find('(') {
+        let (before, from) = rest.split_at(open);
+        out.push_str(before);
+        let inner_end = from.find(')');
+        let inner = inner_end.and_then(|e| from.get(1..e)).unwrap_or_default();
+        let pinyin = !inner.is_empty()
+            && inner.chars().count() <= 7
+            && inner.chars().all(is_pinyin_letter)
+            && inner
+                .chars()
+                .any(|c| !c.is_ascii() || c.is_ascii_lowercase());
+        match (pinyin, inner_end) {
+            (true, Some(e)) => rest = from.get(e + 1..).unwrap_or_default(),
+            _ => {
+                out.push('(');
+                rest = from.get(1..).unwrap_or_default();
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn is_pinyin_letter(c: char) -> bool {
+    c.is_ascii_lowercase() || "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüń".contains(c)
 }
 
 /// `产出指标(40-50)分` → `产出指标`; `成本指标(0-20)分` → `成本指标`;
@@ -245,6 +370,105 @@ const LEVELS: &[(Level, &[&str])] = &[
 /// certain place in the target framework.
 const EVALUATION_LEVELS: &[&str] = &["决策", "决策指标", "过程", "过程指标", "管理", "管理指标"];
 
+/// Second-level names of the evaluation framework (财预〔2020〕10号 共性指标框架):
+/// 决策 (项目立项, 绩效目标, 资金投入), 过程 (资金管理, 组织实施), 产出 and 效益
+/// in their evaluation wording. Real categories with no target-framework name.
+const EVALUATION_CATEGORIES: &[&str] = &[
+    "项目立项",
+    "绩效目标",
+    "资金投入",
+    "资金管理",
+    "组织实施",
+    "产出数量",
+    "产出质量",
+    "产出时效",
+    "产出成本",
+    "项目效益",
+    "实施效益",
+];
+
+/// True for a category of the evaluation framework (项目立项, 资金投入, …).
+pub fn is_evaluation_category(printed: &str) -> bool {
+    let k = key(printed);
+    EVALUATION_CATEGORIES.contains(&strip_code(&k))
+}
+
+/// A printed level, target framework or evaluation framework.
+pub fn is_level_word(printed: &str) -> bool {
+    level(printed).is_some() || is_evaluation_level(printed)
+}
+
+/// A printed category, target framework or evaluation framework.
+pub fn is_category_word(printed: &str) -> bool {
+    category(printed).is_some() || is_evaluation_category(printed)
+}
+
+/// Level names as they are printed glued to text (`产出指标数量指标…`): only
+/// forms with their 指标/目标 suffix, longest first, so that a name beginning
+/// with 数量 is not split.
+pub const GLUED_LEVELS: &[&str] = &[
+    "产出指标",
+    "效益指标",
+    "满意度指标",
+    "成本指标",
+    "产出目标",
+    "效益目标",
+    "满意度目标",
+    "成本目标",
+];
+
+/// Category names printed glued to text, longest first.
+pub const GLUED_CATEGORIES: &[&str] = &[
+    "社会公众或服务对象满意度指标",
+    "服务对象满意度指标",
+    "社会公众满意度指标",
+    "生态环境成本指标",
+    "生态环境效益指标",
+    "可持续影响指标",
+    "可持续发展指标",
+    "经济效益指标",
+    "社会效益指标",
+    "生态效益指标",
+    "环境效益指标",
+    "经济成本指标",
+    "社会成本指标",
+    "社会效益目标",
+    "经济效益目标",
+    "生态效益目标",
+    "满意度指标",
+    "数量指标",
+    "质量指标",
+    "时效指标",
+    "成本指标",
+    "进度指标",
+];
+
+/// Qualitative target values that end an indicator printed with no
+/// separator (`义务教育优质均衡发展情况稳步提高`), longest first.
+pub const QUALITATIVE_VALUES: &[&str] = &[
+    "稳步提高",
+    "稳步提升",
+    "逐步提高",
+    "逐步提升",
+    "有所提高",
+    "有所提升",
+    "明显提高",
+    "明显提升",
+    "显著提高",
+    "显著提升",
+    "持续改善",
+    "明显改善",
+    "有效改善",
+    "巩固提高",
+    "持续提升",
+    "持续提高",
+    "不断提高",
+    "进一步提高",
+    "提高",
+    "提升",
+    "改善",
+];
+
 fn strip_suffix(k: &str) -> &str {
     k.strip_suffix("指标")
         .or_else(|| k.strip_suffix("目标"))
@@ -363,13 +587,82 @@ pub const DEPARTMENT_LABELS: &[&str] = &[
     "部门(单位)名称",
     "主管部门及代码",
     "预算单位",
+    "主管部门及编码",
+    "项目主管部门",
+    "业务主管部门",
+    "中央主管部门",
+    "省级主管部门",
+    "市级主管部门",
+    "县级主管部门",
+    "区级主管部门",
 ];
 
 /// Labels that introduce the unit that spends the money.
-pub const UNIT_LABELS: &[&str] = &["实施单位", "资金使用单位", "项目实施单位", "预算单位名称"];
+pub const UNIT_LABELS: &[&str] = &[
+    "实施单位",
+    "资金使用单位",
+    "项目实施单位",
+    "预算单位名称",
+    "项目执行单位",
+    "执行单位",
+];
 
 /// Labels that introduce the project.
-pub const PROJECT_LABELS: &[&str] = &["项目名称", "专项名称", "项目(专项)名称", "专项资金名称"];
+pub const PROJECT_LABELS: &[&str] = &[
+    "项目名称",
+    "专项名称",
+    "项目(专项)名称",
+    "专项(项目)名称",
+    "专项资金名称",
+    "项目支出名称",
+];
+
+/// Labels of a one-project form's amounts, as printed in key-value heads.
+pub const AMOUNT_LABELS: &[&str] = &[
+    "年度资金总额",
+    "资金总额",
+    "项目资金总额",
+    "当年资金总额",
+    "项目总预算",
+    "当年年度预算",
+    "年度金额",
+];
+
+/// Other labels of key-value heads: not read, but they end the value before them.
+pub const OTHER_HEAD_LABELS: &[&str] = &[
+    "项目负责人",
+    "项目负责人及电话",
+    "联系电话",
+    "项目属性",
+    "项目类型",
+    "项目分类",
+    "项目级次",
+    "项目起止时间",
+    "建设周期",
+    "开始时间",
+    "完成时间",
+    "财政部门",
+    "市级财政部门",
+    "省级财政部门",
+    "县级财政部门",
+    "区级财政部门",
+    "资金情况",
+    "资金来源",
+    "其中:财政拨款",
+    "财政拨款",
+    "其他资金",
+    "上级资金",
+    "其中:上级资金",
+    "总体目标",
+    "年度目标",
+    "中期目标",
+    "实施期绩效目标",
+    "本年度绩效目标",
+    "年度绩效目标",
+    "项目资金",
+    "项目审批",
+    "项目概述",
+];
 
 /// Header words of indicator columns, by role.
 pub const LEVEL_HEADS: &[&str] = &["一级指标", "一级目标", "一级"];

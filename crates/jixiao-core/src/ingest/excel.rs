@@ -9,12 +9,14 @@
 //! `line` is the 1-based sheet row; rejects and warnings name their cell
 //! (`Sheet1!C7`).
 
-mod cells;
+pub(crate) mod cells;
 mod grid;
-mod header;
+pub(crate) mod header;
 mod long;
 mod rows;
 mod wide;
+
+pub(crate) use long::is_operator;
 
 use std::fs::File;
 use std::io::{BufReader, Read};
@@ -440,50 +442,93 @@ fn next_text(row: &grid::GridRow<'_>, col: u32) -> Option<String> {
 
 /// Labels and values above a long table's head (`项目名称 | X`, `年度资金总额 | 100`).
 fn key_values(grid: &Grid<'_>, s: &mut rows::Sheet<'_>) -> long::Fields {
+    use crate::vocab;
     let mut f = long::Fields::default();
     // (row, column, value) of 总计 and the three sources.
     let mut vals: [Option<(u32, u32, Val<'_>)>; 4] = Default::default();
+    let label_key = |t: &str| {
+        let k = vocab::key(t);
+        let k = k
+            .trim_start_matches("其中:")
+            .trim_end_matches(':')
+            .to_string();
+        header::split_money_unit(&k).0
+    };
+    let is_label = |k: &str| {
+        [
+            vocab::PROJECT_LABELS,
+            vocab::DEPARTMENT_LABELS,
+            vocab::UNIT_LABELS,
+            vocab::AMOUNT_LABELS,
+            vocab::OTHER_HEAD_LABELS,
+        ]
+        .iter()
+        .any(|l| l.contains(&k))
+    };
     for row in &grid.rows[..s.header.first] {
-        for c in row.cells.iter().filter(|c| !c.filled) {
-            let key = header::squeeze(&c.val.text());
-            let key = key.trim_start_matches("其中:").trim_end_matches(':');
+        // A row of column heads (the upper half of a two-row head, its group
+        // head 绩效指标 merged over 一级/二级/三级) holds no label and value.
+        let texts: Vec<&grid::GridCell<'_>> = row.cells.iter().filter(|c| !c.filled).collect();
+        if texts.len() >= 2
+            && row
+                .cells
+                .iter()
+                .all(|c| header::role_of(&header::squeeze(&c.val.text())).is_some())
+        {
+            continue;
+        }
+        for c in texts {
+            let key = label_key(&c.val.text());
+            // The value: the next cell right of the label that is neither a
+            // merged copy, the label again, another label nor a column head.
             let next = || {
-                row.cells
-                    .iter()
-                    .find(|x| x.col > c.col && !x.filled && header::squeeze(&x.val.text()) != key)
-            };
-            match key {
-                "项目名称" => {
-                    if let Some(v) = next() {
-                        f.project = Some(cells::joined_text(&v.val));
-                        f.project_row = Some(row.line());
+                row.cells.iter().find(|x| {
+                    if x.col <= c.col || x.filled {
+                        return false;
                     }
-                }
-                "实施单位" | "资金使用单位" | "单位名称" | "预算单位" => {
-                    f.unit = next().map(|v| cells::joined_text(&v.val));
-                }
-                "年度绩效目标" | "绩效目标" | "年度目标" | "总体目标" | "项目绩效目标" =>
+                    let k = label_key(&x.val.text());
+                    k != key
+                        && !is_label(&k)
+                        && (x.val.is_number()
+                            || header::role_of(&header::squeeze(&x.val.text())).is_none())
+                })
+            };
+            let name_of = |v: &grid::GridCell<'_>| strip_code(&cells::joined_text(&v.val));
+            if vocab::PROJECT_LABELS.contains(&key.as_str()) {
+                if f.project.is_none()
+                    && let Some(v) = next()
                 {
+                    f.project = Some(cells::joined_text(&v.val));
+                    f.project_row = Some(row.line());
+                }
+            } else if vocab::UNIT_LABELS.contains(&key.as_str()) {
+                if f.unit.is_none() {
+                    f.unit = next().map(name_of);
+                }
+            } else if matches!(
+                key.as_str(),
+                "年度绩效目标" | "绩效目标" | "年度目标" | "总体目标" | "项目绩效目标"
+            ) {
+                if f.goal.is_none() {
                     f.goal = next().map(|v| cells::joined_text(&v.val));
                 }
-                "主管部门" | "部门名称" if s.doc.department.is_none() => {
-                    s.doc.department = next().map(|v| cells::joined_text(&v.val));
+            } else if vocab::DEPARTMENT_LABELS.contains(&key.as_str()) && !key.contains("财政") {
+                if s.doc.department.is_none() {
+                    s.doc.department = next().map(name_of);
                 }
-                _ => {
-                    let (k, _) = header::split_money_unit(key);
-                    let idx = match header::role_of(&k) {
-                        Some(Role::Total) => Some(0),
-                        _ if k == "年度资金总额" || k == "资金总额" || k == "项目资金总额" => {
-                            Some(0)
-                        }
-                        Some(Role::Fiscal) => Some(1),
-                        Some(Role::Special) => Some(2),
-                        Some(Role::Other) => Some(3),
-                        _ => None,
-                    };
-                    if let (Some(i), Some(v)) = (idx, next()) {
-                        vals[i] = Some((row.idx, v.col, v.val.clone()));
-                    }
+            } else {
+                let idx = match header::role_of(&key) {
+                    _ if vocab::AMOUNT_LABELS.contains(&key.as_str()) => Some(0),
+                    Some(Role::Total) => Some(0),
+                    Some(Role::Fiscal) => Some(1),
+                    Some(Role::Special) => Some(2),
+                    Some(Role::Other) => Some(3),
+                    _ => None,
+                };
+                if let (Some(i), Some(v)) = (idx, next())
+                    && vals[i].is_none()
+                {
+                    vals[i] = Some((row.idx, v.col, v.val.clone()));
                 }
             }
         }
@@ -521,6 +566,32 @@ fn key_values(grid: &Grid<'_>, s: &mut rows::Sheet<'_>) -> long::Fields {
         }
     }
     f
+}
+
+/// A code printed before a name (`[015001]武汉市青山区教育局`,
+/// `820001-井研县马踏镇人民政府`) is kept apart: the name without it.
+pub(crate) fn strip_code(name: &str) -> String {
+    let t = name.trim();
+    if let Some(rest) = t.strip_prefix(['[', '【', '(', '（'])
+        && let Some(close) = rest.find([']', '】', ')', '）'])
+        && let Some((code, after)) = rest.split_at_checked(close)
+        && !code.is_empty()
+        && code.chars().all(|c| c.is_ascii_alphanumeric())
+    {
+        let after = after.chars().skip(1).collect::<String>();
+        if !after.trim().is_empty() {
+            return after.trim().to_string();
+        }
+    }
+    let digits = t.chars().take_while(char::is_ascii_digit).count();
+    if digits >= 3
+        && let Some(rest) = t.get(digits..)
+        && let Some(after) = rest.strip_prefix(['-', '－', '_', ' '])
+        && !after.trim().is_empty()
+    {
+        return after.trim().to_string();
+    }
+    t.to_string()
 }
 
 enum SheetError {

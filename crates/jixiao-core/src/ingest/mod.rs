@@ -182,7 +182,15 @@ pub fn ingest_text_file(path: &Path, opts: &IngestOptions) -> Result<Document, I
             source,
         })?;
     let source = display_name(path);
+    // The seed's layout first, as fast as ever; other layouts only when it
+    // reads no indicator (a file of several tables is merged into one
+    // document for now, units appended).
     let mut doc = text::parse(&source, &decoded.text, &opts.text);
+    if doc.indicator_count() > 0 {
+        doc.reader = Some("seed-text".into());
+    } else if let Some(d) = crate::readers::read_text_grids(&source, &decoded.text) {
+        doc = d;
+    }
     doc.encoding = decoded.encoding.to_string();
     doc.year = Some(resolve_year(path, opts, doc.title.as_deref())?);
     if let Some((line, reason)) = text::not_a_table(&doc) {

@@ -28,9 +28,21 @@ pub(crate) enum Role {
     Measure,
     /// A column only a self-evaluation table (绩效自评表) has: 实际完成值, 得分, 偏差原因.
     SelfEval,
+    /// 权重 or 分值.
+    Weight,
+    /// 指标方向 / 指标方向性: 正向/反向.
+    Direction,
+    /// 指标性质: an operator in some templates, a direction in others.
+    Nature,
+    /// 指标值类型: 定量/定性 (never a value).
+    ValueKind,
+    /// 备注, 绩效标准, 指标解释: text beside the value, never the value.
+    Remark,
+    /// 半年 values beside 全年: not kept.
+    HalfYear,
 }
 
-const ROLES: usize = 16;
+const ROLES: usize = 22;
 
 impl Role {
     fn index(self) -> usize {
@@ -55,6 +67,12 @@ impl Role {
             Role::Operator => "运算符",
             Role::Measure => "计量单位",
             Role::SelfEval => "实际完成值",
+            Role::Weight => "权重",
+            Role::Direction => "指标方向",
+            Role::Nature => "指标性质",
+            Role::ValueKind => "指标值类型",
+            Role::Remark => "备注",
+            Role::HalfYear => "半年指标值",
         }
     }
 }
@@ -99,26 +117,48 @@ pub(crate) fn split_money_unit(h: &str) -> (String, Option<MoneyUnit>) {
 /// The role of a head, after [`squeeze`]: the synonyms tables use.
 pub(crate) fn role_of(head: &str) -> Option<Role> {
     use Role::*;
-    let (h, _) = split_money_unit(head);
+    // Traditional forms, pinyin of mirror pages and score ranges folded.
+    let (h, _) = split_money_unit(&crate::vocab::key(head));
     let h = h.trim_end_matches(':').trim_matches(['*', '※']);
     if h.is_empty() {
         return None;
     }
+    // 指标值类型 holds 定量/定性: checked before 指标值, which it contains.
+    if crate::vocab::VALUE_KIND_HEADS.contains(&h) {
+        return Some(ValueKind);
+    }
+    if crate::vocab::WEIGHT_HEADS.contains(&h) || h.starts_with("权重") {
+        return Some(Weight);
+    }
+    if h == "指标性质" {
+        return Some(Nature);
+    }
+    if crate::vocab::DIRECTION_HEADS.contains(&h) {
+        return Some(Direction);
+    }
+    if matches!(
+        h,
+        "备注" | "绩效标准" | "指标解释" | "指标说明" | "评分标准" | "计分方法" | "说明"
+    ) {
+        return Some(Remark);
+    }
     if h.contains("实际完成")
         || h.contains("得分")
         || h.contains("偏差")
+        || h.ends_with("原因")
         || h == "完成值"
         || h == "实际值"
     {
         return Some(SelfEval);
     }
-    if h.contains("一级指标") {
+    if h.contains("一级指标") || matches!(h, "一级目标" | "一级") {
         return Some(Level);
     }
-    if h.contains("二级指标") {
+    if h.contains("二级指标") || matches!(h, "二级目标" | "二级") {
         return Some(Category);
     }
     if h.contains("三级指标")
+        || matches!(h, "三级目标" | "三级")
         || matches!(
             h,
             "指标名称" | "指标内容" | "具体指标" | "绩效指标名称" | "指标" | "指标项"
@@ -128,7 +168,7 @@ pub(crate) fn role_of(head: &str) -> Option<Role> {
     }
     if h.contains("指标值") || h.contains("目标值") {
         if h.contains("半年") {
-            return None; // 半年 beside 全年: only the year's target is kept.
+            return Some(HalfYear); // 半年 beside 全年: only the year's target is kept.
         }
         if h.contains("周期") || h.contains("长期") || h.contains("实施期") {
             return Some(Cycle);
@@ -321,6 +361,16 @@ fn combine(upper: &GridRow<'_>, lower: Option<&GridRow<'_>>) -> (Cols, Option<Mo
             cols.set_if_absent(*role, *col);
         }
     }
+    // Two sets of indicator columns (长期 and 年度): the year's names and
+    // categories are the ones read, as its values are.
+    for (col, role, text) in lower_roles.iter().chain(upper_roles.iter()) {
+        if let Some(r @ (Role::Name | Role::Category)) = role
+            && text.contains("年度")
+            && cols.get(*r).is_some_and(|c| c != *col)
+        {
+            cols.0[r.index()] = Some(*col);
+        }
+    }
     (cols, unit)
 }
 
@@ -347,7 +397,9 @@ pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
         let Some(layout) = layout_of(&cols) else {
             continue;
         };
-        if cols.has(Role::SelfEval) {
+        if cols.has(Role::SelfEval)
+            && results_filled(grid, &cols, i + 1 + usize::from(lower.is_some()))
+        {
             self_eval = true;
             continue;
         }
@@ -378,6 +430,34 @@ pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
         "no head row with 项目名称 and 绩效指标 (wide), or 三级指标/指标名称 and 指标值 (long)"
             .into(),
     )
+}
+
+/// Rows below a head looked at to tell a self-evaluation table from a target
+/// table printed on a template whose result columns are left empty.
+const RESULT_SEARCH_ROWS: usize = 200;
+
+/// Whether the result columns (实际完成值, 得分, 偏差原因) hold anything in the
+/// rows below the head: a self-evaluation table fills them; a target table
+/// on the same template (乐昌's 实际完成值 / 未达到指标值原因) leaves them empty.
+fn results_filled(grid: &Grid<'_>, cols: &Cols, body: usize) -> bool {
+    // Columns headed as results, whichever of them the role kept.
+    let Some(first) = cols.get(Role::SelfEval) else {
+        return false;
+    };
+    let value_cols: Vec<u32> = [Role::Annual, Role::Cycle, Role::Name]
+        .iter()
+        .filter_map(|r| cols.get(*r))
+        .collect();
+    let last_value = value_cols.iter().copied().max().unwrap_or(0);
+    grid.rows
+        .iter()
+        .skip(body)
+        .take(RESULT_SEARCH_ROWS)
+        .any(|row| {
+            row.cells
+                .iter()
+                .any(|c| !c.filled && c.col >= first && c.col > last_value)
+        })
 }
 
 /// Whether a body row repeats the head (a table printed page by page into one sheet).
@@ -429,12 +509,22 @@ mod tests {
         assert_eq!(role("指标值"), Some(Role::Annual));
         assert_eq!(role("年度指标值"), Some(Role::Annual));
         assert_eq!(role("全年指标值"), Some(Role::Annual));
-        assert_eq!(role("半年指标值"), None);
+        assert_eq!(role("半年指标值"), Some(Role::HalfYear));
+        assert_eq!(role("半年(程) 指标值"), Some(Role::HalfYear));
+        assert_eq!(role("全年(程) 指标值"), Some(Role::Annual));
+        assert_eq!(role("指标值类型"), Some(Role::ValueKind));
+        assert_eq!(role("指标方向性"), Some(Role::Direction));
+        assert_eq!(role("指标性质"), Some(Role::Nature));
+        assert_eq!(role("一級目標"), Some(Role::Level));
+        assert_eq!(role("三級指標(biāo)"), Some(Role::Name));
+        assert_eq!(role("绩效标准"), Some(Role::Remark));
         assert_eq!(role("实施周期指标值"), Some(Role::Cycle));
         assert_eq!(role("长期指标值"), Some(Role::Cycle));
         assert_eq!(role("实际完成值"), Some(Role::SelfEval));
         assert_eq!(role("得分"), Some(Role::SelfEval));
-        assert_eq!(role("权重"), None);
+        assert_eq!(role("未達到指標值原因"), Some(Role::SelfEval));
+        assert_eq!(role("权重"), Some(Role::Weight));
+        assert_eq!(role("分值"), Some(Role::Weight));
         assert_eq!(role("资金来源"), None);
     }
 

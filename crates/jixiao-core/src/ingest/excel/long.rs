@@ -142,8 +142,10 @@ pub(crate) fn parse(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
 fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str) {
     let line = row.line();
     let level = s.text(row, Role::Level);
-    if !level.is_empty() {
+    // A score range alone (`(40-50)分`) is the rest of a level wrapped over two cells.
+    if !crate::vocab::key(&level).is_empty() {
         let (code, text) = cells::split_code(&level);
+        let text = level_name(&text);
         if o.level.as_ref().is_none_or(|l| l.1 != text) {
             o.category = None; // 二级 belongs to its 一级: a new 一级 starts afresh.
         }
@@ -151,7 +153,25 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
     }
     let category = s.text(row, Role::Category);
     if !category.is_empty() {
-        o.category = Some(cells::split_code(&category));
+        let (code, text) = cells::split_code(&category);
+        // `经济效益` / `指标`: a category wrapped over two cells is joined.
+        let joined = o
+            .category
+            .as_ref()
+            .map(|c| format!("{}{}", c.1, text))
+            .filter(|j| {
+                !crate::vocab::is_category_word(&text)
+                    && crate::vocab::category(j).is_some()
+                    && crate::vocab::key(j) != crate::vocab::key(&text)
+            });
+        match joined {
+            Some(j) if name.is_empty() => {
+                if let Some(c) = o.category.as_mut() {
+                    c.1 = j;
+                }
+            }
+            _ => o.category = Some((code, level_name(&text))),
+        }
     }
     let cycle = value(row, s, Role::Cycle);
     let annual = value(row, s, Role::Annual);
@@ -198,10 +218,47 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
         name: collapse_cjk_spaces(name),
         cycle_value: cycle,
         annual_value: annual,
+        value_kind: extra(row, s, crate::vocab::value_kind),
+        direction: extra(row, s, crate::vocab::direction),
+        weight: weight(row, s),
         line,
         pos: crate::model::Position::Line(line),
-        ..Indicator::default()
     });
+}
+
+/// A level or category as the framework is compared: spaces removed, score
+/// ranges dropped (`产出指标(40-50)分` → `产出指标`), text otherwise as printed.
+fn level_name(text: &str) -> String {
+    let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let ascii = squeezed.replace('（', "(").replace('）', ")");
+    let dropped = crate::vocab::drop_score_range(&ascii);
+    if dropped.is_empty() || dropped == ascii {
+        squeezed
+    } else {
+        dropped
+    }
+}
+
+/// 定量/定性 or 正向/反向 from the columns that may hold them (指标值类型,
+/// 指标方向, 指标性质), read by what the cell says.
+fn extra(
+    row: &GridRow<'_>,
+    s: &Sheet<'_>,
+    word: fn(&str) -> Option<&'static str>,
+) -> Option<String> {
+    [Role::ValueKind, Role::Direction, Role::Nature]
+        .iter()
+        .filter_map(|r| s.cell(row, *r))
+        .find_map(|c| word(&cells::joined_text(&c.val)))
+        .map(str::to_string)
+}
+
+/// 权重 or 分值, when it is a number.
+fn weight(row: &GridRow<'_>, s: &Sheet<'_>) -> Option<rust_decimal::Decimal> {
+    let c = s.cell(row, Role::Weight)?;
+    let t = cells::joined_text(&c.val);
+    let t = t.trim_end_matches('分').trim_end_matches('%');
+    crate::vocab::parse_amount(t).ok().flatten()
 }
 
 /// A value cell, with an operator (`≥`) and a unit of measure (`%`) from
@@ -209,11 +266,19 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
 fn value(row: &GridRow<'_>, s: &Sheet<'_>, role: Role) -> Option<String> {
     let v = s.cell(row, role)?;
     let mut out = cells::joined_text(&v.val);
-    if let Some(op) = s.cell(row, Role::Operator) {
-        let op = cells::joined_text(&op.val);
-        if !out.starts_with(op.as_str()) {
-            out.insert_str(0, &op);
-        }
+    // The operator's own column, or 指标性质 when it holds an operator.
+    let op = s
+        .cell(row, Role::Operator)
+        .map(|c| cells::joined_text(&c.val))
+        .or_else(|| {
+            s.cell(row, Role::Nature)
+                .map(|c| cells::joined_text(&c.val))
+                .filter(|t| is_operator(t))
+        });
+    if let Some(op) = op
+        && !out.starts_with(op.as_str())
+    {
+        out.insert_str(0, &op);
     }
     if let Some(m) = s.cell(row, Role::Measure) {
         let m = cells::joined_text(&m.val);
@@ -223,6 +288,14 @@ fn value(row: &GridRow<'_>, s: &Sheet<'_>, role: Role) -> Option<String> {
     }
     let v = normalize_value(&out);
     (!v.is_empty()).then_some(v)
+}
+
+/// A comparison written alone in a cell: `≥`, `>=`, `＝`.
+pub(crate) fn is_operator(t: &str) -> bool {
+    matches!(
+        crate::vocab::key(t).as_str(),
+        "≥" | "≤" | ">" | "<" | "=" | "≧" | "≦" | ">=" | "<=" | "≠"
+    )
 }
 
 fn ensure_unit(s: &mut Sheet<'_>, name: &str, line: usize) {

@@ -1,0 +1,209 @@
+//! The registry of text readers: the seed's layout first (the fast path,
+//! [`crate::ingest::text::parse`]), then the readers of the other flattenings,
+//! each of which builds grids ([`crate::textgrid`]) and reads them with the
+//! long-table reader that workbooks use ([`crate::ingest::excel::read_grid`]).
+
+use crate::ingest::excel::read_grid;
+use crate::ingest::text::{self, TextOptions};
+use crate::model::{Document, Position, Reject, RejectKind};
+use crate::reader::{Fit, Input, Reader};
+use crate::textgrid::{self, TextTable};
+
+/// Largest text the grid readers look at: web pages and excerpts are small;
+/// a bigger file is the seed's layout or nothing.
+pub const MAX_GRID_TEXT_BYTES: usize = 32 * 1024 * 1024;
+
+/// The seed's layout (Guangzhou's 项目支出绩效目标表 as PDF text).
+pub struct SeedText;
+
+impl Reader for SeedText {
+    fn name(&self) -> &'static str {
+        "seed-text"
+    }
+
+    fn fits(&self, input: &Input<'_>) -> Option<Fit> {
+        let Input::Text { source, text } = input else {
+            return None;
+        };
+        let doc = text::parse(source, text, &TextOptions::default());
+        let n = doc.indicator_count();
+        (n > 0).then(|| Fit::new(90, format!("{n} numbered indicators in the seed's layout")))
+    }
+
+    fn read(&self, input: &Input<'_>) -> Vec<Document> {
+        let Input::Text { source, text } = input else {
+            return Vec::new();
+        };
+        let mut doc = text::parse(source, text, &TextOptions::default());
+        doc.reader = Some(self.name().into());
+        vec![doc]
+    }
+}
+
+/// A reader that builds grids from a text flattening and reads them.
+pub struct TextGrid {
+    name: &'static str,
+    why: &'static str,
+    build: fn(&str, &str) -> Vec<TextTable>,
+}
+
+impl TextGrid {
+    /// The tables this reader finds in a text, none for an evaluation table.
+    pub fn tables(&self, source: &str, text: &str) -> Vec<TextTable> {
+        if text.len() > MAX_GRID_TEXT_BYTES || textgrid::is_evaluation_document(text) {
+            return Vec::new();
+        }
+        (self.build)(source, text)
+    }
+
+    fn documents(&self, source: &str, text: &str) -> Vec<Document> {
+        let title = textgrid::title_of(text);
+        self.tables(source, text)
+            .into_iter()
+            .filter_map(|t| {
+                let mut doc = read_grid(&t.grid).ok()?.doc;
+                for (line, text, reason) in t.rejects {
+                    let kind = if reason.contains("ends inside") {
+                        RejectKind::Truncated
+                    } else {
+                        RejectKind::Indicator
+                    };
+                    doc.rejects.push(Reject {
+                        source: source.to_string(),
+                        line,
+                        text,
+                        reason,
+                        kind,
+                        pos: Position::Line(line),
+                    });
+                }
+                if doc.title.is_none() {
+                    doc.title.clone_from(&title);
+                }
+                doc.reader = Some(self.name.to_string());
+                Some(doc)
+            })
+            .collect()
+    }
+}
+
+impl Reader for TextGrid {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn fits(&self, input: &Input<'_>) -> Option<Fit> {
+        let Input::Text { source, text } = input else {
+            return None;
+        };
+        let n: usize = self
+            .documents(source, text)
+            .iter()
+            .map(Document::indicator_count)
+            .sum();
+        // More indicators read is the better fit; below the seed's layout.
+        (n > 0).then(|| {
+            Fit::new(
+                u8::try_from(n.min(80)).unwrap_or(80),
+                format!("{n} indicators in {}", self.why),
+            )
+        })
+    }
+
+    fn read(&self, input: &Input<'_>) -> Vec<Document> {
+        let Input::Text { source, text } = input else {
+            return Vec::new();
+        };
+        self.documents(source, text)
+    }
+}
+
+static SEED: SeedText = SeedText;
+static PIPE: TextGrid = TextGrid {
+    name: "pipe-text",
+    why: "a pipe table (| a | b |)",
+    build: textgrid::pipe::tables,
+};
+static CELLS: TextGrid = TextGrid {
+    name: "cell-lines",
+    why: "one cell per line",
+    build: textgrid::cells::tables,
+};
+static SPACED: TextGrid = TextGrid {
+    name: "spaced-text",
+    why: "space-separated rows",
+    build: textgrid::spaced::tables,
+};
+static GLUED: TextGrid = TextGrid {
+    name: "glued-text",
+    why: "cells run together",
+    build: textgrid::glued::tables,
+};
+static PROSE: TextGrid = TextGrid {
+    name: "prose",
+    why: "prose sections (一、产出指标 …)",
+    build: textgrid::glued::prose,
+};
+
+static TEXT_READERS: [&dyn Reader; 6] = [&SEED, &PIPE, &CELLS, &SPACED, &GLUED, &PROSE];
+static GRID_READERS: [&TextGrid; 5] = [&PIPE, &CELLS, &SPACED, &GLUED, &PROSE];
+
+/// The text readers, the seed's layout first.
+pub fn text_readers() -> &'static [&'static dyn Reader] {
+    &TEXT_READERS
+}
+
+/// Reads a text that the seed's layout did not fit with the grid reader that
+/// reads the most indicators from it; its documents merged into one (units
+/// appended). `None` when no reader reads an indicator.
+pub fn read_text_grids(source: &str, text: &str) -> Option<Document> {
+    let mut best: Option<(usize, Vec<Document>)> = None;
+    for r in GRID_READERS {
+        let docs = r.documents(source, text);
+        let n: usize = docs.iter().map(Document::indicator_count).sum();
+        if n > 0 && best.as_ref().is_none_or(|(b, _)| n > *b) {
+            best = Some((n, docs));
+        }
+    }
+    best.map(|(_, docs)| merge(docs))
+}
+
+/// Several tables of one file as one document: the first's head, every
+/// table's units, rejects and warnings.
+fn merge(docs: Vec<Document>) -> Document {
+    let mut it = docs.into_iter();
+    let Some(mut doc) = it.next() else {
+        return Document::new("");
+    };
+    for d in it {
+        doc.units.extend(d.units);
+        doc.rejects.extend(d.rejects);
+        doc.warnings.extend(d.warnings);
+        doc.title = doc.title.or(d.title);
+        doc.department = doc.department.or(d.department);
+    }
+    doc
+}
+
+/// The grids the best grid reader builds from a text, as `Grid::render`
+/// prints them (what `inspect --grid` shows); `None` when no reader builds one.
+pub fn inspect_grid(source: &str, text: &str) -> Option<String> {
+    let mut best: Option<(usize, &TextGrid)> = None;
+    for r in GRID_READERS {
+        let n: usize = r
+            .documents(source, text)
+            .iter()
+            .map(Document::indicator_count)
+            .sum();
+        if n > 0 && best.is_none_or(|(b, _)| n > b) {
+            best = Some((n, r));
+        }
+    }
+    let (_, r) = best?;
+    let out: Vec<String> = r
+        .tables(source, text)
+        .iter()
+        .map(|t| format!("reader: {}\n{}", r.name, t.grid.render()))
+        .collect();
+    Some(out.join("\n"))
+}

@@ -1,0 +1,262 @@
+//! One cell per line: an HTML table's text where every cell is a line.
+//!
+//! Two flattenings:
+//! - bar-ended (` |` after each cell): a row ends with a run of `|`-only
+//!   lines, the last of which closes the row and the one before it pads the
+//!   row (`||||`); `|` lines before those are the row's empty cells. Rows are
+//!   then known and placed under the head like pipe rows.
+//! - blank-line separated: cells are lines between blank lines; a line of
+//!   spaces is an empty cell. Row ends are lost: rows are rebuilt from the
+//!   head, a row starting under 一级, 二级 or 三级 by what its first cell is
+//!   (cells merged into the rows above are missing from its start).
+
+use super::{Piece, TextTable, head_rows, is_table_end, push, role};
+use crate::grid::GridSource;
+use crate::ingest::excel::header::Role;
+use crate::vocab;
+
+/// Lines that are one cell ending ` |`.
+fn bar_cell_lines(text: &str) -> usize {
+    text.lines()
+        .filter(|l| {
+            let t = l.trim_end();
+            t.ends_with('|') && t.split('|').filter(|p| !p.trim().is_empty()).count() == 1
+        })
+        .count()
+}
+
+fn is_bar_only(l: &str) -> bool {
+    let t = l.trim();
+    !t.is_empty() && t.chars().all(|c| c == '|')
+}
+
+/// Rows of a bar-ended text.
+pub fn bar_rows(text: &str) -> Vec<Vec<Piece>> {
+    let mut rows: Vec<Vec<Piece>> = Vec::new();
+    let mut row: Vec<Piece> = Vec::new();
+    // `|`-only lines since the last cell.
+    let mut run: Vec<usize> = Vec::new();
+    let close = |row: &mut Vec<Piece>, run: &mut Vec<usize>, rows: &mut Vec<Vec<Piece>>| {
+        // The last two lines of the run pad and close the row; any before
+        // them are its trailing empty cells.
+        let empties = run.len().saturating_sub(2);
+        for &l in run.iter().take(empties) {
+            row.push(Piece::new("", l));
+        }
+        run.clear();
+        if row.iter().any(|c| !c.text.is_empty()) {
+            rows.push(std::mem::take(row));
+        }
+        row.clear();
+    };
+    for (i, line) in text.lines().enumerate() {
+        let n = i + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        if is_bar_only(line) {
+            run.push(n);
+            continue;
+        }
+        match run.len() {
+            0 => {}
+            1 if !row.is_empty() => {
+                // One `|` between cells: an empty cell.
+                row.push(Piece::new("", run.first().copied().unwrap_or(n)));
+                run.clear();
+            }
+            _ => close(&mut row, &mut run, &mut rows),
+        }
+        let t = line.trim_end();
+        if let Some(cell) = t.strip_suffix('|') {
+            for p in cell.split('|') {
+                row.push(Piece::new(p.trim(), n));
+            }
+        } else {
+            // A line that is not a cell (a title, a footer) is a row of its own.
+            close(&mut row, &mut run, &mut rows);
+            rows.push(vec![Piece::new(t.trim(), n)]);
+        }
+    }
+    close(&mut row, &mut run, &mut rows);
+    rows
+}
+
+/// Cells of a blank-line-separated text, and whether it is one: most
+/// non-empty lines are followed by a blank line.
+pub fn blank_cells(text: &str) -> Option<Vec<Piece>> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut cells = Vec::new();
+    let (mut followed, mut total) = (0usize, 0usize);
+    for (i, l) in lines.iter().enumerate() {
+        if l.is_empty() {
+            continue;
+        }
+        total += 1;
+        if lines.get(i + 1).is_none_or(|n| n.is_empty()) {
+            followed += 1;
+        }
+        cells.push(Piece::new(l.trim(), i + 1));
+    }
+    (total >= 8 && followed * 10 >= total * 7).then_some(cells)
+}
+
+/// Cells of a head run: consecutive cells naming columns that make a long head.
+fn head_run(cells: &[Piece], from: usize) -> Option<(usize, usize)> {
+    let mut i = from;
+    while i < cells.len() {
+        let mut j = i;
+        while cells.get(j).is_some_and(|c| role(&c.text).is_some()) {
+            j += 1;
+        }
+        if j - i >= 3 {
+            let roles: Vec<_> = cells
+                .get(i..j)
+                .unwrap_or_default()
+                .iter()
+                .map(|c| role(&c.text))
+                .collect();
+            if super::is_long_head(&roles) {
+                return Some((i, j));
+            }
+        }
+        i = j.max(i + 1);
+    }
+    None
+}
+
+/// Cells read as a head's key-value block, at most.
+const HEAD_CELLS: usize = 80;
+
+/// The long tables of a one-cell-per-line text.
+pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
+    let bars = bar_cell_lines(text);
+    if bars >= 5 && bars > super::pipe::pipe_lines(text) {
+        let rows = bar_rows(text);
+        return super::pipe::tables_of_rows(source, &rows, GridSource::CellLines);
+    }
+    let Some(cells) = blank_cells(text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some((h0, h1)) = head_run(&cells, from) {
+        let head = cells.get(h0..h1).unwrap_or_default();
+        let roles: Vec<Option<Role>> = head.iter().map(|c| role(&c.text)).collect();
+        let mut t = TextTable::new(source, GridSource::CellLines);
+        let above = cells
+            .get(h0.saturating_sub(HEAD_CELLS).max(from)..h0)
+            .unwrap_or_default();
+        for r in head_rows(above) {
+            push(&mut t.grid, 0, &r);
+        }
+        push(&mut t.grid, 0, head);
+        let next = head_run(&cells, h1).map_or(cells.len(), |(a, _)| a);
+        let mut body: Vec<Piece> = Vec::new();
+        let mut end = next;
+        for (k, c) in cells.iter().enumerate().take(next).skip(h1) {
+            if is_table_end(&c.text) {
+                end = k;
+                break;
+            }
+            body.push(c.clone());
+        }
+        rebuild_rows(&mut t, &body, &roles);
+        out.push(t);
+        from = end.max(h1);
+    }
+    out
+}
+
+/// A level or category printed with its suffix (`数量指标`, `产出指标`):
+/// where a row expects a name or a value, it starts the next row instead.
+fn framework_word(t: &str) -> bool {
+    let k = vocab::key(t);
+    (k.ends_with("指标") || k.ends_with("目标"))
+        && (vocab::is_level_word(&k) || vocab::is_category_word(&k))
+}
+
+/// Rows rebuilt from a sequence of cells under heads of `roles`.
+fn rebuild_rows(t: &mut TextTable, body: &[Piece], roles: &[Option<Role>]) {
+    let col = |r: Role| roles.iter().position(|x| *x == Some(r));
+    let name_col = col(Role::Name).or(col(Role::Indicators));
+    let (Some(name_col), width) = (name_col, roles.len()) else {
+        return;
+    };
+    let level_col = col(Role::Level);
+    let category_col = col(Role::Category);
+    let mut i = 0;
+    while let Some(first) = body.get(i) {
+        if first.text.is_empty() {
+            i += 1; // an empty cell where a row starts: nothing to place
+            continue;
+        }
+        let next = body.get(i + 1).map(|p| p.text.as_str());
+        let start = match (level_col, category_col) {
+            (Some(l), _) if super::starts_as_level(&first.text, next) => l,
+            (_, Some(c)) if vocab::is_category_word(&first.text) => c,
+            _ => name_col,
+        };
+        let len = width.saturating_sub(start);
+        let mut row = vec![first.clone()];
+        let mut j = i + 1;
+        while row.len() < len {
+            let Some(d) = body.get(j) else { break };
+            let at = roles.get(start + row.len()).copied().flatten();
+            let expects_framework = matches!(at, Some(Role::Level | Role::Category));
+            if !expects_framework && framework_word(&d.text) {
+                break; // this row's empty cells were dropped
+            }
+            row.push(d.clone());
+            j += 1;
+        }
+        if row.len() < len && j >= body.len() && start + row.len() <= name_col + 1 {
+            // The text ends inside the row, before its values.
+            let text: Vec<&str> = row.iter().map(|p| p.text.as_str()).collect();
+            t.rejects.push((
+                first.line,
+                text.join(" "),
+                "the text ends inside this row (an excerpt cut short): no value to read".into(),
+            ));
+        } else {
+            push(&mut t.grid, start, &row);
+        }
+        i = j;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bar_ended_rows() {
+        let text = "一级指标 |\n二级指标 |\n三级指标 |\n指标值 |\n|\n|\n产出指标 |\n数量指标 |\n车辆数 |\n10辆 |\n||\n|\n射程 |\n≥80M |\n||||\n|\n效益指标 |\n经济效益指标 |\n|\n|\n||\n|\n";
+        let rows = bar_rows(text);
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[2].len(), 2);
+        assert_eq!(rows[2][0].text, "射程");
+        assert_eq!(rows[2][0].line, 13);
+        // Two empty cells (三级, 指标值) in the framework row.
+        assert_eq!(rows[3].len(), 4);
+        let t = tables("t.txt", text);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].grid.text(2, 2), "射程");
+        assert_eq!(t[0].grid.text(3, 0), "效益指标");
+    }
+
+    #[test]
+    fn blank_separated_rows_rebuilt_from_the_head() {
+        let text = "项目名称\n\n农村饮水工程\n\n绩效指标\n\n一级指标\n\n二级指标\n\n三级指标\n\n指标值\n\n产出指标\n\n数量指标\n\n指标1:长度\n\n公里\n\n指标2:面积\n\n万亩\n\n质量指标\n\n指标1:合格率\n\n≧ %\n\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t.len(), 1);
+        let g = &t[0].grid;
+        let r = g.rows.len();
+        assert_eq!(g.text(0, 1), "农村饮水工程");
+        // head row, then three rows.
+        assert_eq!(g.text(r as u32 - 3, 1), "产出指标");
+        assert_eq!(g.text(r as u32 - 2, 3), "指标2:面积");
+        assert_eq!(g.text(r as u32 - 1, 2), "质量指标");
+        assert_eq!(g.text(r as u32 - 1, 4), "≧ %");
+    }
+}

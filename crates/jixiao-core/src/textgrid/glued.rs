@@ -1,0 +1,559 @@
+//! Text with no cell boundaries left.
+//!
+//! - Glued cells (`产出指标数量指标农村义务教育学校改造覆盖率100%`): a page
+//!   whose table cells lost their separators. The head is a run of head words
+//!   (`绩效指标一级指标二级指标指标内容指标值`); each row is split on the
+//!   framework's level and category names at its start and a target value at
+//!   its end.
+//! - Prose (`一、产出指标` … `数量指标:…>=17600株;…。`): sections named by
+//!   levels, indicators separated by `;` and `。`, a category written before
+//!   its indicators with `:` or `,`.
+//!
+//! A row whose name and value cannot be told apart with certainty is a reject.
+
+use super::{Piece, TextTable, is_table_end, push, role};
+use crate::grid::GridSource;
+use crate::ingest::excel::header::Role;
+use crate::vocab;
+
+/// Comparisons a value may start with, longest first.
+const OPERATORS: &[&str] = &[
+    "不低于",
+    "不少于",
+    "不高于",
+    "不超过",
+    "不大于",
+    "不小于",
+    ">=",
+    "<=",
+    "≥",
+    "≤",
+    "≧",
+    "≦",
+    "＞",
+    "＜",
+    "＝",
+    ">",
+    "<",
+    "=",
+    "大于",
+    "小于",
+    "达到",
+];
+
+/// Most characters a unit after a number may have (`个工作日`); longer text
+/// after the last number is part of a name, not a unit (unless it holds `/`).
+const MAX_UNIT_CHARS: usize = 4;
+
+/// Splits a trailing target value from an indicator printed with no
+/// separator: `覆盖率100%` → (`覆盖率`, `100%`); `数量(≥**株)>=17600株` →
+/// (`数量(≥**株)`, `>=17600株`); `发展情况稳步提高` → (`发展情况`, `稳步提高`).
+/// `None` when there is no certain split.
+pub fn split_value(s: &str) -> Option<(String, String)> {
+    split_number(s).or_else(|| split_qualitative(s))
+}
+
+/// The numeric part of [`split_value`].
+pub fn split_number(s: &str) -> Option<(String, String)> {
+    let s = s.trim();
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let last_digit = chars.iter().rposition(|(_, c)| c.is_ascii_digit())?;
+    let unit: String = chars
+        .get(last_digit + 1..)
+        .unwrap_or_default()
+        .iter()
+        .map(|(_, c)| *c)
+        .collect();
+    let unit_ok =
+        unit.chars().count() <= MAX_UNIT_CHARS || (unit.contains('/') && unit.chars().count() <= 8);
+    if !unit_ok || unit.contains(['(', ')', '（', '）', '*', ',', '，', ';', '；']) {
+        return None;
+    }
+    let mut start = last_digit;
+    loop {
+        while start > 0
+            && chars
+                .get(start - 1)
+                .is_some_and(|(_, c)| c.is_ascii_digit() || matches!(c, '.' | ','))
+        {
+            start -= 1;
+        }
+        // A range (`2023.07-2024.01`): the part before the dash too.
+        let dash = start >= 2
+            && chars
+                .get(start - 1)
+                .is_some_and(|(_, c)| matches!(c, '-' | '~' | '～' | '至' | '—'))
+            && chars
+                .get(start - 2)
+                .is_some_and(|(_, c)| c.is_ascii_digit());
+        if dash {
+            start -= 1;
+            continue;
+        }
+        break;
+    }
+    let at = chars.get(start).map_or(s.len(), |(i, _)| *i);
+    let before = s.get(..at)?;
+    let op = OPERATORS.iter().find(|o| before.ends_with(*o));
+    let cut = op.map_or(at, |o| at - o.len());
+    let name = s.get(..cut)?.trim();
+    let value = s.get(cut..)?.trim();
+    // A name must be left, and must not end in what a number continues.
+    if name.is_empty() || name.ends_with(['*', '≥', '≤', '-', '.']) {
+        return None;
+    }
+    Some((name.to_string(), value.to_string()))
+}
+
+fn split_qualitative(s: &str) -> Option<(String, String)> {
+    let s = s.trim();
+    vocab::QUALITATIVE_VALUES.iter().find_map(|w| {
+        let name = s.strip_suffix(w)?;
+        (name.chars().count() >= 2).then(|| (name.to_string(), (*w).to_string()))
+    })
+}
+
+/// Head words a glued head is made of, longest first.
+const HEAD_WORDS: &[&str] = &[
+    "实施周期指标值",
+    "年度指标值",
+    "绩效指标",
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "指标内容",
+    "指标名称",
+    "指标值",
+    "目标值",
+    "备注",
+    "权重",
+    "分值",
+];
+
+/// A glued head's words, when the whole line is made of them.
+fn glued_head(line: &str) -> Option<Vec<String>> {
+    let mut k = vocab::key(line);
+    let mut words = Vec::new();
+    while !k.is_empty() {
+        let w = HEAD_WORDS.iter().find(|w| k.starts_with(*w))?;
+        words.push((*w).to_string());
+        k = k.get(w.len()..)?.to_string();
+    }
+    let roles: Vec<_> = words.iter().map(|w| role(w)).collect();
+    (words.len() >= 3 && super::is_long_head(&roles)).then_some(words)
+}
+
+/// Splits a glued head line (`项目名称X项目主管部门Y项目执行单位Z`) at the
+/// labels it holds.
+fn split_labels(line: &str, n: usize) -> Vec<Piece> {
+    let labels: Vec<&str> = [
+        vocab::PROJECT_LABELS,
+        vocab::DEPARTMENT_LABELS,
+        vocab::UNIT_LABELS,
+        vocab::AMOUNT_LABELS,
+    ]
+    .concat();
+    let t = line.trim();
+    let mut out = Vec::new();
+    let mut cur_start = 0;
+    let mut i = 0;
+    while i < t.len() {
+        let found = labels
+            .iter()
+            .filter(|l| t.get(i..).is_some_and(|r| r.starts_with(*l)))
+            .max_by_key(|l| l.len());
+        if let Some(l) = found {
+            if let Some(v) = t.get(cur_start..i).map(str::trim).filter(|v| !v.is_empty()) {
+                out.push(Piece::new(v, n));
+            }
+            out.push(Piece::new(*l, n));
+            i += l.len();
+            cur_start = i;
+            continue;
+        }
+        i += t
+            .get(i..)
+            .and_then(|r| r.chars().next())
+            .map_or(1, char::len_utf8);
+    }
+    if let Some(v) = t
+        .get(cur_start..)
+        .map(|v| v.trim_start_matches([':', '：']).trim())
+    {
+        if !v.is_empty() {
+            out.push(Piece::new(v, n));
+        }
+    }
+    out
+}
+
+/// Leading level and category names of a glued row: (level, category, rest).
+fn split_framework(s: &str) -> (Option<&str>, Option<&str>, &str) {
+    let mut rest = s.trim();
+    // 成本指标 and 满意度指标 are a level only when a category follows.
+    let level = vocab::GLUED_LEVELS
+        .iter()
+        .find(|w| rest.starts_with(*w))
+        .copied()
+        .filter(|w| {
+            let after = rest.get(w.len()..).unwrap_or_default();
+            !vocab::is_category_word(w)
+                || vocab::GLUED_CATEGORIES.iter().any(|c| after.starts_with(c))
+        });
+    if let Some(l) = level {
+        rest = rest.get(l.len()..).unwrap_or_default();
+    }
+    let category = vocab::GLUED_CATEGORIES
+        .iter()
+        .find(|w| rest.starts_with(*w))
+        .copied();
+    if let Some(c) = category {
+        rest = rest.get(c.len()..).unwrap_or_default();
+    }
+    (level, category, rest)
+}
+
+/// The tables of a text whose cells are glued together.
+pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some((h, words)) = lines
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| glued_head(l).map(|w| (i, w)))
+    else {
+        return Vec::new();
+    };
+    let roles: Vec<_> = words.iter().map(|w| role(w)).collect();
+    let col = |r: Role| roles.iter().position(|x| *x == Some(r));
+    let (Some(lc), Some(cc), Some(nc), Some(vc)) = (
+        col(Role::Level),
+        col(Role::Category),
+        col(Role::Name).or(col(Role::Indicators)),
+        col(Role::Annual).or(col(Role::Cycle)),
+    ) else {
+        return Vec::new();
+    };
+    let mut t = TextTable::new(source, GridSource::SpacedText);
+    for (k, l) in lines.iter().enumerate().take(h).skip(h.saturating_sub(30)) {
+        let cells = split_labels(l, k + 1);
+        if !cells.is_empty() {
+            push(&mut t.grid, 0, &cells);
+        }
+    }
+    let head: Vec<Piece> = words
+        .iter()
+        .map(|w| Piece::new(w.as_str(), h + 1))
+        .collect();
+    push(&mut t.grid, 0, &head);
+    for (k, l) in lines.iter().enumerate().skip(h + 1) {
+        let n = k + 1;
+        if l.trim().is_empty() {
+            continue;
+        }
+        if is_table_end(l) {
+            break;
+        }
+        let (level, category, rest) = split_framework(l);
+        let mut cells: Vec<(usize, String)> = Vec::new();
+        if let Some(x) = level {
+            cells.push((lc, x.to_string()));
+        }
+        if let Some(x) = category {
+            cells.push((cc, x.to_string()));
+        }
+        if !rest.trim().is_empty() {
+            match split_value(rest) {
+                Some((name, value)) => {
+                    cells.push((nc, name));
+                    cells.push((vc, value));
+                }
+                None => {
+                    t.rejects.push((
+                        n,
+                        l.trim().to_string(),
+                        "cells run together: cannot tell the indicator's name from its value"
+                            .into(),
+                    ));
+                    continue;
+                }
+            }
+        }
+        push_cells(&mut t, n, cells);
+    }
+    vec![t]
+}
+
+fn push_cells(t: &mut TextTable, n: usize, cells: Vec<(usize, String)>) {
+    if cells.is_empty() {
+        return;
+    }
+    let cells = cells
+        .into_iter()
+        .map(|(c, text)| {
+            crate::grid::Cell::new(
+                0,
+                u32::try_from(c).unwrap_or(u32::MAX),
+                text,
+                crate::model::Position::Line(n),
+            )
+        })
+        .collect();
+    t.grid.push_row(cells, crate::model::Position::Line(n));
+}
+
+/// `一、 产出指标`: a prose section named by a level.
+fn section(line: &str) -> Option<String> {
+    let t = line.trim();
+    let rest = t.trim_start_matches(['一', '二', '三', '四', '五', '六', '七', '八', '九', '十']);
+    if rest.len() == t.len() {
+        return None;
+    }
+    let rest = rest.strip_prefix(['、', '.', '．'])?.trim();
+    let rest = rest.trim_end_matches([':', '：']);
+    vocab::is_level_word(rest).then(|| rest.to_string())
+}
+
+/// The project a notice is about: `关于X绩效目标…` in its title.
+fn notice_project(text: &str) -> Option<String> {
+    text.lines().take(30).find_map(|l| {
+        let from = l.find("关于")? + "关于".len();
+        let rest = l.get(from..)?;
+        let to = rest.find("绩效目标")?;
+        let p = rest.get(..to)?.trim();
+        (!p.is_empty()).then(|| p.to_string())
+    })
+}
+
+/// The tables of a prose text (one per text: its sections).
+pub fn prose(source: &str, text: &str) -> Vec<TextTable> {
+    let lines: Vec<&str> = text.lines().collect();
+    let sections: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| section(l).is_some())
+        .map(|(i, _)| i)
+        .collect();
+    let Some(&first) = sections.first() else {
+        return Vec::new();
+    };
+    if sections.len() < 2 {
+        return Vec::new();
+    }
+    let mut t = TextTable::new(source, GridSource::SpacedText);
+    t.project = notice_project(text);
+    if let Some(p) = &t.project {
+        push(
+            &mut t.grid,
+            0,
+            &[Piece::new("项目名称", 1), Piece::new(p.as_str(), 1)],
+        );
+    }
+    let head = ["一级指标", "二级指标", "三级指标", "指标值"];
+    let head: Vec<Piece> = head.iter().map(|h| Piece::new(*h, first + 1)).collect();
+    push(&mut t.grid, 0, &head);
+    let mut level: Option<String> = None;
+    let mut category: Option<String> = None;
+    for (k, l) in lines.iter().enumerate().skip(first) {
+        let n = k + 1;
+        if is_table_end(l) {
+            break;
+        }
+        if let Some(s) = section(l) {
+            level = Some(s);
+            category = None;
+            continue;
+        }
+        for seg in l.split([';', '；', '。']) {
+            prose_segment(&mut t, n, seg, &mut level, &mut category);
+        }
+    }
+    vec![t]
+}
+
+/// One `;`- or `。`-separated part of a prose section.
+fn prose_segment(
+    t: &mut TextTable,
+    n: usize,
+    seg: &str,
+    level: &mut Option<String>,
+    category: &mut Option<String>,
+) {
+    let mut rest = seg.trim();
+    // Numbering (`1、`, `(1)`) before an item.
+    let unnumbered = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+    if unnumbered.len() != rest.len() {
+        rest = unnumbered.trim_start_matches(['、', '.', '．']).trim();
+    }
+    // Labels: `效益指标:经济效益指标:…`, `服务对象满意度指标,…`.
+    loop {
+        let Some(end) = rest.find([':', '：', ',', '，']) else {
+            break;
+        };
+        let label = rest.get(..end).unwrap_or_default().trim();
+        let sep_len = rest
+            .get(end..)
+            .and_then(|r| r.chars().next())
+            .map_or(1, char::len_utf8);
+        let after = rest.get(end + sep_len..).unwrap_or_default().trim();
+        let is_level = vocab::is_level_word(label);
+        let is_category = vocab::is_category_word(label);
+        // 成本指标 is a category under 产出 and a level of its own elsewhere.
+        let under_output = level
+            .as_deref()
+            .and_then(vocab::level)
+            .is_some_and(|l| l == vocab::Level::Output);
+        let current = level.as_deref().map(vocab::key);
+        let new_level = current.as_deref() != Some(vocab::key(label).as_str());
+        if is_category && (!is_level || under_output || (level.is_some() && new_level)) {
+            *category = Some(label.to_string());
+        } else if is_level {
+            if level.as_deref().map(vocab::key) != Some(vocab::key(label)) {
+                *category = None;
+            }
+            *level = Some(label.to_string());
+        } else {
+            break;
+        }
+        rest = after;
+    }
+    if rest.is_empty() {
+        return;
+    }
+    // Indicators after one category, separated by `,` where the part before
+    // ends with a value (a `,` inside a name has no value before it).
+    let mut items: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for part in rest.split([',', '，']) {
+        if !cur.is_empty() {
+            cur.push(',');
+        }
+        cur.push_str(part);
+        if split_number(&cur).is_some_and(|(_, v)| super::value_like(&v)) {
+            items.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.trim().is_empty() {
+        items.push(cur);
+    }
+    for item in items {
+        let item = item.trim();
+        let mut cells: Vec<(usize, String)> = Vec::new();
+        if let Some(l) = level.as_ref() {
+            cells.push((0, l.clone()));
+        }
+        if let Some(c) = category.as_ref() {
+            cells.push((1, c.clone()));
+        }
+        if category.is_none() {
+            t.rejects.push((
+                n,
+                item.to_string(),
+                "an indicator with no 二级指标 written before it".into(),
+            ));
+            continue;
+        }
+        match split_value(item) {
+            Some((name, value)) => {
+                cells.push((2, name));
+                cells.push((3, value));
+            }
+            None => cells.push((2, item.to_string())),
+        }
+        push_cells(t, n, cells);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sv(s: &str) -> Option<(String, String)> {
+        split_value(s)
+    }
+
+    fn pair(a: &str, b: &str) -> Option<(String, String)> {
+        Some((a.to_string(), b.to_string()))
+    }
+
+    #[test]
+    fn trailing_values() {
+        assert_eq!(
+            sv("农村义务教育学校改造覆盖率100%"),
+            pair("农村义务教育学校改造覆盖率", "100%")
+        );
+        assert_eq!(sv("学生家长满意度≥90%"), pair("学生家长满意度", "≥90%"));
+        assert_eq!(
+            sv("黄金蜜(葡萄)种植数量(≥**株)>=17600株"),
+            pair("黄金蜜(葡萄)种植数量(≥**株)", ">=17600株")
+        );
+        assert_eq!(
+            sv("补助成本(≤**元/株)≤28.40/株"),
+            pair("补助成本(≤**元/株)", "≤28.40/株")
+        );
+        assert_eq!(
+            sv("义务教育优质均衡发展情况稳步提高"),
+            pair("义务教育优质均衡发展情况", "稳步提高")
+        );
+        assert_eq!(
+            sv("服务周期2023.07-2024.01"),
+            pair("服务周期", "2023.07-2024.01")
+        );
+        // No certain split: a long text after the last number, or no value.
+        assert_eq!(sv("完成3项工作任务的检查验收"), None);
+        assert_eq!(sv("持续发展"), None);
+        assert_eq!(sv("100%"), None);
+    }
+
+    #[test]
+    fn glued_rows() {
+        let text = "项目名称农村学校改造补助资金\n项目主管部门青山区教育局项目执行单位化工区学校\n\
+绩效指标一级指标二级指标指标内容指标值\n\
+产出指标数量指标农村义务教育学校改造覆盖率100%\n\
+质量指标校舍维修改造质量合格率100%\n\
+购置设施设备质量合格率100%\n\
+效益指标社会公众或服务对象满意度指标学生家长满意度≥90%\n\
+附件:\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t.len(), 1);
+        let g = &t[0].grid;
+        assert_eq!(g.text(0, 1), "农村学校改造补助资金");
+        assert_eq!(g.text(1, 1), "青山区教育局");
+        assert_eq!(g.text(1, 3), "化工区学校");
+        assert_eq!(g.text(3, 1), "产出指标");
+        assert_eq!(g.text(3, 3), "农村义务教育学校改造覆盖率");
+        assert_eq!(g.text(5, 3), "购置设施设备质量合格率");
+        assert_eq!(g.text(6, 2), "社会公众或服务对象满意度指标");
+        assert_eq!(g.rows.len(), 7);
+    }
+
+    #[test]
+    fn prose_sections() {
+        let text = "标 题: | 关于某镇葡萄种植项目绩效目标设定的公示 |\n一、 产出指标\n\
+数量指标:★补助种植数量,葡萄种植数量(≥**株)>=17600株;成活率(≥**%)>=85;时效指标:完成及时率(≥**%)>=100%。成本指标:补助成本(≤**元/株)≤28.40/株。\n\
+二、 效益指标\n\
+效益指标:经济效益指标:产值(≥**万元)≥80万元,增加收入(≥**万元)≥80万元;生态效益指标:生态修复功能提高。可持续影响指标,持续发展。\n\
+附件:设定表.xlsx\n";
+        let t = prose("t.txt", text);
+        let g = &t[0].grid;
+        assert_eq!(t[0].project.as_deref(), Some("某镇葡萄种植项目"));
+        let names: Vec<&str> = (2..g.rows.len() as u32).map(|r| g.text(r, 2)).collect();
+        assert_eq!(
+            names,
+            [
+                "★补助种植数量,葡萄种植数量(≥**株)",
+                "成活率(≥**%)",
+                "完成及时率(≥**%)",
+                "补助成本(≤**元/株)",
+                "产值(≥**万元)",
+                "增加收入(≥**万元)",
+                "生态修复功能",
+                "持续发展"
+            ]
+        );
+        assert_eq!(g.text(5, 1), "成本指标");
+        assert_eq!(g.text(5, 0), "产出指标");
+        assert_eq!(g.text(6, 1), "经济效益指标");
+        assert_eq!(g.text(6, 3), "≥80万元");
+        assert_eq!(g.text(9, 3), "");
+    }
+}

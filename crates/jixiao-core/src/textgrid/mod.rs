@@ -1,0 +1,498 @@
+//! Text flattenings of tables back into [`Grid`]s, so that one long-table
+//! reader ([`crate::ingest::excel::read_grid`]) reads every layout.
+//!
+//! Web pages and PDF-to-text tools flatten an HTML or PDF table in a few
+//! ways; each builder here undoes one:
+//! - [`pipe`]: `| a | b |` rows, padded with empty cells at the end, with
+//!   cells merged into the row above missing at the start;
+//! - [`cells`]: one cell per line, ending ` |` (with `|`-only lines ending
+//!   rows) or separated by blank lines (rows rebuilt from the head);
+//! - [`spaced`]: one row per line, cells separated by spaces, which names
+//!   may hold too: split on the head and the framework's vocabulary;
+//! - [`glued`]: cells run together with no separator, and prose
+//!   (`一、产出指标 … 数量指标:…;…。`), split on the vocabulary and a trailing value.
+//!
+//! Every cell keeps the text line it came from (`Position::Line`).
+
+pub mod cells;
+pub mod glued;
+pub mod pipe;
+pub mod spaced;
+
+use crate::grid::{Cell, Grid, GridSource};
+use crate::ingest::excel::header::{self, Role};
+use crate::model::Position;
+use crate::vocab;
+
+/// One table found in a text: its grid, and what the builder could not place.
+#[derive(Debug, Clone)]
+pub struct TextTable {
+    pub grid: Grid,
+    /// (line, text, reason) of pieces the builder could not split with certainty.
+    pub rejects: Vec<(usize, String, String)>,
+    /// The project when the text names it outside the grid (a notice's title).
+    pub project: Option<String>,
+}
+
+impl TextTable {
+    fn new(source: &str, kind: GridSource) -> Self {
+        TextTable {
+            grid: Grid::new(source, "", kind),
+            rejects: Vec::new(),
+            project: None,
+        }
+    }
+}
+
+/// A piece of text with the 1-based line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Piece {
+    pub text: String,
+    pub line: usize,
+}
+
+impl Piece {
+    pub fn new(text: impl Into<String>, line: usize) -> Self {
+        Piece {
+            text: text.into(),
+            line,
+        }
+    }
+}
+
+/// The role of a head cell's text.
+pub(crate) fn role(t: &str) -> Option<Role> {
+    header::role_of(&header::squeeze(t))
+}
+
+/// Whether the roles of a row of heads make a long table's head: levels or
+/// categories, names, and values.
+pub(crate) fn is_long_head(roles: &[Option<Role>]) -> bool {
+    let has = |r: Role| roles.contains(&Some(r));
+    (has(Role::Level) || has(Role::Category))
+        && (has(Role::Name) || has(Role::Indicators))
+        && (has(Role::Annual) || has(Role::Cycle) || has(Role::HalfYear))
+}
+
+/// Whether a framework word at a row's start is its 一级 rather than its 二级.
+/// 成本指标 and 满意度指标 are both (a level in newer templates, a category
+/// under 产出 or 满意度 in older ones): a level is followed by its category in
+/// the same row, a category by a name.
+pub(crate) fn starts_as_level(word: &str, next: Option<&str>) -> bool {
+    if !vocab::is_level_word(word) {
+        return false;
+    }
+    if !vocab::is_category_word(word) {
+        return true;
+    }
+    next.is_some_and(|n| vocab::is_category_word(n) && vocab::key(n) != vocab::key(word))
+}
+
+/// Marks of the end of a table on a web page or form: notes, signatures,
+/// review boxes, page furniture.
+pub(crate) fn is_table_end(t: &str) -> bool {
+    let k = vocab::key(t);
+    const STARTS: &[&str] = &[
+        "附件",
+        "扫一扫",
+        "填表人",
+        "填报人",
+        "制表人",
+        "审核人",
+        "联系人",
+        "联系电话",
+        "注:",
+        "说明:",
+        "填报说明",
+        "填表说明",
+        "相关解读",
+        "[下载]",
+        "(下载)",
+        "财政部门审核意见",
+        "主管部门审核意见",
+        "单位负责人",
+    ];
+    const WITHIN: &[&str] = &["审核意见", "审批意见", "初审意见", "(盖章)", "扫一扫"];
+    STARTS.iter().any(|s| k.starts_with(s)) || WITHIN.iter().any(|s| k.contains(s))
+}
+
+/// A comparison alone: `≥`, `>=`, `＝`.
+pub(crate) fn is_operator(t: &str) -> bool {
+    crate::ingest::excel::is_operator(t)
+}
+
+/// A target value as printed in a value cell: a number with an optional
+/// comparison and unit (`≥95%`, `>=20平方米`, `10辆`, `2023.07-2024.01`).
+/// Template placeholders (`≥**个`) are not values.
+pub(crate) fn value_like(t: &str) -> bool {
+    let k = vocab::key(t);
+    if k.contains("**") || k.is_empty() {
+        return false;
+    }
+    let body = strip_operator(&k);
+    body.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// The text after a leading comparison (`≥`, `>=`, `不低于`), or all of it.
+pub(crate) fn strip_operator(k: &str) -> &str {
+    const OPS: &[&str] = &[
+        ">=",
+        "<=",
+        "≥",
+        "≤",
+        "≧",
+        "≦",
+        ">",
+        "<",
+        "=",
+        "不低于",
+        "不少于",
+        "不高于",
+        "不超过",
+        "不大于",
+        "不小于",
+        "大于",
+        "小于",
+        "等于",
+        "达到",
+        "约",
+    ];
+    OPS.iter()
+        .find_map(|o| k.strip_prefix(o))
+        .map_or(k, str::trim_start)
+}
+
+/// How well a cell's text fits a column: positive where it belongs there,
+/// negative where it certainly does not. Used to place the cells of a row
+/// whose leading cells were merged into the rows above, or whose trailing
+/// empty cells were dropped.
+fn fit(role: Option<Role>, t: &str) -> i32 {
+    let t = t.trim();
+    if t.is_empty() {
+        return 0;
+    }
+    let level = vocab::is_level_word(t);
+    let category = vocab::is_category_word(t);
+    let op = is_operator(t);
+    let amount = vocab::parse_amount(t).ok().flatten().is_some();
+    let value = value_like(t);
+    match role {
+        Some(Role::Level) => {
+            if level {
+                3
+            } else {
+                -3
+            }
+        }
+        Some(Role::Category) => {
+            if category {
+                3
+            } else if level || op || amount {
+                -3
+            } else {
+                -1
+            }
+        }
+        Some(Role::Name) => {
+            if level || category || op {
+                -3
+            } else if amount {
+                -2
+            } else {
+                0
+            }
+        }
+        Some(Role::Annual | Role::Cycle | Role::HalfYear) => {
+            if value {
+                2
+            } else if level || category {
+                -3
+            } else {
+                0
+            }
+        }
+        Some(Role::Operator) => {
+            if op {
+                3
+            } else {
+                -3
+            }
+        }
+        Some(Role::Nature) => {
+            if op || vocab::direction(t).is_some() || vocab::value_kind(t).is_some() {
+                3
+            } else {
+                -1
+            }
+        }
+        Some(Role::Direction | Role::ValueKind) => {
+            if vocab::direction(t).is_some() || vocab::value_kind(t).is_some() {
+                3
+            } else {
+                -1
+            }
+        }
+        Some(Role::Measure) => {
+            if t.chars().any(|c| c.is_ascii_digit()) || t.chars().count() > 6 {
+                -2
+            } else {
+                1
+            }
+        }
+        Some(Role::Weight) => {
+            if amount {
+                2
+            } else {
+                -2
+            }
+        }
+        Some(Role::Total | Role::Fiscal | Role::Special | Role::Other) => {
+            if amount {
+                2
+            } else {
+                -2
+            }
+        }
+        Some(Role::Project | Role::Unit | Role::Goal) => {
+            if level || category || op {
+                -3
+            } else if amount {
+                -2
+            } else {
+                0
+            }
+        }
+        Some(Role::SelfEval) => {
+            if value {
+                -1
+            } else {
+                0
+            }
+        }
+        Some(Role::Indicators) => {
+            if level || category {
+                -1
+            } else {
+                0
+            }
+        }
+        Some(Role::Remark) | None => 0,
+    }
+}
+
+/// The first column of a row of `cells` under heads of `roles`: the start
+/// that fits the cells best, the rightmost of equals (cells missing at a
+/// row's start were merged into the rows above, the common case).
+pub(crate) fn place(cells: &[Piece], roles: &[Option<Role>]) -> usize {
+    let n = cells.len();
+    let width = roles.len();
+    if n >= width {
+        return 0;
+    }
+    let mut best = (i32::MIN, 0);
+    for start in 0..=(width - n) {
+        let score: i32 = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| fit(roles.get(start + i).copied().flatten(), &c.text))
+            .sum();
+        if score >= best.0 {
+            best = (score, start);
+        }
+    }
+    best.1
+}
+
+/// Pushes a row of pieces starting at column `start`; empty pieces are kept
+/// out of the grid (readers do not care), their columns still counted.
+pub(crate) fn push(grid: &mut Grid, start: usize, pieces: &[Piece]) {
+    let line = pieces.first().map_or(0, |p| p.line);
+    let cells: Vec<Cell> = pieces
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.text.trim().is_empty())
+        .map(|(i, p)| {
+            let col = u32::try_from(start + i).unwrap_or(u32::MAX);
+            Cell::new(0, col, p.text.trim(), Position::Line(p.line))
+        })
+        .collect();
+    grid.push_row(cells, Position::Line(line));
+}
+
+/// Whether a cell is a label of a key-value head (项目名称, 主管部门, 资金总额 …).
+pub(crate) fn is_head_label(t: &str) -> bool {
+    let k = label_key(t);
+    [
+        vocab::PROJECT_LABELS,
+        vocab::DEPARTMENT_LABELS,
+        vocab::UNIT_LABELS,
+        vocab::AMOUNT_LABELS,
+        vocab::OTHER_HEAD_LABELS,
+    ]
+    .iter()
+    .any(|l| l.contains(&k.as_str()))
+}
+
+fn label_key(t: &str) -> String {
+    let k = vocab::key(t);
+    let k = k.trim_start_matches("其中:").trim_end_matches([':', '：']);
+    header::split_money_unit(k).0
+}
+
+/// Cells of a key-value head, one per line, into rows: a label starts a row
+/// and the cells after it are its values. A label wrapped over two cells
+/// (`主管部门` / `及编码`) is joined.
+pub(crate) fn head_rows(cells: &[Piece]) -> Vec<Vec<Piece>> {
+    let mut rows: Vec<Vec<Piece>> = Vec::new();
+    let mut i = 0;
+    while let Some(c) = cells.get(i) {
+        let joined = cells
+            .get(i + 1)
+            .map(|n| format!("{}{}", c.text.trim(), n.text.trim()));
+        if let Some(j) = joined.filter(|j| is_head_label(j) && !c.text.trim().is_empty()) {
+            rows.push(vec![Piece::new(j, c.line)]);
+            i += 2;
+            continue;
+        }
+        if is_head_label(&c.text) || rows.is_empty() {
+            rows.push(vec![c.clone()]);
+        } else if let Some(r) = rows.last_mut() {
+            r.push(c.clone());
+        }
+        i += 1;
+    }
+    rows
+}
+
+/// A document's title line: the first line that names a target table.
+pub(crate) fn title_of(text: &str) -> Option<String> {
+    text.lines()
+        .map(str::trim)
+        .take(80)
+        .find(|l| {
+            let k = vocab::key(l);
+            k.contains("绩效目标") && (k.contains("表") || k.contains("公示") || k.contains("公开"))
+        })
+        .map(|l| l.trim_matches('|').trim().to_string())
+}
+
+/// Whether the text's title calls it an evaluation or self-evaluation table:
+/// it reports or scores results, it sets no targets.
+pub(crate) fn is_evaluation_document(text: &str) -> bool {
+    text.lines().take(20).any(|l| {
+        let k = vocab::key(l);
+        k.contains("评价指标表")
+            || k.contains("自评表")
+            || k.contains("评价表")
+            || k.contains("自评报告")
+            || k.contains("评价报告")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(ts: &[&str]) -> Vec<Piece> {
+        ts.iter().map(|t| Piece::new(*t, 1)).collect()
+    }
+
+    #[test]
+    fn rows_placed_by_what_their_cells_hold() {
+        let heads = [
+            "绩效指标",
+            "一級目標",
+            "二級指標",
+            "三級指標",
+            "指標值",
+            "實際完成值",
+            "未達到指標值原因",
+        ];
+        let roles: Vec<_> = heads.iter().map(|h| role(h)).collect();
+        assert!(is_long_head(&roles));
+        // Leading cell merged above, trailing empty cells dropped.
+        assert_eq!(
+            place(
+                &pieces(&["產出指標", "數量指標", "应受助学生数", "100%"]),
+                &roles
+            ),
+            1
+        );
+        assert_eq!(place(&pieces(&["免学费应受助学生数", "100%"]), &roles), 3);
+        let heads = [
+            "单位名称",
+            "项目名称",
+            "预算数",
+            "年度目标",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标性质",
+            "指标值",
+            "度量单位",
+            "权重",
+            "指标方向性",
+        ];
+        let roles: Vec<_> = heads.iter().map(|h| role(h)).collect();
+        let row = pieces(&[
+            "产出指标",
+            "时效指标",
+            "维持时效",
+            "≥",
+            "1",
+            "年",
+            "20",
+            "正向指标",
+        ]);
+        assert_eq!(place(&row, &roles), 4);
+        let row = pieces(&[
+            "基层组织活动经费",
+            "660,000.00",
+            "包括办公经费",
+            "满意度指标",
+            "服务对象满意度指标",
+            "辖区内群众满意度",
+            "≥",
+            "95",
+            "%",
+            "10",
+            "正向指标",
+        ]);
+        assert_eq!(place(&row, &roles), 1);
+    }
+
+    #[test]
+    fn values_and_placeholders() {
+        assert!(value_like(">=20平方米"));
+        assert!(value_like("≥95%"));
+        assert!(value_like("10辆"));
+        assert!(value_like("2023.07-2024.01"));
+        assert!(!value_like("≥**个"));
+        assert!(!value_like("优良"));
+        assert!(!value_like("(盖章)"));
+    }
+
+    #[test]
+    fn key_value_heads() {
+        let rows = head_rows(&pieces(&[
+            "项目名称",
+            "教育系统基础设施建设和设备购置",
+            "主管部门",
+            "及编码",
+            "[015001]武汉市青山区教育局",
+            "实施单位",
+            "武汉市青山区教育局",
+        ]));
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[1][0].text, "主管部门及编码");
+        assert_eq!(rows[1][1].text, "[015001]武汉市青山区教育局");
+    }
+
+    #[test]
+    fn ends_of_tables() {
+        assert!(is_table_end("附件:"));
+        assert!(is_table_end("财政部门支出股室初审意见 (盖章)"));
+        assert!(is_table_end("扫一扫在手机打开当前页"));
+        assert!(!is_table_end("服务对象满意度指标"));
+    }
+}

@@ -1,0 +1,269 @@
+//! Space-separated rows: one table row per line, cells separated by spaces.
+//! Names may hold spaces too (`贫困地区旅游景点开发数量( ≥**个 )`), so a row
+//! is not split on every space: its leading 一级 and 二级 are known by the
+//! framework's vocabulary, its value is the first cell after the name that
+//! reads as a target (a number, with or without a comparison and a unit;
+//! never a template placeholder `≥**个`), and the cells after the value go to
+//! the columns after the value's (分值, 备注).
+
+use super::{Piece, TextTable, glued, is_long_head, is_table_end, push, role, value_like};
+use crate::grid::GridSource;
+use crate::ingest::excel::header::Role;
+use crate::vocab;
+
+/// Whitespace-separated tokens with their byte ranges in the line.
+fn tokens(line: &str) -> Vec<(usize, usize, &str)> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in line.char_indices() {
+        if c.is_whitespace() {
+            if let Some(s) = start.take()
+                && let Some(t) = line.get(s..i)
+            {
+                out.push((s, i, t));
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(s) = start
+        && let Some(t) = line.get(s..)
+    {
+        out.push((s, line.len(), t));
+    }
+    out
+}
+
+fn head_roles(line: &str) -> Option<Vec<Option<Role>>> {
+    let toks = tokens(line);
+    if toks.len() < 3 {
+        return None;
+    }
+    let roles: Vec<_> = toks.iter().map(|(_, _, t)| role(t)).collect();
+    let named = roles.iter().filter(|r| r.is_some()).count();
+    (named * 10 >= roles.len() * 7 && is_long_head(&roles)).then_some(roles)
+}
+
+/// `(40-50)分`: the score range of a level printed apart from it.
+fn score_only(t: &str) -> bool {
+    vocab::key(t).is_empty() || vocab::drop_score_range(&vocab::key(&format!("x{t}"))) == "x"
+}
+
+/// The long tables of a space-separated text.
+pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
+    let lines: Vec<&str> = text.lines().collect();
+    let last_line = lines.iter().rposition(|l| !l.trim().is_empty());
+    let mut out = Vec::new();
+    let mut from = 0;
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(roles) = lines.get(i).and_then(|l| head_roles(l)) else {
+            i += 1;
+            continue;
+        };
+        let mut t = TextTable::new(source, GridSource::SpacedText);
+        for (k, l) in lines
+            .iter()
+            .enumerate()
+            .take(i)
+            .skip(from.max(i.saturating_sub(40)))
+        {
+            let cells: Vec<Piece> = tokens(l)
+                .iter()
+                .map(|(_, _, tok)| Piece::new(*tok, k + 1))
+                .collect();
+            if !cells.is_empty() {
+                push(&mut t.grid, 0, &cells);
+            }
+        }
+        let head: Vec<Piece> = lines
+            .get(i)
+            .map(|l| tokens(l))
+            .unwrap_or_default()
+            .iter()
+            .map(|(_, _, tok)| Piece::new(*tok, i + 1))
+            .collect();
+        push(&mut t.grid, 0, &head);
+        let mut j = i + 1;
+        while let Some(line) = lines.get(j) {
+            if line.trim().is_empty() {
+                j += 1;
+                continue;
+            }
+            if is_table_end(line) || head_roles(line).is_some() {
+                break;
+            }
+            row(&mut t, line, j + 1, &roles, Some(j) == last_line);
+            j += 1;
+        }
+        out.push(t);
+        from = j;
+        i = j;
+    }
+    out
+}
+
+/// One line of the table into its columns.
+fn row(t: &mut TextTable, line: &str, n: usize, roles: &[Option<Role>], last: bool) {
+    let col = |r: Role| roles.iter().position(|x| *x == Some(r));
+    let toks = tokens(line);
+    let mut cells: Vec<(usize, Piece)> = Vec::new();
+    let mut p = 0;
+    let next = toks.get(p + 1).map(|x| x.2);
+    if let Some((_, _, tok)) = toks.get(p)
+        && (super::starts_as_level(tok, next)
+            || (vocab::is_level_word(tok) && next.is_some_and(score_only))
+            || score_only(tok))
+        && let Some(c) = col(Role::Level)
+    {
+        let mut level = (*tok).to_string();
+        p += 1;
+        if let Some((_, _, next)) = toks.get(p)
+            && score_only(next)
+            && vocab::is_level_word(tok)
+        {
+            level.push_str(next);
+            p += 1;
+        }
+        cells.push((c, Piece::new(level, n)));
+    }
+    if let Some((_, _, tok)) = toks.get(p)
+        && vocab::is_category_word(tok)
+        && let Some(c) = col(Role::Category)
+    {
+        cells.push((c, Piece::new(*tok, n)));
+        p += 1;
+    }
+    let rest = toks.get(p..).unwrap_or_default();
+    let name_col = col(Role::Name).or(col(Role::Indicators));
+    let value_col = col(Role::Annual).or(col(Role::Cycle));
+    if let (false, Some(nc), Some(vc)) = (rest.is_empty(), name_col, value_col) {
+        let text_of = |a: usize, b: usize| -> String {
+            let s = rest.get(a).map_or(0, |x| x.0);
+            let e = rest.get(b).map_or(s, |x| x.1);
+            line.get(s..e).unwrap_or_default().trim().to_string()
+        };
+        let found = (1..rest.len()).find(|&j| rest.get(j).is_some_and(|x| value_like(x.2)));
+        let after: Vec<usize> = (vc + 1..roles.len()).collect();
+        match found {
+            Some(j) => {
+                cells.push((nc, Piece::new(text_of(0, j - 1), n)));
+                cells.push((vc, Piece::new(rest.get(j).map_or("", |x| x.2), n)));
+                for (k, x) in rest.iter().skip(j + 1).enumerate() {
+                    if let Some(&c) = after.get(k) {
+                        cells.push((c, Piece::new(x.2, n)));
+                    }
+                }
+            }
+            None if rest.len() == 1 => {
+                let only = rest.first().map_or("", |x| x.2);
+                if let Some((name, value)) = glued::split_value(only) {
+                    cells.push((nc, Piece::new(name, n)));
+                    cells.push((vc, Piece::new(value, n)));
+                } else if last && is_cut_word(only) {
+                    t.rejects.push((
+                        n,
+                        line.trim().to_string(),
+                        "the text ends inside this row (an excerpt cut short)".into(),
+                    ));
+                    return;
+                } else {
+                    t.rejects.push((
+                        n,
+                        line.trim().to_string(),
+                        "a name with no value beside it: not read as an indicator".into(),
+                    ));
+                    return;
+                }
+            }
+            None => {
+                let trailing = roles
+                    .get(vc + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|r| r.is_some());
+                if trailing {
+                    t.rejects.push((
+                        n,
+                        line.trim().to_string(),
+                        "cannot tell the indicator's name from its value and the columns after it"
+                            .into(),
+                    ));
+                    return;
+                }
+                let last_tok = rest.len() - 1;
+                cells.push((nc, Piece::new(text_of(0, last_tok - 1), n)));
+                cells.push((vc, Piece::new(rest.get(last_tok).map_or("", |x| x.2), n)));
+            }
+        }
+    }
+    if cells.is_empty() {
+        return;
+    }
+    cells.sort_by_key(|(c, _)| *c);
+    let grid_cells: Vec<crate::grid::Cell> = cells
+        .into_iter()
+        .map(|(c, p)| {
+            crate::grid::Cell::new(
+                0,
+                u32::try_from(c).unwrap_or(u32::MAX),
+                p.text,
+                crate::model::Position::Line(p.line),
+            )
+        })
+        .collect();
+    t.grid.push_row(grid_cells, crate::model::Position::Line(n));
+}
+
+/// A word cut short by the end of an excerpt: a strict beginning of a level
+/// or category name (`数量指`).
+fn is_cut_word(t: &str) -> bool {
+    let k = vocab::key(t);
+    !k.is_empty()
+        && vocab::GLUED_LEVELS
+            .iter()
+            .chain(vocab::GLUED_CATEGORIES)
+            .any(|w| w.starts_with(k.as_str()) && *w != k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_with_spaces_and_placeholders() {
+        let text = "项目名称 测试项目 项目负责人 张三\n\
+绩效指标 一级指标 二级指标 三级指标 指标值 备注\n\
+产出指标 数量指标 贫困地区旅游基础设施建设工程 >=20平方米  \n\
+贫困地区旅游景点开发数量( ≥**个 ) >=4个  \n\
+质量指标 *质量达标率100% >=98%  \n\
+财政部门审核意见 (盖章)\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t.len(), 1);
+        let g = &t[0].grid;
+        assert_eq!(g.rows.len(), 5);
+        assert_eq!(g.text(2, 1), "产出指标");
+        assert_eq!(g.text(2, 3), "贫困地区旅游基础设施建设工程");
+        assert_eq!(g.text(3, 3), "贫困地区旅游景点开发数量( ≥**个 )");
+        assert_eq!(g.text(3, 4), ">=4个");
+        assert_eq!(g.text(4, 3), "*质量达标率100%");
+        assert_eq!(g.text(4, 4), ">=98%");
+    }
+
+    #[test]
+    fn score_ranges_and_columns_after_the_value() {
+        let text = "年度绩效目标(90分) 一级指标 二级指标 三级指标 指标值 分值 指标解释\n\
+成本指标(0-20)分 经济成本指标 项目建设成本 ≤65万元 10\n\
+社会成本指标\n\
+产出指标\n\
+(40-50)分\n\
+数量指";
+        let t = tables("t.txt", text);
+        let g = &t[0].grid;
+        assert_eq!(g.text(1, 1), "成本指标(0-20)分");
+        assert_eq!(g.text(1, 4), "≤65万元");
+        assert_eq!(g.text(1, 5), "10");
+        assert_eq!(t[0].rejects.len(), 1);
+        assert!(t[0].rejects[0].2.contains("ends inside"));
+    }
+}
