@@ -584,10 +584,14 @@ pub(crate) fn strip_code(name: &str) -> String {
         }
     }
     let digits = t.chars().take_while(char::is_ascii_digit).count();
+    // Not a year (`2023-2024年…` names a series of projects).
+    let year = digits == 4 && (t.starts_with("19") || t.starts_with("20"));
     if digits >= 3
+        && !year
         && let Some(rest) = t.get(digits..)
         && let Some(after) = rest.strip_prefix(['-', '－', '_', ' '])
         && !after.trim().is_empty()
+        && !after.starts_with(|c: char| c.is_ascii_digit())
     {
         return after.trim().to_string();
     }

@@ -46,7 +46,8 @@ pub(crate) fn parse(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
         }
         let line = row.line();
         let project = s.text(row, Role::Project);
-        let unit_text = s.text(row, Role::Unit);
+        // A code printed before a unit's name (`820001-…`) is kept apart.
+        let unit_text = super::strip_code(&s.text(row, Role::Unit));
         let name = s.text(row, Role::Name);
 
         if cells::is_grand_total(&project)
@@ -165,7 +166,13 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
                     && crate::vocab::key(j) != crate::vocab::key(&text)
             });
         match joined {
-            Some(j) if name.is_empty() => {
+            Some(j) => {
+                // The row above, whose category this cell continues, too.
+                if let (Some(c), Some(last)) = (o.category.as_ref(), o.indicators.last_mut())
+                    && last.category == c.1
+                {
+                    last.category.clone_from(&j);
+                }
                 if let Some(c) = o.category.as_mut() {
                     c.1 = j;
                 }
@@ -311,6 +318,18 @@ fn ensure_unit(s: &mut Sheet<'_>, name: &str, line: usize) {
 
 fn close(s: &mut Sheet<'_>, open: Option<Open>) {
     let Some(o) = open else { return };
+    // `820-马踏镇部门 | 8,827,620.53`: a coded name with an amount and nothing
+    // else is a department's or unit's subtotal above its units, not a project.
+    if o.indicators.is_empty() && o.goal.is_empty() && super::strip_code(&o.name) != o.name {
+        s.doc.warn(
+            o.line,
+            format!(
+                "「{}」: a subtotal row (a coded name and an amount, no indicator), not read as a project",
+                o.name
+            ),
+        );
+        return;
+    }
     if let Some(u) = &o.unit {
         ensure_unit(s, u, o.line);
     }
@@ -333,4 +352,165 @@ fn close(s: &mut Sheet<'_>, open: Option<Open>) {
         indicators: o.indicators,
         line: o.line,
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::grid::{Cell, Grid, GridSource};
+    use crate::ingest::excel::read_grid;
+    use crate::model::Position;
+
+    fn grid(rows: &[&[(u32, &str)]]) -> Grid {
+        let mut g = Grid::new("t.txt", "", GridSource::Workbook);
+        for (r, row) in rows.iter().enumerate() {
+            let cells = row
+                .iter()
+                .map(|(c, t)| Cell::new(0, *c, *t, Position::Line(r + 1)))
+                .collect();
+            g.push_row(cells, Position::Line(r + 1));
+        }
+        g
+    }
+
+    #[test]
+    fn value_kind_beside_the_value_is_not_the_value() {
+        let g = grid(&[
+            &[(0, "项目名称"), (1, "档案数字化")],
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "指标值类型"),
+                (4, "指标值"),
+            ],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "数字化档案"),
+                (3, "定量"),
+                (4, "≥1万卷"),
+            ],
+            &[(1, "质量指标"), (2, "档案完整"), (3, "定性"), (4, "完整")],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        let ind: Vec<_> = doc.projects().flat_map(|(_, p)| &p.indicators).collect();
+        assert_eq!(ind.len(), 2);
+        assert_eq!(ind[0].annual_value.as_deref(), Some("≥1万卷"));
+        assert_eq!(ind[0].value_kind.as_deref(), Some("定量"));
+        assert_eq!(ind[1].annual_value.as_deref(), Some("完整"));
+        assert_eq!(ind[1].value_kind.as_deref(), Some("定性"));
+        assert!(doc.rejects.is_empty(), "{:?}", doc.rejects);
+    }
+
+    #[test]
+    fn a_table_without_amount_columns_has_no_amounts() {
+        let g = grid(&[
+            &[(0, "项目名称"), (1, "档案数字化")],
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "指标值"),
+            ],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "数字化档案"),
+                (3, "1万卷"),
+            ],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        let (_, p) = doc.projects().next().unwrap();
+        assert_eq!(p.name, "档案数字化");
+        assert_eq!(p.amounts.total, None);
+        assert_eq!(p.amounts.fiscal, None);
+        assert_eq!(p.amounts.special, None);
+        assert_eq!(p.amounts.other, None);
+        assert_eq!(doc.grand_total, None);
+    }
+
+    #[test]
+    fn a_group_head_merged_over_the_levels_is_not_a_label() {
+        let mut g = grid(&[
+            &[
+                (0, "项目名称"),
+                (1, "金额（万元）"),
+                (2, "绩效指标"),
+                (5, "指标值"),
+            ],
+            &[(2, "一级指标"), (3, "二级指标"), (4, "三级指标")],
+            &[
+                (0, "档案数字化"),
+                (1, "10.00"),
+                (2, "产出指标"),
+                (3, "数量指标"),
+                (4, "数字化档案"),
+                (5, "1万卷"),
+            ],
+            &[(3, "质量指标"), (4, "合格率"), (5, "100%")],
+        ]);
+        // 项目名称, 金额 and 指标值 span both head rows; 绩效指标 spans three columns.
+        for c in &mut g.rows[0].cells {
+            match c.col {
+                2 => c.colspan = 3,
+                _ => c.rowspan = 2,
+            }
+        }
+        let doc = read_grid(&g).unwrap().doc;
+        assert!(doc.rejects.is_empty(), "{:?}", doc.rejects);
+        let (_, p) = doc.projects().next().unwrap();
+        assert_eq!(p.name, "档案数字化");
+        assert_eq!(p.amounts.total, Some("10.00".parse().unwrap()));
+        assert_eq!(p.indicators.len(), 2);
+        assert_eq!(p.indicators[1].category, "质量指标");
+        assert_eq!(p.indicators[1].level, "产出指标");
+    }
+
+    #[test]
+    fn operator_value_and_unit_columns_join_and_weights_and_directions_are_read() {
+        let g = grid(&[
+            &[(0, "项目名称"), (1, "村组干部报酬")],
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "指标性质"),
+                (4, "指标值"),
+                (5, "度量单位"),
+                (6, "权重"),
+                (7, "指标方向性"),
+            ],
+            &[
+                (0, "产出指标"),
+                (1, "质量指标"),
+                (2, "按时发放"),
+                (3, "≥"),
+                (4, "1"),
+                (5, "人/年"),
+                (6, "10"),
+                (7, "正向指标"),
+            ],
+            // A category wrapped over two cells, and a score range in a level.
+            &[(0, "效益指标(30分)"), (1, "经济效益")],
+            &[
+                (1, "指标"),
+                (2, "集体经济"),
+                (3, "="),
+                (4, "95"),
+                (5, "%"),
+                (6, "20"),
+                (7, "反向指标"),
+            ],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        let ind: Vec<_> = doc.projects().flat_map(|(_, p)| &p.indicators).collect();
+        assert_eq!(ind.len(), 2);
+        assert_eq!(ind[0].annual_value.as_deref(), Some("≥1人/年"));
+        assert_eq!(ind[0].weight, Some("10".parse().unwrap()));
+        assert_eq!(ind[0].direction.as_deref(), Some("正向"));
+        assert_eq!(ind[1].level, "效益指标");
+        assert_eq!(ind[1].category, "经济效益指标");
+        assert_eq!(ind[1].annual_value.as_deref(), Some("=95%"));
+        assert_eq!(ind[1].direction.as_deref(), Some("反向"));
+    }
 }
