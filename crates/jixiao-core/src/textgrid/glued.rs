@@ -301,16 +301,58 @@ fn push_cells(t: &mut TextTable, n: usize, cells: Vec<(usize, String)>) {
     t.grid.push_row(cells, crate::model::Position::Line(n));
 }
 
-/// `一、 产出指标`: a prose section named by a level.
-fn section(line: &str) -> Option<String> {
+/// `一、 产出指标` (or `（一）产出指标`): a prose section named by a level;
+/// with the text after it on the same line (`一、产出指标:数量指标:…`).
+fn section(line: &str) -> Option<(String, &str)> {
     let t = line.trim();
-    let rest = t.trim_start_matches(['一', '二', '三', '四', '五', '六', '七', '八', '九', '十']);
-    if rest.len() == t.len() {
-        return None;
+    const NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+    let rest = if let Some(r) = t.strip_prefix(['(', '（']) {
+        let r = r.trim_start_matches(NUMERALS);
+        r.strip_prefix([')', '）'])?
+    } else {
+        let r = t.trim_start_matches(NUMERALS);
+        if r.len() == t.len() {
+            return None;
+        }
+        r.strip_prefix(['、', '.', '．'])?
+    };
+    let rest = rest.trim();
+    let (head, after) = match rest.find([':', '：']) {
+        Some(i) => {
+            let sep = rest
+                .get(i..)
+                .and_then(|x| x.chars().next())
+                .map_or(1, char::len_utf8);
+            (
+                rest.get(..i).unwrap_or_default(),
+                rest.get(i + sep..).unwrap_or_default(),
+            )
+        }
+        None => (rest, ""),
+    };
+    let head = head.trim();
+    vocab::is_level_word(head).then(|| (head.to_string(), after))
+}
+
+/// Numbering before a prose item: `1、`, `1.`, `(1)`, `（1）`, `①`.
+fn strip_numbering(s: &str) -> &str {
+    let t = s.trim_start();
+    let digits = t.trim_start_matches(|c: char| c.is_ascii_digit());
+    if digits.len() != t.len()
+        && let Some(r) = digits.strip_prefix(['、', '.', '．', ')', '）'])
+    {
+        return r.trim_start();
     }
-    let rest = rest.strip_prefix(['、', '.', '．'])?.trim();
-    let rest = rest.trim_end_matches([':', '：']);
-    vocab::is_level_word(rest).then(|| rest.to_string())
+    if let Some(r) = t.strip_prefix(['(', '（']) {
+        let inner = r.trim_start_matches(|c: char| c.is_ascii_digit());
+        if inner.len() != r.len()
+            && let Some(after) = inner.strip_prefix([')', '）'])
+        {
+            return after.trim_start();
+        }
+    }
+    t.trim_start_matches(|c: char| ('①'..='⑳').contains(&c))
+        .trim_start()
 }
 
 /// The project a notice is about: `关于X绩效目标…` in its title.
@@ -358,12 +400,15 @@ pub fn prose(source: &str, text: &str) -> Vec<TextTable> {
         if is_table_end(l) {
             break;
         }
-        if let Some(s) = section(l) {
-            level = Some(s);
-            category = None;
-            continue;
-        }
-        for seg in l.split([';', '；', '。']) {
+        let text = match section(l) {
+            Some((s, after)) => {
+                level = Some(s);
+                category = None;
+                after
+            }
+            None => l,
+        };
+        for seg in text.split([';', '；', '。']) {
             prose_segment(&mut t, n, seg, &mut level, &mut category);
         }
     }
@@ -378,12 +423,8 @@ fn prose_segment(
     level: &mut Option<String>,
     category: &mut Option<String>,
 ) {
-    let mut rest = seg.trim();
     // Numbering (`1、`, `(1)`) before an item.
-    let unnumbered = rest.trim_start_matches(|c: char| c.is_ascii_digit());
-    if unnumbered.len() != rest.len() {
-        rest = unnumbered.trim_start_matches(['、', '.', '．']).trim();
-    }
+    let mut rest = strip_numbering(seg.trim()).trim();
     // Labels: `效益指标:经济效益指标:…`, `服务对象满意度指标,…`.
     loop {
         let Some(end) = rest.find([':', '：', ',', '，']) else {
@@ -502,6 +543,21 @@ mod tests {
         assert_eq!(sv("完成3项工作任务的检查验收"), None);
         assert_eq!(sv("持续发展"), None);
         assert_eq!(sv("100%"), None);
+    }
+
+    #[test]
+    fn numbered_prose_items() {
+        let text = "（一）产出指标:1、数量指标:资助建档立卡贫困子女1966人。\n\
+(二)效益指标\n\
+(1)社会效益指标:受资助学生按时入学率100%;\n";
+        let t = prose("t.txt", text);
+        let g = &t[0].grid;
+        assert_eq!(g.text(1, 0), "产出指标");
+        assert_eq!(g.text(1, 1), "数量指标");
+        assert_eq!(g.text(1, 2), "资助建档立卡贫困子女");
+        assert_eq!(g.text(1, 3), "1966人");
+        assert_eq!(g.text(2, 0), "效益指标");
+        assert_eq!(g.text(2, 2), "受资助学生按时入学率");
     }
 
     #[test]

@@ -55,6 +55,7 @@ pub(crate) fn tables_of_rows(
     rows: &[Vec<Piece>],
     kind: GridSource,
 ) -> Vec<TextTable> {
+    let rows = &merge_two_row_heads(rows);
     let heads: Vec<usize> = rows
         .iter()
         .enumerate()
@@ -91,9 +92,65 @@ pub(crate) fn tables_of_rows(
     out
 }
 
+/// A head printed over two rows (a group head `绩效指标` spanning the
+/// 一级/二级/三级 heads below it) as one row: the group head, and the empty
+/// cells its span left beside it, replaced by the heads below.
+fn merge_two_row_heads(rows: &[Vec<Piece>]) -> Vec<Vec<Piece>> {
+    let roles = |r: &[Piece]| -> Vec<_> { r.iter().map(|c| role(&c.text)).collect() };
+    let mut out: Vec<Vec<Piece>> = Vec::with_capacity(rows.len());
+    let mut i = 0;
+    while let Some(upper) = rows.get(i) {
+        let merged = rows.get(i + 1).and_then(|lower| {
+            let upper_roles = roles(upper);
+            let lower_roles = roles(lower);
+            if is_long_head(&upper_roles) || lower_roles.iter().any(Option::is_none) {
+                return None;
+            }
+            let group = upper_roles
+                .iter()
+                .position(|r| *r == Some(crate::ingest::excel::header::Role::Indicators))?;
+            let span_end = (group + 1..=group + lower.len().saturating_sub(1))
+                .take_while(|&k| upper.get(k).is_some_and(|c| c.text.is_empty()))
+                .last()
+                .map_or(group + 1, |k| k + 1);
+            let mut head: Vec<Piece> = upper.get(..group).unwrap_or_default().to_vec();
+            head.extend(lower.iter().cloned());
+            head.extend(upper.get(span_end..).unwrap_or_default().iter().cloned());
+            is_long_head(&roles(&head)).then_some(head)
+        });
+        match merged {
+            Some(head) => {
+                out.push(head);
+                i += 2;
+            }
+            None => {
+                out.push(upper.clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_head_over_two_rows_is_one_head() {
+        let text = "| 项目名称 | 金额 | 绩效指标 | | | 指标值 |\n\
+| 一级指标 | 二级指标 | 三级指标 | |\n\
+| 档案数字化 | 10.00 | 产出指标 | 数量指标 | 数字化档案 | 1万卷 |\n\
+| 质量指标 | 合格率 | 100% | |||\n";
+        let t = tables("t.txt", text);
+        let g = &t[0].grid;
+        assert_eq!(g.text(0, 2), "一级指标");
+        assert_eq!(g.text(0, 5), "指标值");
+        assert_eq!(g.text(2, 3), "质量指标");
+        assert_eq!(g.text(2, 5), "100%");
+        let doc = crate::ingest::excel::read_grid(g).unwrap().doc;
+        assert_eq!(doc.indicator_count(), 2);
+    }
 
     #[test]
     fn rows_shifted_left_are_placed_under_their_heads() {
