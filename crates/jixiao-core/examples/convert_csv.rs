@@ -69,11 +69,26 @@ fn main() -> std::process::ExitCode {
         return std::process::ExitCode::from(1);
     }
     eprintln!(
-        "{}: reader {}, {} indicators, {} rejects",
+        "{}: reader {}, {} indicators, {} rejects; title {:?}, department {:?}, year {:?}, units {:?}",
         file.display(),
         doc.reader.as_deref().unwrap_or("-"),
         doc.indicator_count(),
-        doc.rejects.len()
+        doc.rejects.len(),
+        doc.title,
+        doc.department,
+        doc.year,
+        doc.units
+            .iter()
+            .map(|u| u.name.as_str())
+            .collect::<Vec<_>>()
     );
+    if std::env::var_os("JIXIAO_REJECTS").is_some() {
+        for r in &doc.rejects {
+            eprintln!("  reject {}: {} ({})", r.line, r.text, r.reason);
+        }
+        for w in &doc.warnings {
+            eprintln!("  warning {}: {}", w.line, w.message);
+        }
+    }
     std::process::ExitCode::SUCCESS
 }

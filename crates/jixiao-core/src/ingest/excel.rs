@@ -13,6 +13,7 @@ pub(crate) mod cells;
 mod grid;
 pub(crate) mod header;
 mod long;
+mod preflight;
 mod rows;
 mod wide;
 
@@ -493,6 +494,17 @@ fn key_values(grid: &Grid<'_>, s: &mut rows::Sheet<'_>) -> long::Fields {
                             || header::role_of(&header::squeeze(&x.val.text())).is_none())
                 })
             };
+            // An amount: the first figure right of the label, before the next
+            // label; a label with no figure beside it prints no amount.
+            let figure = || {
+                row.cells
+                    .iter()
+                    .filter(|x| x.col > c.col && !x.filled)
+                    .take_while(|x| !is_label(&label_key(&x.val.text())))
+                    .find(|x| {
+                        x.val.is_number() || x.val.text().chars().any(|ch| ch.is_ascii_digit())
+                    })
+            };
             let name_of = |v: &grid::GridCell<'_>| strip_code(&cells::joined_text(&v.val));
             if vocab::PROJECT_LABELS.contains(&key.as_str()) {
                 if f.project.is_none()
@@ -525,7 +537,7 @@ fn key_values(grid: &Grid<'_>, s: &mut rows::Sheet<'_>) -> long::Fields {
                     Some(Role::Other) => Some(3),
                     _ => None,
                 };
-                if let (Some(i), Some(v)) = (idx, next())
+                if let (Some(i), Some(v)) = (idx, figure())
                     && vals[i].is_none()
                 {
                     vals[i] = Some((row.idx, v.col, v.val.clone()));
@@ -536,8 +548,19 @@ fn key_values(grid: &Grid<'_>, s: &mut rows::Sheet<'_>) -> long::Fields {
     if vals.iter().any(Option::is_some) {
         let mut read = |i: usize| -> Option<rust_decimal::Decimal> {
             let (row, col, v) = vals[i].as_ref()?;
-            match cells::amount(Some(v)) {
-                Ok(d) => d.map(|d| s.money.to_wanyuan(d)),
+            // `10000万元`, `250万`, `16元`: the money unit written beside the figure.
+            let text = v.text();
+            let t = text.trim();
+            let (figure, unit) = if let Some(f) = t.strip_suffix("万元").or(t.strip_suffix('万'))
+            {
+                (Val::Text(f.into()), MoneyUnit::Wanyuan)
+            } else if let Some(f) = t.strip_suffix('元') {
+                (Val::Text(f.into()), MoneyUnit::Yuan)
+            } else {
+                (v.clone(), s.money)
+            };
+            match cells::amount(Some(&figure)) {
+                Ok(d) => d.map(|d| unit.to_wanyuan(d)),
                 Err(text) => {
                     let addr = grid::address(s.name, *row, *col);
                     s.doc.reject(
@@ -644,6 +667,8 @@ impl Book {
         let open = || File::open(path).map(BufReader::new);
         let io = |e: std::io::Error| format!("cannot read: {e}");
         if head.starts_with(b"PK\x03\x04") {
+            // Claims checked before calamine allocates from them.
+            preflight::check(path, preflight::Container::Zip)?;
             let xlsx = || -> Result<Book, String> {
                 Xlsx::new(open().map_err(io)?)
                     .map(|b| Book::Xlsx(Box::new(b)))
@@ -666,6 +691,7 @@ impl Book {
             };
         }
         if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+            preflight::check(path, preflight::Container::Ole)?;
             return Xls::new(open().map_err(io)?)
                 .map(|b| Book::Xls(Box::new(b)))
                 .map_err(|e| format!("not a readable .xls workbook: {e}"));

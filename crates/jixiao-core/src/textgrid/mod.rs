@@ -366,14 +366,26 @@ pub(crate) fn head_rows(cells: &[Piece]) -> Vec<Vec<Piece>> {
 
 /// A document's title line: the first line that names a target table.
 pub(crate) fn title_of(text: &str) -> Option<String> {
-    text.lines()
-        .map(str::trim)
+    // A page's metadata (`标 题: | …`, `标 题 … 文 号`) names it too; the
+    // cell or line that is the title alone is preferred.
+    let pieces = text
+        .lines()
         .take(80)
-        .find(|l| {
-            let k = vocab::key(l);
-            k.contains("绩效目标") && (k.contains("表") || k.contains("公示") || k.contains("公开"))
-        })
-        .map(|l| l.trim_matches('|').trim().to_string())
+        .flat_map(|l| l.split('|'))
+        .map(str::trim)
+        .filter(|p| {
+            let k = vocab::key(p);
+            k.contains("绩效") && (k.contains("表") || k.contains("公示") || k.contains("公开"))
+        });
+    let mut first = None;
+    for p in pieces {
+        let k = vocab::key(p);
+        if !k.contains("标题") && !k.contains("文号") {
+            return Some(p.to_string());
+        }
+        first.get_or_insert(p);
+    }
+    first.map(str::to_string)
 }
 
 /// Whether the text's title calls it an evaluation or self-evaluation table:
