@@ -254,8 +254,7 @@ fn is_pinyin_letter(c: char) -> bool {
 pub fn drop_score_range(s: &str) -> String {
     let mut out = s.to_string();
     // Repeat: a label can carry a range and a bare 分 both.
-    loop {
-        let Some(open) = out.rfind('(') else { break };
+    while let Some(open) = out.rfind('(') {
         let Some(close_rel) = out.get(open..).and_then(|t| t.find(')')) else {
             break;
         };
@@ -481,7 +480,7 @@ pub fn level(printed: &str) -> Option<Level> {
     let k = strip_code(&k);
     LEVELS
         .iter()
-        .find(|(_, names)| names.iter().any(|n| *n == k))
+        .find(|(_, names)| names.contains(&k))
         .map(|(l, _)| *l)
 }
 

@@ -373,7 +373,7 @@ pub(crate) fn place(doc: &mut Document, at: impl Fn(usize) -> crate::model::Posi
 fn parse_sheet(grid: &Grid<'_>, source: &str, sheet: &str) -> Result<SheetTable, String> {
     let head = header::find(grid)?;
     let mut doc = Document::new(source);
-    let above = &grid.rows[..head.first];
+    let above = grid.rows.get(..head.first).unwrap_or_default();
     let mut money = None;
     for row in above {
         for c in row.cells.iter().filter(|c| !c.filled) {
@@ -466,7 +466,7 @@ fn key_values(grid: &Grid<'_>, s: &mut rows::Sheet<'_>) -> long::Fields {
         .iter()
         .any(|l| l.contains(&k))
     };
-    for row in &grid.rows[..s.header.first] {
+    for row in grid.rows.get(..s.header.first).unwrap_or_default() {
         // A row of column heads (the upper half of a two-row head, its group
         // head 绩效指标 merged over 一级/二级/三级) holds no label and value.
         let texts: Vec<&grid::GridCell<'_>> = row.cells.iter().filter(|c| !c.filled).collect();
@@ -537,17 +537,17 @@ fn key_values(grid: &Grid<'_>, s: &mut rows::Sheet<'_>) -> long::Fields {
                     Some(Role::Other) => Some(3),
                     _ => None,
                 };
-                if let (Some(i), Some(v)) = (idx, figure())
-                    && vals[i].is_none()
+                if let (Some(slot), Some(v)) = (idx.and_then(|i| vals.get_mut(i)), figure())
+                    && slot.is_none()
                 {
-                    vals[i] = Some((row.idx, v.col, v.val.clone()));
+                    *slot = Some((row.idx, v.col, v.val.clone()));
                 }
             }
         }
     }
     if vals.iter().any(Option::is_some) {
         let mut read = |i: usize| -> Option<rust_decimal::Decimal> {
-            let (row, col, v) = vals[i].as_ref()?;
+            let (row, col, v) = vals.get(i)?.as_ref()?;
             // `10000万元`, `250万`, `16元`: the money unit written beside the figure.
             let text = v.text();
             let t = text.trim();
@@ -658,7 +658,7 @@ impl Book {
         let n = File::open(path)
             .and_then(|mut f| f.read(&mut head))
             .map_err(|e| format!("cannot read: {e}"))?;
-        let head = &head[..n];
+        let head = head.get(..n).unwrap_or_default();
         let ext = path
             .extension()
             .and_then(|e| e.to_str())

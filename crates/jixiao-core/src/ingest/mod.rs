@@ -227,10 +227,13 @@ pub fn resolve_year(
 pub fn year_from_title(title: &str) -> Option<i32> {
     let chars: Vec<char> = title.chars().collect();
     chars.windows(5).find_map(|w| {
-        let digits: String = w[..4].iter().collect();
-        (w[4] == '年' && digits.starts_with("20") && digits.chars().all(|c| c.is_ascii_digit()))
-            .then(|| digits.parse().ok())
-            .flatten()
+        let (digits, rest) = w.split_at_checked(4)?;
+        let digits: String = digits.iter().collect();
+        (rest.first() == Some(&'年')
+            && digits.starts_with("20")
+            && digits.chars().all(|c| c.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
     })
 }
 
@@ -245,16 +248,18 @@ pub fn display_name(path: &Path) -> String {
 pub fn year_from_name(name: &str) -> Option<i32> {
     let b = name.as_bytes();
     (0..b.len().saturating_sub(3)).find_map(|i| {
-        let w = &b[i..i + 4];
-        let before = i.checked_sub(1).map(|j| b[j]);
+        let &[a, z, c, d] = b.get(i..i + 4)? else {
+            return None;
+        };
+        let before = i.checked_sub(1).and_then(|j| b.get(j)).copied();
         let after = b.get(i + 4).copied();
-        (w[0] == b'2'
-            && w[1] == b'0'
-            && w[2].is_ascii_digit()
-            && w[3].is_ascii_digit()
-            && !before.is_some_and(|c| c.is_ascii_digit())
-            && !after.is_some_and(|c| c.is_ascii_digit()))
-        .then(|| i32::from(w[2] - b'0') * 10 + i32::from(w[3] - b'0') + 2000)
+        (a == b'2'
+            && z == b'0'
+            && c.is_ascii_digit()
+            && d.is_ascii_digit()
+            && !before.is_some_and(|x| x.is_ascii_digit())
+            && !after.is_some_and(|x| x.is_ascii_digit()))
+        .then(|| i32::from(c - b'0') * 10 + i32::from(d - b'0') + 2000)
     })
 }
 

@@ -179,10 +179,9 @@ fn split_labels(line: &str, n: usize) -> Vec<Piece> {
     if let Some(v) = t
         .get(cur_start..)
         .map(|v| v.trim_start_matches([':', '：']).trim())
+        && !v.is_empty()
     {
-        if !v.is_empty() {
-            out.push(Piece::new(v, n));
-        }
+        out.push(Piece::new(v, n));
     }
     out
 }
@@ -426,10 +425,7 @@ fn prose_segment(
     // Numbering (`1、`, `(1)`) before an item.
     let mut rest = strip_numbering(seg.trim()).trim();
     // Labels: `效益指标:经济效益指标:…`, `服务对象满意度指标,…`.
-    loop {
-        let Some(end) = rest.find([':', '：', ',', '，']) else {
-            break;
-        };
+    while let Some(end) = rest.find([':', '：', ',', '，']) {
         let label = rest.get(..end).unwrap_or_default().trim();
         let sep_len = rest
             .get(end..)

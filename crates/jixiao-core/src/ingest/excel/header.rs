@@ -261,11 +261,13 @@ pub(crate) struct Cols([Option<u32>; ROLES]);
 
 impl Cols {
     pub fn get(&self, r: Role) -> Option<u32> {
-        self.0[r.index()]
+        self.0.get(r.index()).copied().flatten()
     }
 
     fn set_if_absent(&mut self, r: Role, col: u32) {
-        self.0[r.index()].get_or_insert(col);
+        if let Some(slot) = self.0.get_mut(r.index()) {
+            slot.get_or_insert(col);
+        }
     }
 
     fn has(&self, r: Role) -> bool {
@@ -367,8 +369,9 @@ fn combine(upper: &GridRow<'_>, lower: Option<&GridRow<'_>>) -> (Cols, Option<Mo
         if let Some(r @ (Role::Name | Role::Category)) = role
             && text.contains("年度")
             && cols.get(*r).is_some_and(|c| c != *col)
+            && let Some(slot) = cols.0.get_mut(r.index())
         {
-            cols.0[r.index()] = Some(*col);
+            *slot = Some(*col);
         }
     }
     (cols, unit)
@@ -382,7 +385,9 @@ const HEAD_SEARCH_ROWS: usize = 60;
 pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
     let mut self_eval = false;
     for i in 0..grid.rows.len().min(HEAD_SEARCH_ROWS) {
-        let upper = &grid.rows[i];
+        let Some(upper) = grid.rows.get(i) else {
+            break;
+        };
         let lower = grid.rows.get(i + 1).filter(|l| continues(upper, l));
         let (mut cols, unit) = combine(upper, lower);
         if let Some(l) = lower {

@@ -60,7 +60,11 @@ impl Sheet<'_> {
             let Some(cell) = row.get(col) else { continue };
             present = true;
             match cells::amount(Some(&cell.val)) {
-                Ok(v) => vals[i] = v.map(|d| self.money.to_wanyuan(d)),
+                Ok(v) => {
+                    if let Some(slot) = vals.get_mut(i) {
+                        *slot = v.map(|d| self.money.to_wanyuan(d));
+                    }
+                }
                 Err(text) => {
                     let addr = self.addr(row, col);
                     self.doc.reject(

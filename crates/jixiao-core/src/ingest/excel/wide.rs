@@ -29,7 +29,7 @@ fn push_cell(j: &mut Joined, line: usize, text: &str) {
 
 pub(crate) fn parse(grid: &Grid<'_>, s: &mut Sheet<'_>) {
     let mut open: Option<Open> = None;
-    for row in &grid.rows[s.header.body..] {
+    for row in grid.rows.get(s.header.body..).unwrap_or_default() {
         if cells::is_note_row(row) {
             break; // Notes end the table: nothing below them is data.
         }
