@@ -222,7 +222,7 @@ fn write_wide(doc: &Document, path: &Path) -> Res<()> {
     let mut r = 4u32;
     if let Some(g) = &doc.grand_total {
         ws.write_string(r, 0, "合计")?;
-        let vals = [Some(g.total), g.fiscal, g.special, g.other];
+        let vals = [g.total, g.fiscal, g.special, g.other];
         for (c, v) in vals.iter().enumerate() {
             amount(ws, r, c as u16 + 1, *v, 3, &num)?;
         }
@@ -235,7 +235,7 @@ fn write_wide(doc: &Document, path: &Path) -> Res<()> {
         }
         ws.write_string(r, 0, &u.name)?;
         if let Some(a) = &u.amounts {
-            for (c, v) in [Some(a.total), a.fiscal, a.special, a.other]
+            for (c, v) in [a.total, a.fiscal, a.special, a.other]
                 .iter()
                 .enumerate()
             {
@@ -282,7 +282,7 @@ fn wide_project(
     let name = format!("    {}", wrap(&p.name, 24));
     let goal = wrap(&p.goal, 30);
     let a = &p.amounts;
-    let vals = [Some(a.total), a.fiscal, a.special, a.other];
+    let vals = [a.total, a.fiscal, a.special, a.other];
     let split = p.indicators.len() > 5;
     let rows = if split { 2 } else { 1 };
     if split {
@@ -390,7 +390,7 @@ fn write_long(doc: &Document, path: &Path) -> Res<()> {
     let mut r = 4u32;
     if let Some(g) = &doc.grand_total {
         span(ws, r, 0, r, 1, "合计", &Format::new())?;
-        for (c, v) in [Some(g.total), g.fiscal, g.special, g.other]
+        for (c, v) in [g.total, g.fiscal, g.special, g.other]
             .iter()
             .enumerate()
         {
@@ -403,7 +403,7 @@ fn write_long(doc: &Document, path: &Path) -> Res<()> {
         // The unit's subtotal row, then its projects with the unit merged over them.
         ws.write_string(r, 0, &u.name)?;
         if let Some(a) = &u.amounts {
-            for (c, v) in [Some(a.total), a.fiscal, a.special, a.other]
+            for (c, v) in [a.total, a.fiscal, a.special, a.other]
                 .iter()
                 .enumerate()
             {
@@ -419,7 +419,7 @@ fn write_long(doc: &Document, path: &Path) -> Res<()> {
             span(ws, r, 1, last, 1, &wrap(&p.name, 20), &wrapf)?;
             span(ws, r, 6, last, 6, &wrap(&p.goal, 30), &wrapf)?;
             let a = &p.amounts;
-            for (c, v) in [Some(a.total), a.fiscal, a.special, a.other]
+            for (c, v) in [a.total, a.fiscal, a.special, a.other]
                 .iter()
                 .enumerate()
             {

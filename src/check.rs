@@ -29,32 +29,40 @@ impl SumCheck {
 /// Every sum check of a document, in document order.
 pub fn reconcile(doc: &Document) -> Vec<SumCheck> {
     let mut checks = Vec::new();
+    // A sum is checked only where the table prints every figure in it: a
+    // project without amounts leaves its unit's sum unknown, not zero.
+    let projects_sum =
+        |u: &jixiao_core::model::Unit| -> Option<Decimal> { u.projects.iter().map(|p| p.amounts.total).sum() };
     for u in &doc.units {
-        if let Some(a) = &u.amounts {
+        if let Some(printed) = u.amounts.as_ref().and_then(|a| a.total)
+            && let Some(summed) = projects_sum(u)
+        {
             checks.push(SumCheck {
                 what: format!("unit {}: sum of its {} projects", u.name, u.projects.len()),
                 line: u.line,
-                printed: a.total,
-                summed: u.projects.iter().map(|p| p.amounts.total).sum(),
+                printed,
+                summed,
             });
         }
     }
-    if let Some(g) = &doc.grand_total {
+    if let Some(printed) = doc.grand_total.as_ref().and_then(|g| g.total) {
         // Units without a printed total contribute their projects.
-        let summed: Decimal = doc
+        let summed: Option<Decimal> = doc
             .units
             .iter()
             .map(|u| match &u.amounts {
                 Some(a) => a.total,
-                None => u.projects.iter().map(|p| p.amounts.total).sum(),
+                None => projects_sum(u),
             })
             .sum();
-        checks.push(SumCheck {
-            what: format!("合计: sum of its {} units", doc.units.len()),
-            line: doc.grand_total_line.unwrap_or(0),
-            printed: g.total,
-            summed,
-        });
+        if let Some(summed) = summed {
+            checks.push(SumCheck {
+                what: format!("合计: sum of its {} units", doc.units.len()),
+                line: doc.grand_total_line.unwrap_or(0),
+                printed,
+                summed,
+            });
+        }
     }
     checks
 }

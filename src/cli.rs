@@ -531,7 +531,7 @@ fn render_inspect(doc: &Document) -> String {
     );
     match (&doc.grand_total, doc.grand_total_line) {
         (Some(g), Some(l)) => {
-            let _ = writeln!(o, "合计:        {} (line {l})", g.total);
+            let _ = writeln!(o, "合计:        {} (line {l})", show(g.total));
         }
         _ => {
             let _ = writeln!(o, "合计:        not found");
@@ -548,14 +548,14 @@ fn render_inspect(doc: &Document) -> String {
         let total = u
             .amounts
             .as_ref()
-            .map_or_else(|| dash.clone(), |a| a.total.to_string());
+            .map_or_else(|| dash.clone(), |a| show(a.total));
         let _ = writeln!(o, "\nunit {} {} (line {})", u.name, total, u.line);
         for p in &u.projects {
             let _ = writeln!(
                 o,
                 "  line {:>4}  {:>12}  {:>2} indicator(s)  {}",
                 p.line,
-                p.amounts.total.to_string(),
+                show(p.amounts.total),
                 p.indicators.len(),
                 p.name
             );
@@ -840,4 +840,9 @@ fn generate(a: GenArgs) -> Result<u8, Failure> {
         a.out.display()
     );
     Ok(exit::OK)
+}
+
+/// An amount for the terminal: `-` where the table prints none.
+fn show(d: Option<rust_decimal::Decimal>) -> String {
+    d.map_or_else(|| "-".to_string(), |d| d.to_string())
 }

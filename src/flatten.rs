@@ -5,6 +5,7 @@ use polars::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::model::{Amounts, Document, Reject};
+use jixiao_core::target::Target;
 use crate::schema::{INDICATOR_COLUMNS, PROJECT_COLUMNS, REJECT_COLUMNS};
 
 /// Builds a Decimal column exactly: scale is the largest scale among the values
@@ -15,16 +16,31 @@ pub fn decimal_column(name: &str, values: &[Option<Decimal>]) -> PolarsResult<Co
     decimal_column_runs(name, &runs)
 }
 
+/// A Decimal column of figures that are not money (a target's number, a
+/// weight): scale as printed, no cents added.
+fn exact_decimal_column(name: &str, values: &[Option<Decimal>]) -> PolarsResult<Column> {
+    let runs: Vec<(Option<Decimal>, usize)> = values.iter().map(|v| (*v, 1)).collect();
+    decimal_column_scaled(name, &runs, 0)
+}
+
 /// [`decimal_column`] of values given as runs (`(value, rows)`): a project's
 /// amounts repeat on each of its indicators, and are converted once.
 pub fn decimal_column_runs(name: &str, runs: &[(Option<Decimal>, usize)]) -> PolarsResult<Column> {
+    decimal_column_scaled(name, runs, 2)
+}
+
+fn decimal_column_scaled(
+    name: &str,
+    runs: &[(Option<Decimal>, usize)],
+    min_scale: u32,
+) -> PolarsResult<Column> {
     let scale = runs
         .iter()
         .filter_map(|(v, _)| v.as_ref())
         .map(|d| d.normalize().scale())
         .max()
         .unwrap_or(0)
-        .max(2);
+        .max(min_scale);
     let mut max_abs: u128 = 0;
     let mut mantissas = Vec::with_capacity(runs.iter().map(|(_, n)| n).sum());
     for (v, n) in runs {
@@ -101,6 +117,14 @@ struct IndicatorRows {
     name: StrCol,
     cycle_value: StrCol,
     annual_value: StrCol,
+    target_op: StrCol,
+    target_number: Vec<Option<Decimal>>,
+    target_unit: StrCol,
+    value_kind: StrCol,
+    direction: StrCol,
+    weight: Vec<Option<Decimal>>,
+    framework_level: StrCol,
+    framework_category: StrCol,
     source: StrCol,
     line: Vec<u32>,
 }
@@ -122,6 +146,14 @@ impl IndicatorRows {
             name: StrCol::with_capacity(n),
             cycle_value: StrCol::with_capacity(n),
             annual_value: StrCol::with_capacity(n),
+            target_op: StrCol::with_capacity(n),
+            target_number: Vec::with_capacity(n),
+            target_unit: StrCol::with_capacity(n),
+            value_kind: StrCol::with_capacity(n),
+            direction: StrCol::with_capacity(n),
+            weight: Vec::with_capacity(n),
+            framework_level: StrCol::with_capacity(n),
+            framework_category: StrCol::with_capacity(n),
             source: StrCol::with_capacity(n),
             line: Vec::with_capacity(n),
         }
@@ -129,7 +161,7 @@ impl IndicatorRows {
 }
 
 fn push_amounts(cols: &mut [Vec<Option<Decimal>>; 4], a: &Amounts) {
-    cols[0].push(Some(a.total));
+    cols[0].push(a.total);
     cols[1].push(a.fiscal);
     cols[2].push(a.special);
     cols[3].push(a.other);
@@ -137,7 +169,7 @@ fn push_amounts(cols: &mut [Vec<Option<Decimal>>; 4], a: &Amounts) {
 
 /// A project's amounts as runs of `n` rows.
 fn repeat_amounts(cols: &mut [Vec<(Option<Decimal>, usize)>; 4], a: &Amounts, n: usize) {
-    let values = [Some(a.total), a.fiscal, a.special, a.other];
+    let values = [a.total, a.fiscal, a.special, a.other];
     for (col, v) in cols.iter_mut().zip(values) {
         col.push((v, n));
     }
@@ -178,6 +210,24 @@ pub fn indicators(docs: &[Document]) -> PolarsResult<DataFrame> {
                 r.name.push(Some(&ind.name));
                 r.cycle_value.push(ind.cycle_value.as_deref());
                 r.annual_value.push(ind.annual_value.as_deref());
+                match ind.target() {
+                    Some(Target::Number { op, number, unit }) => {
+                        r.target_op.push(Some(op.symbol()));
+                        r.target_number.push(Some(number));
+                        r.target_unit.push((!unit.is_empty()).then_some(unit.as_str()));
+                    }
+                    _ => {
+                        r.target_op.push(None);
+                        r.target_number.push(None);
+                        r.target_unit.push(None);
+                    }
+                }
+                r.value_kind.push(ind.value_kind().as_deref());
+                r.direction.push(ind.direction.as_deref());
+                r.weight.push(ind.weight);
+                let (fl, fc) = jixiao_core::vocab::framework(&ind.level, &ind.category);
+                r.framework_level.push(fl);
+                r.framework_category.push(fc);
                 r.line.push(line_u32(ind.line));
             }
         }
@@ -200,6 +250,14 @@ pub fn indicators(docs: &[Document]) -> PolarsResult<DataFrame> {
         r.name.finish("name"),
         r.cycle_value.finish("cycle_value"),
         r.annual_value.finish("annual_value"),
+        r.target_op.finish("target_op"),
+        exact_decimal_column("target_number", &r.target_number)?,
+        r.target_unit.finish("target_unit"),
+        r.value_kind.finish("value_kind"),
+        r.direction.finish("direction"),
+        exact_decimal_column("weight", &r.weight)?,
+        r.framework_level.finish("framework_level"),
+        r.framework_category.finish("framework_category"),
         r.source.finish("source"),
         Column::new("line".into(), r.line),
     ]);
@@ -256,11 +314,21 @@ pub fn projects(docs: &[Document]) -> PolarsResult<DataFrame> {
 pub fn rejects<'a>(rejects: impl IntoIterator<Item = &'a Reject>) -> PolarsResult<DataFrame> {
     let mut source = Vec::new();
     let mut line = Vec::new();
+    let mut sheet = Vec::new();
+    let mut cell = Vec::new();
+    let mut page = Vec::new();
+    let mut bbox = Vec::new();
+    let mut kind = Vec::new();
     let mut text = Vec::new();
     let mut reason = Vec::new();
     for r in rejects {
         source.push(Some(r.source.as_str()));
         line.push(line_u32(r.line));
+        sheet.push(r.pos.sheet());
+        cell.push(r.pos.cell());
+        page.push(r.pos.page());
+        bbox.push(r.pos.bbox());
+        kind.push(Some(r.kind.as_str()));
         text.push(Some(r.text.as_str()));
         reason.push(Some(r.reason.as_str()));
     }
@@ -269,6 +337,11 @@ pub fn rejects<'a>(rejects: impl IntoIterator<Item = &'a Reject>) -> PolarsResul
         Column::new("line".into(), line),
         str_column("text", text),
         str_column("reason", reason),
+        str_column("kind", kind),
+        str_column("sheet", sheet),
+        Column::new("cell".into(), cell),
+        Column::new("page".into(), page),
+        Column::new("bbox".into(), bbox),
     ];
     debug_assert_eq!(cols.len(), REJECT_COLUMNS.len());
     DataFrame::new_infer_height(cols)

@@ -21,6 +21,14 @@ pub const INDICATOR_COLUMNS: &[&str] = &[
     "name",
     "cycle_value",
     "annual_value",
+    "target_op",
+    "target_number",
+    "target_unit",
+    "value_kind",
+    "direction",
+    "weight",
+    "framework_level",
+    "framework_category",
     "source",
     "line",
 ];
@@ -42,8 +50,11 @@ pub const PROJECT_COLUMNS: &[&str] = &[
     "line",
 ];
 
-/// Columns of the `rejects` table.
-pub const REJECT_COLUMNS: &[&str] = &["source", "line", "text", "reason"];
+/// Columns of the `rejects` table: the first four as before positions had
+/// columns of their own, then the kind and the position's parts.
+pub const REJECT_COLUMNS: &[&str] = &[
+    "source", "line", "text", "reason", "kind", "sheet", "cell", "page", "bbox",
+];
 
 /// The Chinese label for a column, or `None` for columns without one (their
 /// English name is shown instead).
@@ -66,6 +77,19 @@ pub fn label_zh(column: &str) -> Option<&'static str> {
         "name" => "三级指标",
         "cycle_value" => "实施周期指标值",
         "annual_value" => "年度指标值",
+        "target_op" => "目标比较符",
+        "target_number" => "目标数值",
+        "target_unit" => "目标单位",
+        "value_kind" => "指标值类型",
+        "direction" => "指标方向",
+        "weight" => "权重",
+        "framework_level" => "标准一级指标",
+        "framework_category" => "标准二级指标",
+        "sheet" => "工作表",
+        "cell" => "单元格",
+        "page" => "页码",
+        "bbox" => "位置框",
+        "kind" => "类别",
         "goal" => "绩效目标",
         "indicator_count" => "指标数",
         "source" => "来源文件",

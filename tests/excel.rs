@@ -671,7 +671,7 @@ fn a_one_project_form_takes_its_project_from_the_fields_above_the_head() {
     assert_eq!(pr.name, "档案数字化项目");
     assert_eq!(pr.line, 2);
     assert_eq!(pr.goal, "完成馆藏档案数字化。");
-    assert_eq!(pr.amounts.total.to_string(), "100.00");
+    assert_eq!(pr.amounts.total.unwrap_or_default().to_string(), "100.00");
     assert_eq!(
         pr.amounts.fiscal.map(|d| d.to_string()).as_deref(),
         Some("80.00")

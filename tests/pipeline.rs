@@ -98,9 +98,13 @@ fn a_bad_file_goes_to_rejects_and_the_good_one_converts() {
     let (_, rows) = read_csv(&out.join("indicators.csv"), true);
     assert_eq!(rows.len(), 42);
     let (header, rejects) = read_csv(&out.join("rejects.csv"), true);
-    assert_eq!(header, ["source", "line", "text", "reason"]);
+    assert_eq!(
+        header,
+        ["source", "line", "text", "reason", "kind", "sheet", "cell", "page", "bbox"]
+    );
     assert_eq!(rejects.len(), 1);
     assert_eq!(rejects[0][0], "noise_2024.bin");
+    assert_eq!(rejects[0][4], "file");
     assert!(rejects[0][3].contains("noise_2024.bin"), "{:?}", rejects[0]);
     let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert_eq!(json["files"], 2);
