@@ -37,7 +37,7 @@ pub(crate) fn parse(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
     let mut unit: Option<String> = fields.unit.clone();
     let mut open: Option<Open> = None;
     let mut fields = Some(fields);
-    for row in &grid.rows[s.header.body..] {
+    for row in grid.rows.get(s.header.body..).unwrap_or_default() {
         if cells::is_note_row(row) {
             break; // Notes end the table: nothing below them is data.
         }
@@ -107,6 +107,23 @@ pub(crate) fn parse(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
                 goal: f.goal.unwrap_or_default(),
                 indicators: Vec::new(),
                 line: f.project_row.unwrap_or(line),
+                level: None,
+                category: None,
+            });
+        } else if open.is_none()
+            && !name.is_empty()
+            && s.doc.title.as_deref().is_some_and(|t| t.contains("整体"))
+        {
+            // A department-wide table (部门整体支出绩效目标表): its indicators
+            // belong to no project; they are read under an unnamed one.
+            let f = fields.take().unwrap_or_default();
+            open = Some(Open {
+                name: String::new(),
+                unit: unit.clone(),
+                amounts: f.amounts,
+                goal: f.goal.unwrap_or_default(),
+                indicators: Vec::new(),
+                line,
                 level: None,
                 category: None,
             });
@@ -293,6 +310,10 @@ fn value(row: &GridRow<'_>, s: &Sheet<'_>, role: Role) -> Option<String> {
             out.push_str(&m);
         }
     }
+    // `≥**%`: a template's placeholder left unfilled is no target.
+    if out.contains("**") || out.contains("＊＊") {
+        return None;
+    }
     let v = normalize_value(&out);
     (!v.is_empty()).then_some(v)
 }
@@ -400,6 +421,33 @@ mod tests {
         assert_eq!(ind[1].annual_value.as_deref(), Some("完整"));
         assert_eq!(ind[1].value_kind.as_deref(), Some("定性"));
         assert!(doc.rejects.is_empty(), "{:?}", doc.rejects);
+    }
+
+    #[test]
+    fn placeholders_are_no_values_and_department_wide_tables_have_no_project() {
+        let g = grid(&[
+            &[(0, "部门整体支出绩效目标表")],
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "指标值"),
+            ],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "培训人次(≥**人次)"),
+                (3, "≥**人次"),
+            ],
+            &[(1, "质量指标"), (2, "合格率"), (3, "≥95%")],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        let ind: Vec<_> = doc.projects().flat_map(|(_, p)| &p.indicators).collect();
+        assert_eq!(ind.len(), 2);
+        assert_eq!(ind[0].name, "培训人次(≥**人次)");
+        assert_eq!(ind[0].annual_value, None);
+        assert_eq!(ind[1].annual_value.as_deref(), Some("≥95%"));
+        assert_eq!(doc.projects().next().unwrap().1.name, "");
     }
 
     #[test]
