@@ -178,6 +178,7 @@ fn framework_word(t: &str) -> bool {
 
 /// Rows rebuilt from a sequence of cells under heads of `roles`.
 fn rebuild_rows(t: &mut TextTable, body: &[Piece], roles: &[Option<Role>]) {
+    let body = &super::join_wrapped(body);
     let col = |r: Role| roles.iter().position(|x| *x == Some(r));
     let name_col = col(Role::Name).or(col(Role::Indicators));
     let (Some(name_col), width) = (name_col, roles.len()) else {
@@ -228,6 +229,19 @@ fn rebuild_rows(t: &mut TextTable, body: &[Piece], roles: &[Option<Role>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn levels_and_categories_wrapped_over_two_lines() {
+        let text = "一级指标\n\n二级指标\n\n三级指标\n\n指标值\n\n分值\n\n产出指标\n\n(40-50)分\n\n数量指标\n\n新建晾晒房\n\n1座\n\n10\n\n效益指标\n\n经济效益\n\n指标\n\n带动务工增收\n\n5000元/年\n\n10\n\n";
+        let t = tables("t.txt", text);
+        let g = &t[0].grid;
+        assert_eq!(g.rows.len(), 3);
+        assert_eq!(g.text(1, 0), "产出指标(40-50)分");
+        assert_eq!(g.text(1, 3), "1座");
+        assert_eq!(g.text(2, 1), "经济效益指标");
+        assert_eq!(g.text(2, 2), "带动务工增收");
+        assert_eq!(g.text(2, 4), "10");
+    }
 
     #[test]
     fn bar_ended_rows() {

@@ -74,6 +74,13 @@ pub(crate) fn is_long_head(roles: &[Option<Role>]) -> bool {
         && (has(Role::Annual) || has(Role::Cycle) || has(Role::HalfYear))
 }
 
+/// Whether the roles of a row of heads make the seed's wide table's head:
+/// projects with their amounts and their indicators as numbered text.
+pub(crate) fn is_wide_head(roles: &[Option<Role>]) -> bool {
+    let has = |r: Role| roles.contains(&Some(r));
+    has(Role::Project) && has(Role::Indicators) && (has(Role::Total) || has(Role::Fiscal))
+}
+
 /// Whether a framework word at a row's start is its 一级 rather than its 二级.
 /// 成本指标 and 满意度指标 are both (a level in newer templates, a category
 /// under 产出 or 满意度 in older ones): a level is followed by its category in
@@ -86,6 +93,37 @@ pub(crate) fn starts_as_level(word: &str, next: Option<&str>) -> bool {
         return true;
     }
     next.is_some_and(|n| vocab::is_category_word(n) && vocab::key(n) != vocab::key(word))
+}
+
+/// `(40-50)分`: a score range alone, the rest of a level printed before it.
+pub(crate) fn score_only(t: &str) -> bool {
+    // The key drops score ranges: nothing else is left of one.
+    !t.trim().is_empty() && vocab::key(t).is_empty()
+}
+
+/// Cells of a level or category wrapped over two lines joined again:
+/// `经济效益` / `指标` → `经济效益指标`, `产出指标` / `(40-50)分` →
+/// `产出指标(40-50)分`.
+pub(crate) fn join_wrapped(cells: &[Piece]) -> Vec<Piece> {
+    let framework = |t: &str| vocab::is_level_word(t) || vocab::is_category_word(t);
+    let mut out: Vec<Piece> = Vec::with_capacity(cells.len());
+    for c in cells {
+        if let Some(prev) = out.last_mut() {
+            let joined = format!("{}{}", prev.text, c.text);
+            let wrapped = framework(&joined)
+                && !framework(&c.text)
+                && !c.text.is_empty()
+                && c.text.chars().count() <= 4
+                && vocab::key(&joined) != vocab::key(&prev.text);
+            let score = vocab::is_level_word(&prev.text) && score_only(&c.text);
+            if wrapped || score {
+                prev.text = joined;
+                continue;
+            }
+        }
+        out.push(c.clone());
+    }
+    out
 }
 
 /// Marks of the end of a table on a web page or form: notes, signatures,

@@ -61,7 +61,7 @@ pub(crate) fn tables_of_rows(
         .enumerate()
         .filter(|(_, r)| {
             let roles: Vec<_> = r.iter().map(|c| role(&c.text)).collect();
-            is_long_head(&roles)
+            is_long_head(&roles) || super::is_wide_head(&roles)
         })
         .map(|(i, _)| i)
         .collect();
@@ -150,6 +150,26 @@ mod tests {
         assert_eq!(g.text(2, 5), "100%");
         let doc = crate::ingest::excel::read_grid(g).unwrap().doc;
         assert_eq!(doc.indicator_count(), 2);
+    }
+
+    #[test]
+    fn the_seeds_wide_table_as_pipes() {
+        let text = "| 部门名称：广州市来穗人员服务管理局 | 单位：万元 |\n\
+| 项目名称（资金使用单位） | 总计 | 财政拨款 | 财政专户拨款 | 其他资金 | 绩效目标 | 绩效指标 |\n\
+| 合计 | 49.00 | 49.00 | | | | |\n\
+| 广州市来穗人员服务管理局 | 49.00 | 49.00 | | | | |\n\
+| 专项工作经费 | 42.00 | 42.00 | | | 做好理论研究工作。 | 1、1-产出指标；11-数量指标；课题完成率；实施周期指标值:100%；年度指标值:100%。 |\n\
+| 业务用房物业管理费 | 7.00 | 7.00 | | | 提供后勤保障。 | 1、3-满意度指标；31-服务对象满意度；评价满意度；实施周期指标值:≥90%；年度指标值:≥90%。 |\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t.len(), 1);
+        let g = &t[0].grid;
+        assert_eq!(
+            g.text(4, 6),
+            "1、1-产出指标；11-数量指标；课题完成率；实施周期指标值:100%；年度指标值:100%。"
+        );
+        assert_eq!(g.text(4, 2), "42.00");
+        let doc = crate::ingest::excel::read_grid(g).unwrap().doc;
+        assert_eq!(doc.indicator_count(), 2, "{:#?}", doc);
     }
 
     #[test]

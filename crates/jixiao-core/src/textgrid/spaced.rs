@@ -6,7 +6,9 @@
 //! never a template placeholder `≥**个`), and the cells after the value go to
 //! the columns after the value's (分值, 备注).
 
-use super::{Piece, TextTable, glued, is_long_head, is_table_end, push, role, value_like};
+use super::{
+    Piece, TextTable, glued, is_long_head, is_table_end, push, role, score_only, value_like,
+};
 use crate::grid::GridSource;
 use crate::ingest::excel::header::Role;
 use crate::vocab;
@@ -42,11 +44,6 @@ fn head_roles(line: &str) -> Option<Vec<Option<Role>>> {
     let roles: Vec<_> = toks.iter().map(|(_, _, t)| role(t)).collect();
     let named = roles.iter().filter(|r| r.is_some()).count();
     (named * 10 >= roles.len() * 7 && is_long_head(&roles)).then_some(roles)
-}
-
-/// `(40-50)分`: the score range of a level printed apart from it.
-fn score_only(t: &str) -> bool {
-    vocab::key(t).is_empty() || vocab::drop_score_range(&vocab::key(&format!("x{t}"))) == "x"
 }
 
 /// The long tables of a space-separated text.
