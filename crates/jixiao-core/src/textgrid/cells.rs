@@ -82,23 +82,34 @@ pub fn bar_rows(text: &str) -> Vec<Vec<Piece>> {
     rows
 }
 
-/// Cells of a blank-line-separated text, and whether it is one: most
-/// non-empty lines are followed by a blank line.
-pub fn blank_cells(text: &str) -> Option<Vec<Piece>> {
+/// The non-empty lines of a text as cells, each with whether a blank line
+/// follows it (the mark of this flattening).
+pub fn blank_cells(text: &str) -> Vec<(Piece, bool)> {
     let lines: Vec<&str> = text.lines().collect();
-    let mut cells = Vec::new();
-    let (mut followed, mut total) = (0usize, 0usize);
-    for (i, l) in lines.iter().enumerate() {
-        if l.is_empty() {
-            continue;
-        }
-        total += 1;
-        if lines.get(i + 1).is_none_or(|n| n.is_empty()) {
-            followed += 1;
-        }
-        cells.push(Piece::new(l.trim(), i + 1));
-    }
-    (total >= 8 && followed * 10 >= total * 7).then_some(cells)
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.is_empty())
+        .map(|(i, l)| {
+            let followed = lines.get(i + 1).is_none_or(|n| n.is_empty());
+            (Piece::new(l.trim(), i + 1), followed)
+        })
+        .collect()
+}
+
+/// Cells looked at from a head on to tell whether the table is laid out
+/// one cell per line between blank lines (a page's other text may not be).
+const LAYOUT_WINDOW: usize = 60;
+
+/// Whether the cells from `from` on are blank-line separated: most are
+/// followed by a blank line.
+fn blank_separated(cells: &[(Piece, bool)], from: usize) -> bool {
+    let window = cells.get(from..).unwrap_or_default();
+    let window = window
+        .get(..LAYOUT_WINDOW.min(window.len()))
+        .unwrap_or_default();
+    let followed = window.iter().filter(|(_, f)| *f).count();
+    window.len() >= 8 && followed * 10 >= window.len() * 7
 }
 
 /// Cells of a head run: consecutive cells naming columns that make a long head.
@@ -135,12 +146,15 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
         let rows = bar_rows(text);
         return super::pipe::tables_of_rows(source, &rows, GridSource::CellLines);
     }
-    let Some(cells) = blank_cells(text) else {
-        return Vec::new();
-    };
+    let marked = blank_cells(text);
+    let cells: Vec<Piece> = marked.iter().map(|(p, _)| p.clone()).collect();
     let mut out = Vec::new();
     let mut from = 0;
     while let Some((h0, h1)) = head_run(&cells, from) {
+        if !blank_separated(&marked, h0) {
+            from = h1;
+            continue;
+        }
         let head = cells.get(h0..h1).unwrap_or_default();
         let roles: Vec<Option<Role>> = head.iter().map(|c| role(&c.text)).collect();
         let mut t = TextTable::new(source, GridSource::CellLines);

@@ -309,7 +309,7 @@ fn section(line: &str) -> Option<(String, &str)> {
         let r = r.trim_start_matches(NUMERALS);
         r.strip_prefix([')', '）'])?
     } else {
-        let r = t.trim_start_matches(NUMERALS);
+        let r = t.trim_start_matches(|c: char| NUMERALS.contains(&c) || c.is_ascii_digit());
         if r.len() == t.len() {
             return None;
         }
@@ -410,6 +410,23 @@ pub fn prose(source: &str, text: &str) -> Vec<TextTable> {
         for seg in text.split([';', '；', '。']) {
             prose_segment(&mut t, n, seg, &mut level, &mut category);
         }
+    }
+    // Prose that explains the framework (`产出指标:反映…`) names indicators
+    // without targets: a text is read only when most of what it names has one.
+    let named = t
+        .grid
+        .rows
+        .iter()
+        .filter(|r| r.get(2).is_some_and(|c| !c.text.is_empty()))
+        .count();
+    let valued = t
+        .grid
+        .rows
+        .iter()
+        .filter(|r| r.get(2).is_some() && r.get(3).is_some())
+        .count();
+    if valued < 2 || valued * 2 < named {
+        return Vec::new();
     }
     vec![t]
 }
@@ -539,6 +556,13 @@ mod tests {
         assert_eq!(sv("完成3项工作任务的检查验收"), None);
         assert_eq!(sv("持续发展"), None);
         assert_eq!(sv("100%"), None);
+    }
+
+    #[test]
+    fn prose_explaining_the_framework_is_no_table() {
+        let text = "一、产出指标\n数量指标:反映预算资金预期提供的产品和服务数量;质量指标:反映产品和服务达到的标准。\n\
+二、效益指标\n社会效益指标:反映对社会发展带来的影响。\n";
+        assert!(prose("t.txt", text).is_empty());
     }
 
     #[test]
