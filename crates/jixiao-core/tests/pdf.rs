@@ -558,6 +558,23 @@ fn stsong_light_forms_decoded_as_ucs2() {
 }
 
 #[test]
+fn pdfplumber_alone_garbles_stsong_light() {
+    // Why fonts.rs exists: pdfplumber 0.4.1 decodes UniGB-UCS2-H as GBK, so
+    // the first form's labels do not come out; read_pdf gives them (above).
+    let bytes = std::fs::read(fixture("laisui_2024_forms_stsong.pdf")).unwrap();
+    let pdf = pdfplumber::Pdf::open_bytes(&bytes, None).unwrap();
+    let page = pdf.page(0).unwrap();
+    let text: String = page.chars().iter().map(|c| c.text.as_str()).collect();
+    assert!(!text.is_empty());
+    for label in ["项目名称", "专项工作经费", "一级指标", "课题完成率"] {
+        assert!(
+            !text.contains(label),
+            "pdfplumber now decodes {label}: {text}"
+        );
+    }
+}
+
+#[test]
 fn the_table_appended_to_a_real_disclosure() {
     // jiangsu_budget_02_2019.pdf has 19 pages; the wide table follows them.
     let doc = pdf::read_pdf(&fixture("jiangsu_budget_02_2019_with_targets.pdf")).unwrap();

@@ -358,11 +358,7 @@ impl<'a> Walker<'a> {
         for op in &content.operations {
             let n = |i: usize| op.operands.get(i).and_then(num).unwrap_or(0.0);
             match op.operator.as_str() {
-                "q" => {
-                    if stack.len() < 256 {
-                        stack.push((ctm, ts.clone()));
-                    }
-                }
+                "q" if stack.len() < 256 => stack.push((ctm, ts.clone())),
                 "Q" => {
                     if let Some((c, t)) = stack.pop() {
                         ctm = c;

@@ -35,7 +35,6 @@ pub(crate) struct TextLine {
 pub(crate) struct PageContent {
     /// 1-based.
     pub number: u32,
-    pub height: f64,
     /// Top to bottom.
     pub tables: Vec<PageTable>,
     /// Top to bottom.
@@ -134,7 +133,6 @@ pub(crate) fn analyse(
         .collect();
     PageContent {
         number,
-        height,
         tables,
         lines,
     }

@@ -239,7 +239,6 @@ fn read_page(pdf: &Pdf, fixer: &fonts::Fixer, i: usize, number: u32) -> PageRead
         return if page.images().is_empty() {
             PageRead::Content(layout::PageContent {
                 number,
-                height: page.height(),
                 ..Default::default()
             })
         } else {
@@ -308,4 +307,58 @@ fn merge(source: &str, docs: Vec<(String, Document)>) -> Document {
     }
     out.encoding = format!("pdf, {}", names.join(", "));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pdfplumber::BBox;
+
+    fn ch(text: &str) -> Char {
+        Char {
+            text: text.into(),
+            bbox: BBox::new(0.0, 0.0, 10.0, 10.0),
+            fontname: "F".into(),
+            size: 10.0,
+            advance: 1000.0,
+            doctop: 0.0,
+            upright: true,
+            direction: pdfplumber::TextDirection::default(),
+            stroking_color: None,
+            non_stroking_color: None,
+            ctm: [1.0, 0.0, 0.0, 1.0, 0.0, 0.0],
+            char_code: 0,
+            mcid: None,
+            tag: None,
+        }
+    }
+
+    #[test]
+    fn pages_of_replacement_or_private_use_characters_are_not_text() {
+        let good: Vec<Char> = "项目名称专项工作经费"
+            .chars()
+            .map(|c| ch(&c.to_string()))
+            .collect();
+        assert_eq!(garbled(&good), None);
+        let mut one_bad = good.clone();
+        one_bad.push(ch("\u{E001}"));
+        assert_eq!(
+            garbled(&one_bad),
+            None,
+            "a stray private-use symbol is tolerated"
+        );
+        let pua: Vec<Char> = (0xE000..0xE020u32)
+            .filter_map(char::from_u32)
+            .map(|c| ch(&c.to_string()))
+            .collect();
+        let why = garbled(&pua).unwrap();
+        assert!(why.contains("32 of 32 characters"), "{why}");
+        let fffd: Vec<Char> = (0..20)
+            .map(|_| ch("\u{FFFD}"))
+            .chain(good.clone())
+            .collect();
+        assert!(garbled(&fffd).is_some());
+        let cid: Vec<Char> = (0..20).map(|i| ch(&format!("(cid:{i})"))).collect();
+        assert!(garbled(&cid).is_some());
+    }
 }
