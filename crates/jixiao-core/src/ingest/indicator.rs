@@ -104,10 +104,17 @@ const BOUNDARY_LOOKAHEAD: usize = 2048;
 pub fn split_block(j: &Joined) -> Block {
     let t = j.text.as_str();
     let mut start = None;
+    // A `1、` followed by a level whose item does not parse (damaged text)
+    // still starts the list: its items are indicators or rejects, never
+    // goal text.
+    let mut damaged_start = None;
     for pos in marker_positions(t, 1).take(MAX_START_CANDIDATES) {
         let Some((_, body_start)) = seq_marker_at(t, pos, 1) else {
             continue;
         };
+        if damaged_start.is_none() && t.get(body_start..).is_some_and(looks_like_list_item) {
+            damaged_start = Some(pos);
+        }
         let window_end = floor_boundary(t, body_start.saturating_add(START_WINDOW));
         let end = next_boundary(t, body_start, 2, Some(window_end)).map_or(window_end, |b| b.0);
         let body = t.get(body_start..end).unwrap_or_default();
@@ -116,18 +123,53 @@ pub fn split_block(j: &Joined) -> Block {
             break;
         }
     }
-    let Some(start) = start else {
-        return Block {
-            goal: t.to_string(),
-            ..Block::default()
-        };
+    let mut seq = 1u32;
+    let mut lost_head = None;
+    let start = match start.or(damaged_start) {
+        Some(s) => s,
+        None => match late_start(t) {
+            // The list's first items are gone (a deleted line): it starts at
+            // `n、`; what is left of the items before is a reject.
+            Some((s, n)) => {
+                seq = n;
+                let before = t.get(..s).unwrap_or_default();
+                let cut = before
+                    .trim_end()
+                    .trim_end_matches('。')
+                    .rfind('。')
+                    .map_or(0, |i| i + '。'.len_utf8());
+                let cut = floor_boundary(t, cut);
+                lost_head = Some(BadIndicator {
+                    line: j.line_at(cut),
+                    text: t.get(cut..s).unwrap_or_default().trim().to_string(),
+                    reason: format!(
+                        "indicator(s) 1 to {} missing: the list starts at {n}、 (a line lost or damaged?)",
+                        n - 1
+                    ),
+                });
+                s
+            }
+            None => {
+                return Block {
+                    goal: t.to_string(),
+                    ..Block::default()
+                };
+            }
+        },
     };
     let mut block = Block {
         goal: t.get(..start).unwrap_or_default().to_string(),
         ..Block::default()
     };
+    if let Some(b) = lost_head {
+        let goal_len = block.goal.len().saturating_sub(b.text.len());
+        let goal_len = floor_boundary(&block.goal, goal_len);
+        block.goal.truncate(goal_len);
+        let kept = block.goal.trim_end().len();
+        block.goal.truncate(kept);
+        block.bad.push(b);
+    }
     let mut pos = start;
-    let mut seq = 1u32;
     let mut last_item: Option<(usize, std::ops::Range<usize>, bool, bool)> = None;
     while let Some((_, body_start)) = seq_marker_at(t, pos, seq) {
         let next = next_boundary(t, body_start, seq.saturating_add(1), None);
@@ -341,6 +383,40 @@ fn decimal(mut n: u32, buf: &mut [u8; 10]) -> &str {
     std::str::from_utf8(buf.get(i..).unwrap_or_default()).unwrap_or_default()
 }
 
+/// The first `n、` (n ≥ 2) that starts a list item: where a list whose
+/// first items were lost begins. Returns (marker start, n).
+fn late_start(t: &str) -> Option<(usize, u32)> {
+    let b = t.as_bytes();
+    memchr::memmem::find_iter(b, "、".as_bytes())
+        .take(MAX_START_CANDIDATES * 4)
+        .find_map(|i| {
+            let head = t.get(..i)?.trim_end();
+            let digits = head.bytes().rev().take_while(u8::is_ascii_digit).count();
+            let start = head.len().checked_sub(digits)?;
+            let n: u32 = head.get(start..)?.parse().ok()?;
+            if n < 2 {
+                return None;
+            }
+            let (_, body) = seq_marker_at(t, start, n)?;
+            t.get(body..)
+                .is_some_and(looks_like_list_item)
+                .then_some((start, n))
+        })
+}
+
+/// A level printed with its code and the next field's code
+/// (`1-产出指标；11-`): the start of a list item even when the item's
+/// later fields are damaged; a goal's `1、开展…` does not look like it.
+fn looks_like_list_item(s: &str) -> bool {
+    let head: String = s.trim_start().chars().take(24).collect();
+    let fields = split_fields(&head);
+    let level = split_code(fields.first().copied().unwrap_or_default());
+    let category = split_code(fields.get(1).copied().unwrap_or_default());
+    fields.len() >= 2
+        && (level.0.is_some() || level.1.ends_with("指标"))
+        && (category.0.is_some() || category.1.contains("指标") || category.1.contains("效益"))
+}
+
 fn looks_like_level(s: &str) -> bool {
     let head: String = s.trim_start().chars().take(8).collect();
     let code = head
@@ -407,6 +483,7 @@ fn parse_body(body: &str) -> Result<Parts, String> {
     if level.is_empty() || category.is_empty() || name.is_empty() {
         return Err("empty 一级指标, 二级指标 or 三级指标".into());
     }
+    fused(&level, &category, fields.get(2..vi).unwrap_or_default())?;
     let mut cycle_value = None;
     let mut annual_value = None;
     for f in fields.get(vi..).unwrap_or_default() {
@@ -429,6 +506,52 @@ fn parse_body(body: &str) -> Result<Parts, String> {
         cycle_value,
         annual_value,
     })
+}
+
+/// Refuses fields that hold the start of another indicator: a list whose
+/// next `n、` was lost (a deleted or damaged line) reads two indicators as
+/// one, e.g. category `社会效、2-效益指标` and name `24-可持续影响；审核完成率`.
+/// Such an item is a reject, never one indicator fused from two.
+fn fused(level: &str, category: &str, names: &[&str]) -> Result<(), String> {
+    // `、` followed by a level code (`、2-`) or a level name.
+    let holds_item = |f: &str| {
+        f.match_indices('、').any(|(i, _)| {
+            f.get(i + '、'.len_utf8()..)
+                .is_some_and(|rest| looks_like_level(rest) && !rest.trim_start().is_empty())
+        })
+    };
+    if holds_item(level) || holds_item(category) || level.contains('。') || category.contains('。')
+    {
+        return Err(format!(
+            "一级指标 「{level}」 or 二级指标 「{category}」 holds the start of another indicator (a line lost or damaged?)"
+        ));
+    }
+    // A name field after the first that is a coded level or category
+    // (`24-可持续影响`): the fields of a second indicator.
+    for f in names.iter().skip(1) {
+        let (code, rest) = split_code(f);
+        if code.is_some_and(|c| c.len() <= 2) && !rest.is_empty() && rest.chars().count() <= 12 {
+            return Err(format!(
+                "三级指标 holds 「{f}」, a coded 一级/二级指标 of another indicator (a line lost or damaged?)"
+            ));
+        }
+    }
+    // The seed's layout prints 三级指标 as one field: more fields between
+    // 二级指标 and the values are the remains of a lost boundary
+    // (`验收通过率；实益；发放率` when a line was lost).
+    if names.len() > 1 {
+        return Err(format!(
+            "三级指标 spans {} fields 「{}」: the remains of more than one indicator? (a line lost or damaged?)",
+            names.len(),
+            names.join("；")
+        ));
+    }
+    if names.iter().any(|f| holds_item(f)) {
+        return Err(
+            "三级指标 holds the start of another indicator (a line lost or damaged?)".into(),
+        );
+    }
+    Ok(())
 }
 
 /// `body` split at `；` and `;`, each field trimmed. A byte search (`；` is

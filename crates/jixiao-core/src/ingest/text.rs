@@ -1434,7 +1434,7 @@ mod tests {
         assert_eq!(d.rejects[0].line, 17);
         assert_eq!(d.rejects[0].text, "1、1-产出指标；11-数量指标；");
         assert!(
-            d.rejects[0].reason.contains("indicator 1"),
+            d.rejects[0].reason.contains("truncated"),
             "{:?}",
             d.rejects
         );
