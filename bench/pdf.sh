@@ -47,13 +47,13 @@ measure() {
 }
 
 measure rust "$BIN" "${FILES[@]}"
-PAGES=$(awk -F'\t' '{split($2,a," "); s+=a[2]} END{print s}' "$DIR/rust.out")
 ROWS=$(awk -F'\t' '{split($3,a," "); s+=a[2]} END{print s}' "$DIR/rust.out")
 R_SECS=$SECS; R_RSS=$RSS_MB
 
 measure python "$PY" bench/pdf_tables.py "${FILES[@]}"
 read -r _ PY_PAGES PY_ROWS < "$DIR/python.out"
 P_SECS=$SECS; P_RSS=$RSS_MB
+PAGES=$PY_PAGES  # the same files: the page count pdfplumber reports
 
 rate() { awk "BEGIN{s=$2; if (s < 0.001) s = 0.001; printf \"%.1f\", $1/s}"; }
 echo "PDF input: ${#FILES[@]} files, $PAGES pages ($REPEAT× the fixtures), fastest of $RUNS runs"

@@ -1,18 +1,25 @@
-//! Reads PDFs with jixiao-core's PDF reader and prints, per file, the pages,
-//! indicator rows and seconds; `--grid` prints the grids the tables make.
-//! For bench/pdf.sh (no polars in the timing) and for looking at a PDF.
+//! Reads PDFs with jixiao-core's PDF reader and prints, per file, the
+//! indicator rows, projects, rejects and seconds; `--pages` adds the page
+//! count (a second parse, so bench/pdf.sh leaves it off); `--grid` prints
+//! the grids the tables make. For bench/pdf.sh (no polars in the timing) and
+//! for looking at a PDF.
 //!
-//!     cargo run --release -p jixiao-core --example pdf_rows -- [--grid] FILE.pdf…
+//!     cargo run --release -p jixiao-core --example pdf_rows -- [--pages|--grid] FILE.pdf…
 
 use std::path::Path;
 use std::time::Instant;
 
 fn main() {
     let mut grid = false;
+    let mut count_pages = false;
     let mut status = 0;
     for a in std::env::args().skip(1) {
         if a == "--grid" {
             grid = true;
+            continue;
+        }
+        if a == "--pages" {
+            count_pages = true;
             continue;
         }
         let path = Path::new(&a);
@@ -30,8 +37,12 @@ fn main() {
             }
             continue;
         }
+        let pages = if count_pages {
+            pdfplumber_pages(path).to_string()
+        } else {
+            "-".into()
+        };
         let t = Instant::now();
-        let pages = pdfplumber_pages(path);
         match jixiao_core::pdf::read_pdf(path) {
             Ok(doc) => println!(
                 "{a}\tpages {pages}\trows {}\tprojects {}\trejects {}\tseconds {:.4}",
