@@ -193,7 +193,18 @@ pub fn simplified_char(c: char) -> char {
     if c.is_ascii() {
         return c;
     }
-    TRAD.iter().find(|(t, _)| *t == c).map_or(c, |(_, s)| *s)
+    // Sorted once: every key of every cell asks, over whole files.
+    static SORTED: std::sync::LazyLock<Vec<(char, char)>> = std::sync::LazyLock::new(|| {
+        let mut v = TRAD.to_vec();
+        v.sort_unstable();
+        v.dedup_by_key(|(t, _)| *t);
+        v
+    });
+    SORTED
+        .binary_search_by_key(&c, |(t, _)| *t)
+        .ok()
+        .and_then(|i| SORTED.get(i))
+        .map_or(c, |(_, s)| *s)
 }
 
 /// The key a printed label is matched by: Traditional folded to Simplified,
