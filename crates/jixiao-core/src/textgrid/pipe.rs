@@ -73,8 +73,21 @@ pub(crate) fn tables_of_rows(
         let next_head = heads.get(h_idx + 1).copied().unwrap_or(rows.len());
         let mut t = TextTable::new(source, kind);
         let from = h.saturating_sub(HEAD_ROWS).max(prev_end);
+        // Labels and values one per line above a table of rows (a page
+        // mixing flattenings) are grouped as a key-value head is.
+        let mut singles: Vec<Piece> = Vec::new();
         for r in rows.get(from..h).unwrap_or_default() {
+            if let [only] = r.as_slice() {
+                singles.push(only.clone());
+                continue;
+            }
+            for g in super::head_rows(&std::mem::take(&mut singles)) {
+                push(&mut t.grid, 0, &g);
+            }
             push(&mut t.grid, 0, r);
+        }
+        for g in super::head_rows(&singles) {
+            push(&mut t.grid, 0, &g);
         }
         push(&mut t.grid, 0, head);
         let mut end = next_head;
