@@ -133,7 +133,12 @@ fn row(t: &mut TextTable, line: &str, n: usize, roles: &[Option<Role>], last: bo
     }
     let rest = toks.get(p..).unwrap_or_default();
     let name_col = col(Role::Name).or(col(Role::Indicators));
-    let value_col = col(Role::Annual).or(col(Role::Cycle));
+    // The first value column in the head's order (实施周期 or 半年 before
+    // 年度/全年): values fill the columns from there on.
+    let value_col = [Role::Annual, Role::Cycle, Role::HalfYear]
+        .iter()
+        .filter_map(|r| col(*r))
+        .min();
     if let (false, Some(nc), Some(vc)) = (rest.is_empty(), name_col, value_col) {
         let text_of = |a: usize, b: usize| -> String {
             let s = rest.get(a).map_or(0, |x| x.0);
@@ -245,6 +250,17 @@ mod tests {
         assert_eq!(g.text(3, 4), ">=4个");
         assert_eq!(g.text(4, 3), "*质量达标率100%");
         assert_eq!(g.text(4, 4), ">=98%");
+    }
+
+    #[test]
+    fn two_value_columns() {
+        let text = "一级指标 二级指标 三级指标 实施周期指标值 年度指标值\n\
+产出指标 数量指标 政府门户网站发布信息量 ≥750篇/年 ≥750篇\n";
+        let t = tables("t.txt", text);
+        let g = &t[0].grid;
+        assert_eq!(g.text(1, 2), "政府门户网站发布信息量");
+        assert_eq!(g.text(1, 3), "≥750篇/年");
+        assert_eq!(g.text(1, 4), "≥750篇");
     }
 
     #[test]
