@@ -340,6 +340,24 @@ pub fn read_grid(g: &crate::grid::Grid) -> Result<SheetTable, String> {
             .map(|r| r.pos.clone())
             .unwrap_or_default()
     });
+    // Messages name cells as a sheet's (`''!F38: …`); a grid without a sheet
+    // is named by its source's place instead (`line 47: …`, `page 3 (…): …`).
+    if g.name.is_empty() {
+        let rename = |text: &mut String, pos: &crate::model::Position| {
+            if let Some(rest) = text.strip_prefix("''!")
+                && let Some((_, after)) = rest.split_once(": ")
+                && *pos != crate::model::Position::Unknown
+            {
+                *text = format!("{pos}: {after}");
+            }
+        };
+        for r in &mut t.doc.rejects {
+            rename(&mut r.reason, &r.pos);
+        }
+        for w in &mut t.doc.warnings {
+            rename(&mut w.message, &w.pos);
+        }
+    }
     Ok(t)
 }
 

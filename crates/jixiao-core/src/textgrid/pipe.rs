@@ -166,6 +166,24 @@ mod tests {
     }
 
     #[test]
+    fn labels_and_values_one_per_line_above_a_pipe_table() {
+        let text = "项目名称\n教育系统基础设施建设和设备购置\n主管部门\n及编码\n[015001]武汉市青山区教育局\n\
+| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n\
+| 产出指标 | 数量指标 | 重点建设工程安排数量 | 2 |\n\
+| 质量指标 | 验收合格率 | 100% | |\n";
+        let t = tables("t.txt", text);
+        let doc = crate::ingest::excel::read_grid(&t[0].grid).unwrap().doc;
+        assert!(doc.rejects.is_empty(), "{:?}", doc.rejects);
+        assert_eq!(doc.department.as_deref(), Some("武汉市青山区教育局"));
+        let (_, p) = doc.projects().next().unwrap();
+        assert_eq!(p.name, "教育系统基础设施建设和设备购置");
+        assert_eq!(p.indicators.len(), 2);
+        assert_eq!(p.indicators[1].category, "质量指标");
+        assert_eq!(p.indicators[1].annual_value.as_deref(), Some("100%"));
+        assert_eq!(p.indicators[1].pos, crate::model::Position::Line(8));
+    }
+
+    #[test]
     fn the_seeds_wide_table_as_pipes() {
         let text = "| 部门名称：广州市来穗人员服务管理局 | 单位：万元 |\n\
 | 项目名称（资金使用单位） | 总计 | 财政拨款 | 财政专户拨款 | 其他资金 | 绩效目标 | 绩效指标 |\n\
