@@ -223,7 +223,18 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
             o.name
         )
     };
-    let (Some(level), Some(category)) = (o.level.clone(), o.category.clone()) else {
+    // A table without a 一级 (or 二级) column writes none: the field stays
+    // empty, never inferred.
+    let absent = |role: Role| {
+        s.header
+            .cols
+            .get(role)
+            .is_none()
+            .then(|| (None, String::new()))
+    };
+    let level = o.level.clone().or_else(|| absent(Role::Level));
+    let category = o.category.clone().or_else(|| absent(Role::Category));
+    let (Some(level), Some(category)) = (level, category) else {
         let reason = if o.level.is_none() {
             missing(Role::Level)
         } else {
@@ -448,6 +459,23 @@ mod tests {
         assert_eq!(ind[0].annual_value, None);
         assert_eq!(ind[1].annual_value.as_deref(), Some("≥95%"));
         assert_eq!(doc.projects().next().unwrap().1.name, "");
+    }
+
+    #[test]
+    fn a_table_without_level_columns_leaves_them_empty() {
+        let g = grid(&[
+            &[(0, "项目名称"), (1, "档案数字化")],
+            &[(0, "二级指标"), (1, "指标名称"), (2, "指标值")],
+            &[(0, "数量指标"), (1, "数字化档案"), (2, "1万卷")],
+            &[(1, "档案目录"), (2, "2000条")],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        assert!(doc.rejects.is_empty(), "{:?}", doc.rejects);
+        let ind: Vec<_> = doc.projects().flat_map(|(_, p)| &p.indicators).collect();
+        assert_eq!(ind.len(), 2);
+        assert_eq!(ind[1].level, "");
+        assert_eq!(ind[1].category, "数量指标");
+        assert_eq!(ind[1].annual_value.as_deref(), Some("2000条"));
     }
 
     #[test]
