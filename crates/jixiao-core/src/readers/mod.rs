@@ -145,8 +145,14 @@ static PROSE: TextGrid = TextGrid {
     build: textgrid::glued::prose,
 };
 
-static TEXT_READERS: [&dyn Reader; 6] = [&SEED, &PIPE, &CELLS, &SPACED, &GLUED, &PROSE];
-static GRID_READERS: [&TextGrid; 5] = [&PIPE, &CELLS, &SPACED, &GLUED, &PROSE];
+static PIVOT: TextGrid = TextGrid {
+    name: "pivot-text",
+    why: "indicators as column heads, one row per unit",
+    build: textgrid::pivot::tables,
+};
+
+static TEXT_READERS: [&dyn Reader; 7] = [&SEED, &PIPE, &CELLS, &SPACED, &GLUED, &PROSE, &PIVOT];
+static GRID_READERS: [&TextGrid; 6] = [&PIPE, &CELLS, &SPACED, &GLUED, &PROSE, &PIVOT];
 
 /// The text readers, the seed's layout first.
 pub fn text_readers() -> &'static [&'static dyn Reader] {

@@ -17,6 +17,7 @@
 pub mod cells;
 pub mod glued;
 pub mod pipe;
+pub mod pivot;
 pub mod spaced;
 
 use crate::grid::{Cell, Grid, GridSource};
