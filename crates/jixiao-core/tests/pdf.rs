@@ -530,6 +530,21 @@ fn long_pdf_printed_by_libreoffice() {
 }
 
 #[test]
+fn long_pdf_without_rules() {
+    // No rule on any page: columns from the gutters of the text, wrapped
+    // goals followed down, the head repeated on pages 2-4 dropped.
+    let doc = pdf::read_pdf(&fixture("laisui_2024_long_unruled.pdf")).unwrap();
+    assert_seed("unruled", &doc, true, 1..=4);
+    assert_eq!(doc.department.as_deref(), Some(DEPT));
+    let p = &doc.units[0].projects[0];
+    assert!(
+        p.goal.starts_with("通过开展专项工作经费项目，提高管理水平，做好理论研究工作，为单位科学决策提供法治支撑。"),
+        "{}",
+        p.goal
+    );
+}
+
+#[test]
 fn stsong_light_forms_decoded_as_ucs2() {
     let doc = pdf::read_pdf(&fixture("laisui_2024_forms_stsong.pdf")).unwrap();
     // 申报表 forms print level and category without codes.

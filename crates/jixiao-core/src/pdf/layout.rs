@@ -1,10 +1,9 @@
 //! One page: its characters into ruled (or aligned) tables of cells and
 //! free lines of text outside them.
 
-use pdfplumber::{
-    BBox, Char, Edge, EdgeSource, Orientation, Strategy, TableFinder, TableSettings, WordExtractor,
-    WordOptions,
-};
+use pdfplumber::{BBox, Char, Edge, EdgeSource, Orientation, TableFinder, TableSettings};
+
+use super::aligned::{self, Columns};
 
 /// A table cell on one page: its box and its text (wrapped lines joined).
 #[derive(Debug, Clone)]
@@ -53,26 +52,30 @@ pub(crate) fn analyse(
     height: f64,
     chars: &[Char],
     edges: Vec<Edge>,
-) -> PageContent {
+    prev_columns: Option<&Columns>,
+) -> (PageContent, Option<Columns>) {
     let (edges, closed_at) = close_cut_tables(edges);
     let page_box = BBox::new(0.0, 0.0, width, height);
     let mut found = TableFinder::new(edges, TableSettings::default())
         .with_page_bbox(page_box)
         .find_tables();
     found.retain(|t| t.cells.len() >= 2);
-    if found.is_empty() && chars.len() >= 8 {
-        // No rules: columns from the text's alignment.
-        let words = WordExtractor::extract(chars, &WordOptions::default());
-        let settings = TableSettings {
-            strategy: Strategy::Stream,
-            ..TableSettings::default()
-        };
-        found = TableFinder::new_with_words(Vec::new(), words, settings)
-            .with_page_bbox(page_box)
-            .find_tables();
-        found.retain(|t| t.cells.len() >= 4);
-    }
     found.sort_by(|a, b| a.bbox.top.total_cmp(&b.bbox.top));
+    if found.is_empty() && chars.len() >= 8 {
+        // No rules: columns from the text's alignment; every line is a row.
+        let all: Vec<&Char> = chars.iter().collect();
+        if let Some(cols) = aligned::page_columns(&all) {
+            let cols = aligned::same_or(prev_columns, cols);
+            if let Some(t) = aligned::table(&all, &cols) {
+                let page = PageContent {
+                    number,
+                    tables: vec![t],
+                    lines: Vec::new(),
+                };
+                return (page, Some(cols));
+            }
+        }
+    }
 
     // Characters sorted by their vertical centre, so that each cell takes
     // its own by a binary search instead of a scan of the page.
@@ -131,11 +134,14 @@ pub(crate) fn analyse(
             (!text.trim().is_empty()).then_some(TextLine { bbox, text })
         })
         .collect();
-    PageContent {
-        number,
-        tables,
-        lines,
-    }
+    (
+        PageContent {
+            number,
+            tables,
+            lines,
+        },
+        None,
+    )
 }
 
 /// Adds a horizontal rule where a table's vertical rules run on past its
@@ -208,7 +214,19 @@ fn bbox_of(chars: &[&Char]) -> Option<BBox> {
 }
 
 /// Characters grouped into lines (top to bottom), each left to right.
-fn text_lines<'c>(chars: &[&'c Char]) -> Vec<Vec<&'c Char>> {
+pub(crate) fn text_lines<'c>(chars: &[&'c Char]) -> Vec<Vec<&'c Char>> {
+    lines_by(chars, 0.5, false)
+}
+
+/// Characters grouped into lines: a character joins the current line when
+/// its vertical centre is within `ratio` of its height of the centre of the
+/// line's first character (`chained`: of the character before it, so that
+/// only glyphs almost level make a line however close other lines run).
+pub(crate) fn lines_chained<'c>(chars: &[&'c Char], ratio: f64) -> Vec<Vec<&'c Char>> {
+    lines_by(chars, ratio, true)
+}
+
+fn lines_by<'c>(chars: &[&'c Char], ratio: f64, chained: bool) -> Vec<Vec<&'c Char>> {
     let mut sorted: Vec<&Char> = chars.to_vec();
     sorted.sort_by(|a, b| {
         let ya = (a.bbox.top + a.bbox.bottom) / 2.0;
@@ -219,9 +237,14 @@ fn text_lines<'c>(chars: &[&'c Char]) -> Vec<Vec<&'c Char>> {
     let mut centre = f64::NEG_INFINITY;
     for c in sorted {
         let y = (c.bbox.top + c.bbox.bottom) / 2.0;
-        let tol = (c.bbox.bottom - c.bbox.top).abs().max(1.0) * 0.5;
+        let tol = (c.bbox.bottom - c.bbox.top).abs().max(1.0) * ratio;
         match lines.last_mut() {
-            Some(l) if (y - centre).abs() <= tol => l.push(c),
+            Some(l) if (y - centre).abs() <= tol => {
+                l.push(c);
+                if chained {
+                    centre = y;
+                }
+            }
             _ => {
                 lines.push(vec![c]);
                 centre = y;
@@ -234,7 +257,7 @@ fn text_lines<'c>(chars: &[&'c Char]) -> Vec<Vec<&'c Char>> {
     lines
 }
 
-fn is_wide(c: char) -> bool {
+pub(crate) fn is_wide(c: char) -> bool {
     matches!(c as u32,
         0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF
         | 0x20000..=0x3FFFF)
@@ -243,7 +266,7 @@ fn is_wide(c: char) -> bool {
 /// A line's characters as text: a space where a gap between two non-CJK
 /// characters is wider than a third of the type size (the PDF draws no
 /// space character there), an overprinted duplicate (fake bold) once.
-fn join_line(chars: &[&Char]) -> String {
+pub(crate) fn join_line(chars: &[&Char]) -> String {
     let mut out = String::new();
     let mut prev: Option<&Char> = None;
     for c in chars {

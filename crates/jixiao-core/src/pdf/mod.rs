@@ -12,6 +12,7 @@
 //!
 //! [`Grid`]: crate::grid::Grid
 
+mod aligned;
 mod fonts;
 mod layout;
 mod stitch;
@@ -99,7 +100,8 @@ pub fn read_grids(path: &Path) -> Result<Vec<crate::grid::Grid>, IngestError> {
 
 /// What one page gave.
 enum PageRead {
-    Content(layout::PageContent),
+    /// The page's tables and lines, and the columns of an unruled table.
+    Content(layout::PageContent, Option<aligned::Columns>),
     /// Images and no text.
     Scan,
     /// Text that decodes to replacement or private-use characters.
@@ -122,7 +124,7 @@ pub fn read_pdf_bytes(source: &str, bytes: &[u8]) -> Result<Document, Fault> {
     for run in stitch::runs(&pages) {
         let g = stitch::grid(source, &run);
         if let Ok(t) = excel::read_grid(&g)
-            && t.doc.project_count() > 0
+            && t.doc.indicator_count() > 0
         {
             docs.push((g.name.clone(), t.doc));
         }
@@ -162,9 +164,23 @@ fn read_pages(source: &str, bytes: &[u8]) -> Result<(Vec<layout::PageContent>, P
     let mut rejects = Vec::new();
     let mut scans = Vec::new();
     let mut failed = Vec::new();
+    // The columns of the last unruled page: the next one keeps them if its
+    // own are the same (a table printed without rules over several pages).
+    let mut columns: Option<aligned::Columns> = None;
     for i in 0..n {
         let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let read = guarded(|| read_page(&pdf, &fixer, i, number)).unwrap_or_else(PageRead::Failed);
+        let read = guarded(|| read_page(&pdf, &fixer, i, number, columns.as_ref()))
+            .unwrap_or_else(PageRead::Failed);
+        let read = match read {
+            PageRead::Content(c, cols) => {
+                columns = cols;
+                PageRead::Content(c, None)
+            }
+            other => {
+                columns = None;
+                other
+            }
+        };
         let mut reject = |reason: String| {
             rejects.push(Reject {
                 source: source.to_string(),
@@ -179,7 +195,7 @@ fn read_pages(source: &str, bytes: &[u8]) -> Result<(Vec<layout::PageContent>, P
             })
         };
         match read {
-            PageRead::Content(c) => pages.push(c),
+            PageRead::Content(c, _) => pages.push(c),
             PageRead::Scan => {
                 scans.push(number);
                 reject(format!(
@@ -216,7 +232,13 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     })
 }
 
-fn read_page(pdf: &Pdf, fixer: &fonts::Fixer, i: usize, number: u32) -> PageRead {
+fn read_page(
+    pdf: &Pdf,
+    fixer: &fonts::Fixer,
+    i: usize,
+    number: u32,
+    columns: Option<&aligned::Columns>,
+) -> PageRead {
     let page = match pdf.page(i) {
         Ok(p) => p,
         Err(e) => return PageRead::Failed(e.to_string()),
@@ -237,10 +259,13 @@ fn read_page(pdf: &Pdf, fixer: &fonts::Fixer, i: usize, number: u32) -> PageRead
     });
     if chars.is_empty() {
         return if page.images().is_empty() {
-            PageRead::Content(layout::PageContent {
-                number,
-                ..Default::default()
-            })
+            PageRead::Content(
+                layout::PageContent {
+                    number,
+                    ..Default::default()
+                },
+                None,
+            )
         } else {
             PageRead::Scan
         };
@@ -248,13 +273,15 @@ fn read_page(pdf: &Pdf, fixer: &fonts::Fixer, i: usize, number: u32) -> PageRead
     if let Some(why) = garbled(&chars) {
         return PageRead::Garbled(why);
     }
-    PageRead::Content(layout::analyse(
+    let (content, cols) = layout::analyse(
         number,
         page.width(),
         page.height(),
         &chars,
         page.edges(),
-    ))
+        columns,
+    );
+    PageRead::Content(content, cols)
 }
 
 /// Why a page's text is not text: replacement characters (U+FFFD),
