@@ -297,3 +297,36 @@ fn the_evaluation_indicator_table_gives_no_rows() {
         }
     }
 }
+
+/// Excerpts are cut anywhere (most of these files are the first ~2,000 bytes
+/// of a page): every prefix of every real document reads without a panic,
+/// and what it reads comes from the document.
+#[test]
+fn every_prefix_of_a_real_document_reads_without_panic() {
+    for dir_name in ["raw", "adjacent"] {
+        for e in std::fs::read_dir(dir(dir_name)).unwrap() {
+            let path = e.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(5).collect();
+            for end in ends {
+                let prefix = &text[..end];
+                if let Some(doc) = jixiao_core::readers::read_text_grids("prefix.txt", prefix) {
+                    for (_, p) in doc.projects() {
+                        for i in &p.indicators {
+                            let squeeze = |s: &str| {
+                                s.chars().filter(|c| !c.is_whitespace()).collect::<String>()
+                            };
+                            assert!(
+                                squeeze(prefix)
+                                    .contains(&squeeze(i.name.trim_start_matches(['★', '*']))),
+                                "{}: {end}: {:?}",
+                                path.display(),
+                                i.name
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -144,7 +144,8 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
     let bars = bar_cell_lines(text);
     if bars >= 5 && bars > super::pipe::pipe_lines(text) {
         let rows = bar_rows(text);
-        return super::pipe::tables_of_rows(source, &rows, GridSource::CellLines);
+        let cut = super::pipe::cut_line(text);
+        return super::pipe::tables_of_rows(source, &rows, GridSource::CellLines, cut);
     }
     let marked = blank_cells(text);
     let cells: Vec<Piece> = marked.iter().map(|(p, _)| p.clone()).collect();

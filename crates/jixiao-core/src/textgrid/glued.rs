@@ -407,8 +407,12 @@ pub fn prose(source: &str, text: &str) -> Vec<TextTable> {
             }
             None => l,
         };
-        for seg in text.split([';', '；', '。']) {
-            prose_segment(&mut t, n, seg, &mut level, &mut category);
+        // The part after the line's last `;` or `。` is unterminated: cut
+        // short by an excerpt's end, or wrapped onto the next line.
+        let segs: Vec<&str> = text.split([';', '；', '。']).collect();
+        let last = segs.len().saturating_sub(1);
+        for (k, seg) in segs.iter().enumerate() {
+            prose_segment(&mut t, n, seg, k < last, &mut level, &mut category);
         }
     }
     // Prose that explains the framework (`产出指标:反映…`) names indicators
@@ -436,6 +440,7 @@ fn prose_segment(
     t: &mut TextTable,
     n: usize,
     seg: &str,
+    terminated: bool,
     level: &mut Option<String>,
     category: &mut Option<String>,
 ) {
@@ -511,7 +516,17 @@ fn prose_segment(
                 cells.push((2, name));
                 cells.push((3, value));
             }
-            None => cells.push((2, item.to_string())),
+            // A name with no value is only an indicator when its sentence
+            // ends (`可持续影响指标,持续发展。`).
+            None if terminated => cells.push((2, item.to_string())),
+            None => {
+                t.rejects.push((
+                    n,
+                    item.to_string(),
+                    "an unfinished sentence with no value: not read as an indicator".into(),
+                ));
+                continue;
+            }
         }
         push_cells(t, n, cells);
     }

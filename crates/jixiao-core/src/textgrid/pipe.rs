@@ -46,7 +46,21 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
         return Vec::new();
     }
     let rows = rows(text);
-    tables_of_rows(source, &rows, GridSource::PipeText)
+    tables_of_rows(source, &rows, GridSource::PipeText, cut_line(text))
+}
+
+/// The last line of a text cut short inside a row (an excerpt): it does not
+/// end with `|` as the table's rows do, and no line break follows it.
+pub(crate) fn cut_line(text: &str) -> Option<usize> {
+    if text.ends_with('\n') {
+        return None;
+    }
+    let (n, last) = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .last()?;
+    (!last.trim_end().ends_with('|')).then_some(n + 1)
 }
 
 /// Tables from rows whose boundaries are known (pipe rows, ` |` cell lines).
@@ -54,6 +68,7 @@ pub(crate) fn tables_of_rows(
     source: &str,
     rows: &[Vec<Piece>],
     kind: GridSource,
+    cut: Option<usize>,
 ) -> Vec<TextTable> {
     let rows = &merge_two_row_heads(rows);
     let heads: Vec<usize> = rows
@@ -95,6 +110,15 @@ pub(crate) fn tables_of_rows(
             if r.first().is_some_and(|c| is_table_end(&c.text)) {
                 end = j;
                 break;
+            }
+            if cut.is_some() && r.iter().any(|c| Some(c.line) == cut) {
+                let text: Vec<&str> = r.iter().map(|c| c.text.as_str()).collect();
+                t.rejects.push((
+                    r.first().map_or(0, |c| c.line),
+                    text.join(" | "),
+                    "the text ends inside this row (an excerpt cut short)".into(),
+                ));
+                continue;
             }
             let start = place(r, &roles);
             push(&mut t.grid, start, r);
