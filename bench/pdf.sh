@@ -3,7 +3,7 @@
 # reader (examples/pdf_rows.rs: read into the model, nothing written, no
 # polars) beside Python pdfplumber extracting the same pages' tables
 # (bench/pdf_tables.py), on the PDF fixtures: the seed's table as wide, long,
-# rotated and STSong-Light forms PDFs and appended to a disclosure, and the
+# rotated, unruled and STSong-Light forms PDFs and appended to a disclosure, and the
 # five real Jiangsu budget disclosures (refused: no target table).
 #
 # Environment: PDF_ROWS (the release example; built if absent), PYTHON (with
@@ -27,7 +27,7 @@ fi
 FIX=tests/fixtures/pdf
 FILES=()
 for _ in $(seq "$REPEAT"); do
-  FILES+=("$FIX"/laisui_2024_wide.pdf "$FIX"/laisui_2024_wide_rotated.pdf "$FIX"/laisui_2024_long.pdf
+  FILES+=("$FIX"/laisui_2024_wide.pdf "$FIX"/laisui_2024_wide_rotated.pdf "$FIX"/laisui_2024_long.pdf "$FIX"/laisui_2024_long_unruled.pdf
           "$FIX"/laisui_2024_forms_stsong.pdf "$FIX"/jiangsu_budget_02_2019_with_targets.pdf
           "$FIX"/jiangsu_budget_0[1-5]_*[0-9].pdf)
 done
