@@ -440,13 +440,16 @@ fn parse_sheet(grid: &Grid<'_>, source: &str, sheet: &str) -> Result<SheetTable,
             long::parse(grid, &mut s, fields)
         }
     }
+    let layout = match layout {
+        Layout::Wide => "wide",
+        Layout::Long => "long",
+    };
+    let mut doc = s.doc;
+    doc.reader = Some(format!("{layout}-grid"));
     Ok(SheetTable {
         sheet: sheet.to_string(),
-        layout: match layout {
-            Layout::Wide => "wide",
-            Layout::Long => "long",
-        },
-        doc: s.doc,
+        layout,
+        doc,
     })
 }
 
