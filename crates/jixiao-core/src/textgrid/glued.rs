@@ -128,6 +128,12 @@ const HEAD_WORDS: &[&str] = &[
     "备注",
     "权重",
     "分值",
+    "全年指标值",
+    "长期指标值",
+    "年度目标值",
+    "绩效标准",
+    "评分标准",
+    "指标解释",
 ];
 
 /// A glued head's words, when the whole line is made of them.
@@ -232,6 +238,11 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
     ) else {
         return Vec::new();
     };
+    // Columns after the value (备注, 分值) run into it with no separator:
+    // where one ends and the next begins is not certain (`100%10`).
+    if words.len() > vc + 1 {
+        return Vec::new();
+    }
     let mut t = TextTable::new(source, GridSource::SpacedText);
     for (k, l) in lines.iter().enumerate().take(h).skip(h.saturating_sub(30)) {
         let cells = split_labels(l, k + 1);
@@ -593,6 +604,13 @@ mod tests {
         assert_eq!(g.text(1, 3), "1966人");
         assert_eq!(g.text(2, 0), "效益指标");
         assert_eq!(g.text(2, 2), "受资助学生按时入学率");
+    }
+
+    #[test]
+    fn glued_scores_after_values_are_not_split() {
+        let text =
+            "一级指标二级指标三级指标指标值分值\n产出指标数量指标享受资助人数达到预计值210010\n";
+        assert!(tables("t.txt", text).is_empty());
     }
 
     #[test]
