@@ -330,3 +330,29 @@ fn every_prefix_of_a_real_document_reads_without_panic() {
         }
     }
 }
+
+#[test]
+fn inspect_grid_shows_the_grid_a_reader_built() {
+    let text = std::fs::read_to_string(
+        dir("raw").join("nanyue_2018_fupin_jichusheshi_perf_target_apply.txt"),
+    )
+    .unwrap();
+    let g = jixiao_core::readers::inspect_grid("nanyue.txt", &text).unwrap();
+    assert!(g.starts_with("reader: spaced-text"), "{g}");
+    // Line 16 of the file: its name (with the spaces it holds) under 三级指标
+    // (column 3) and its value under 指标值 (column 4).
+    assert!(
+        g.contains("[line 16]: |c3 贫困地区旅游景点开发数量( ≥**个 ) |c4 >=4个"),
+        "{g}"
+    );
+    // The seed's layout has no grid: its reader is the text parser.
+    let seed = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../samples/laisui_2024.txt"
+    ))
+    .unwrap();
+    assert_eq!(
+        jixiao_core::readers::inspect_grid("laisui_2024.txt", &seed),
+        None
+    );
+}
