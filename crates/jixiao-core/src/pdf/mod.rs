@@ -332,7 +332,13 @@ fn merge(source: &str, docs: Vec<(String, Document)>) -> Document {
         out.rejects.extend(d.rejects);
         out.warnings.extend(d.warnings);
     }
-    out.encoding = format!("pdf, {}", names.join(", "));
+    // `pdf, pages 1-4`; a PDF of many forms: `pdf, 10 tables, page 1 to page 5`.
+    out.encoding = match (names.first(), names.last()) {
+        (Some(a), Some(b)) if names.len() > 3 => {
+            format!("pdf, {} tables, {a} to {b}", names.len())
+        }
+        _ => format!("pdf, {}", names.join(", ")),
+    };
     out
 }
 
