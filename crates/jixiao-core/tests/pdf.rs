@@ -538,7 +538,9 @@ fn long_pdf_without_rules() {
     assert_eq!(doc.department.as_deref(), Some(DEPT));
     let p = &doc.units[0].projects[0];
     assert!(
-        p.goal.starts_with("通过开展专项工作经费项目，提高管理水平，做好理论研究工作，为单位科学决策提供法治支撑。"),
+        p.goal.starts_with(
+            "通过开展专项工作经费项目，提高管理水平，做好理论研究工作，为单位科学决策提供法治支撑。"
+        ),
         "{}",
         p.goal
     );
@@ -551,8 +553,8 @@ fn stsong_light_forms_decoded_as_ucs2() {
     assert_seed("forms", &doc, false, 1..=5);
     assert_eq!(doc.department.as_deref(), Some(DEPT));
     assert_eq!(doc.title.as_deref(), Some("项目支出绩效目标申报表"));
-    // The 政务信息化建设项目 goal is cut by the page break after 「…提升基层
-    // 人员数据管理效率。」's page: both parts make one goal.
+    // The 政务信息化建设项目 goal row is cut by the break between pages 4
+    // and 5 (no rule under its first part): both parts make one goal.
     let p = &doc.units[0].projects[8];
     assert!(
         p.goal
