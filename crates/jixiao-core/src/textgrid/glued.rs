@@ -90,6 +90,18 @@ pub fn split_number(s: &str) -> Option<(String, String)> {
             start -= 1;
             continue;
         }
+        // A date (`2020年12月底前`): its year and month belong to the value.
+        let date = start >= 2
+            && chars
+                .get(start - 1)
+                .is_some_and(|(_, c)| matches!(c, '年' | '月'))
+            && chars
+                .get(start - 2)
+                .is_some_and(|(_, c)| c.is_ascii_digit());
+        if date {
+            start -= 1;
+            continue;
+        }
         break;
     }
     let at = chars.get(start).map_or(s.len(), |(i, _)| *i);
@@ -577,6 +589,10 @@ mod tests {
         assert_eq!(
             sv("服务周期2023.07-2024.01"),
             pair("服务周期", "2023.07-2024.01")
+        );
+        assert_eq!(
+            sv("项目完成时间2020年12月底前"),
+            pair("项目完成时间", "2020年12月底前")
         );
         // No certain split: a long text after the last number, or no value.
         assert_eq!(sv("完成3项工作任务的检查验收"), None);

@@ -146,8 +146,30 @@ fn row(t: &mut TextTable, line: &str, n: usize, roles: &[Option<Role>], last: bo
             line.get(s..e).unwrap_or_default().trim().to_string()
         };
         let found = (1..rest.len()).find(|&j| rest.get(j).is_some_and(|x| value_like(x.2)));
+        let has_weight = roles
+            .get(vc + 1..)
+            .unwrap_or_default()
+            .contains(&Some(Role::Weight));
+        // A bare number ending the row where a 分值 column follows the value
+        // is its score, not its value.
+        let found = found.filter(|&j| {
+            let bare = rest
+                .get(j)
+                .is_some_and(|x| vocab::parse_amount(x.2).is_ok_and(|d| d.is_some()));
+            !(has_weight && bare && j + 1 == rest.len())
+        });
+        let found = if one_per_column(rest, roles, nc, vc) {
+            None
+        } else {
+            found
+        };
         let after: Vec<usize> = (vc + 1..roles.len()).collect();
         match found {
+            None if one_per_column(rest, roles, nc, vc) => {
+                for (k, x) in rest.iter().enumerate() {
+                    cells.push((nc + k, Piece::new(x.2, n)));
+                }
+            }
             Some(j) => {
                 cells.push((nc, Piece::new(text_of(0, j - 1), n)));
                 cells.push((vc, Piece::new(rest.get(j).map_or("", |x| x.2), n)));
@@ -192,10 +214,11 @@ fn row(t: &mut TextTable, line: &str, n: usize, roles: &[Option<Role>], last: bo
                             .into(),
                     ));
                     return;
+                } else {
+                    let last_tok = rest.len() - 1;
+                    cells.push((nc, Piece::new(text_of(0, last_tok - 1), n)));
+                    cells.push((vc, Piece::new(rest.get(last_tok).map_or("", |x| x.2), n)));
                 }
-                let last_tok = rest.len() - 1;
-                cells.push((nc, Piece::new(text_of(0, last_tok - 1), n)));
-                cells.push((vc, Piece::new(rest.get(last_tok).map_or("", |x| x.2), n)));
             }
         }
     }
@@ -215,6 +238,39 @@ fn row(t: &mut TextTable, line: &str, n: usize, roles: &[Option<Role>], last: bo
         })
         .collect();
     t.grid.push_row(grid_cells, crate::model::Position::Line(n));
+}
+
+/// Whether the words after the framework fill the columns from the name on
+/// one each (`带动就业 有效提升 10`): only where a 权重/分值 column after the
+/// value anchors them with a number, the value is not a framework word, and
+/// no target value sits in a column after it; trailing remark columns may
+/// be empty.
+fn one_per_column(
+    rest: &[(usize, usize, &str)],
+    roles: &[Option<Role>],
+    nc: usize,
+    vc: usize,
+) -> bool {
+    let role_at = |c: usize| roles.get(c).copied().flatten();
+    let Some(weight) = (vc + 1..roles.len()).find(|&c| role_at(c) == Some(Role::Weight)) else {
+        return false;
+    };
+    let total = roles.len().saturating_sub(nc);
+    let needed = weight + 1 - nc;
+    if nc >= vc || rest.len() < needed || rest.len() > total {
+        return false;
+    }
+    rest.iter().enumerate().all(|(k, x)| {
+        let c = nc + k;
+        match role_at(c) {
+            Some(Role::Weight) => {
+                vocab::parse_amount(x.2.trim_end_matches('分')).is_ok_and(|d| d.is_some())
+            }
+            _ if c == vc => !vocab::is_level_word(x.2) && !vocab::is_category_word(x.2),
+            _ if c > vc => !value_like(x.2),
+            _ => true,
+        }
+    })
 }
 
 /// A word cut short by the end of an excerpt: a strict beginning of a level
@@ -250,6 +306,21 @@ mod tests {
         assert_eq!(g.text(3, 4), ">=4个");
         assert_eq!(g.text(4, 3), "*质量达标率100%");
         assert_eq!(g.text(4, 4), ">=98%");
+    }
+
+    #[test]
+    fn a_qualitative_value_before_a_score_column() {
+        let text = "一级指标 二级指标 三级指标 指标值 分值 指标解释\n\
+效益指标 社会效益指标 带动就业 有效提升 10 带动当地群众就业\n\
+满意度指标 服务对象满意度指标 群众 满意度 较高 10\n";
+        let t = tables("t.txt", text);
+        let g = &t[0].grid;
+        assert_eq!(g.text(1, 2), "带动就业");
+        assert_eq!(g.text(1, 3), "有效提升");
+        assert_eq!(g.text(1, 4), "10");
+        // Four words for three columns: not certain.
+        assert_eq!(g.rows.len(), 2);
+        assert_eq!(t[0].rejects.len(), 1);
     }
 
     #[test]
