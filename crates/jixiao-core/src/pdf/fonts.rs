@@ -107,7 +107,16 @@ impl Fixer {
         }
         walker.run(&content, &res, &own, IDENTITY, 0);
         let names: Vec<&str> = fonts.values().map(|f| f.name.as_str()).collect();
+        let before = chars.len();
         chars.retain(|c| !names.contains(&c.fontname.as_str()));
+        if out.is_empty() && chars.len() < before {
+            // pdfplumber drew text in the font that the walk did not find:
+            // better no page than its garbled text.
+            return Err(format!(
+                "the text in {} (a UCS-2 encoded font without a Unicode map) could not be decoded",
+                names.join(", ")
+            ));
+        }
         chars.extend(out);
         Ok(())
     }
