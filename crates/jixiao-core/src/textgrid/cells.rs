@@ -157,6 +157,26 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             continue;
         }
         let head = cells.get(h0..h1).unwrap_or_default();
+        // `指标值` followed by `年度` / `实施周期`: the periods it spans.
+        let periods = cells
+            .iter()
+            .skip(h1)
+            .take_while(|c| super::pipe::PERIODS.contains(&vocab::key(&c.text).as_str()))
+            .count();
+        let roles0: Vec<Option<Role>> = head.iter().map(|c| role(&c.text)).collect();
+        let split = (periods >= 2)
+            .then(|| {
+                super::pipe::periods_below(
+                    head,
+                    &roles0,
+                    cells.get(h1..h1 + periods).unwrap_or_default(),
+                )
+            })
+            .flatten();
+        let (head, h1) = match &split {
+            Some(h) => (h.as_slice(), h1 + periods),
+            None => (head, h1),
+        };
         let roles: Vec<Option<Role>> = head.iter().map(|c| role(&c.text)).collect();
         let mut t = TextTable::new(source, GridSource::CellLines);
         let above = cells
@@ -256,6 +276,16 @@ mod tests {
         assert_eq!(g.text(2, 1), "经济效益指标");
         assert_eq!(g.text(2, 2), "带动务工增收");
         assert_eq!(g.text(2, 4), "10");
+    }
+
+    #[test]
+    fn a_value_head_over_its_periods() {
+        let text = "一级指标\n\n二级指标\n\n三级指标\n\n指标值\n\n年度\n\n长期\n\n产出指标\n\n数量指标\n\n数字化档案\n\n1万卷\n\n3万卷\n\n";
+        let t = tables("t.txt", text);
+        let g = &t[0].grid;
+        assert_eq!(g.text(0, 3), "年度指标值");
+        assert_eq!(g.text(0, 4), "长期指标值");
+        assert_eq!(g.text(1, 4), "3万卷");
     }
 
     #[test]

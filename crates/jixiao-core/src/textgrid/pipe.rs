@@ -139,8 +139,11 @@ fn merge_two_row_heads(rows: &[Vec<Piece>]) -> Vec<Vec<Piece>> {
     while let Some(upper) = rows.get(i) {
         let merged = rows.get(i + 1).and_then(|lower| {
             let upper_roles = roles(upper);
+            if is_long_head(&upper_roles) {
+                return periods_below(upper, &upper_roles, lower);
+            }
             let lower_roles = roles(lower);
-            if is_long_head(&upper_roles) || lower_roles.iter().any(Option::is_none) {
+            if lower_roles.iter().any(Option::is_none) {
                 return None;
             }
             let group = upper_roles
@@ -167,6 +170,54 @@ fn merge_two_row_heads(rows: &[Vec<Piece>]) -> Vec<Vec<Piece>> {
         }
     }
     out
+}
+
+/// Periods a value head is split into on the row below it.
+pub(crate) const PERIODS: &[&str] = &[
+    "年度",
+    "当年",
+    "全年",
+    "全年(程)",
+    "半年",
+    "半年(程)",
+    "实施周期",
+    "长期",
+    "中长期",
+    "中期",
+];
+
+/// `指标值` over `年度 | 实施周期` below it: the value head spanning the
+/// periods becomes one value head per period (`年度指标值`, `实施周期指标值`).
+pub(crate) fn periods_below(
+    upper: &[Piece],
+    upper_roles: &[Option<crate::ingest::excel::header::Role>],
+    lower: &[Piece],
+) -> Option<Vec<Piece>> {
+    use crate::ingest::excel::header::Role;
+    if lower.len() < 2
+        || !lower
+            .iter()
+            .all(|c| PERIODS.contains(&crate::vocab::key(&c.text).as_str()))
+    {
+        return None;
+    }
+    let vc = upper_roles
+        .iter()
+        .position(|r| matches!(r, Some(Role::Annual | Role::Cycle)))?;
+    let value_head = upper.get(vc)?;
+    // The empty cells the span left beside the value head.
+    let span_end = (vc + 1..vc + lower.len())
+        .take_while(|&k| upper.get(k).is_some_and(|c| c.text.is_empty()))
+        .last()
+        .map_or(vc + 1, |k| k + 1);
+    let mut head: Vec<Piece> = upper.get(..vc).unwrap_or_default().to_vec();
+    head.extend(
+        lower
+            .iter()
+            .map(|p| Piece::new(format!("{}{}", p.text, value_head.text), p.line)),
+    );
+    head.extend(upper.get(span_end..).unwrap_or_default().iter().cloned());
+    Some(head)
 }
 
 #[cfg(test)]
@@ -205,6 +256,23 @@ mod tests {
         assert_eq!(p.indicators[1].category, "质量指标");
         assert_eq!(p.indicators[1].annual_value.as_deref(), Some("100%"));
         assert_eq!(p.indicators[1].pos, crate::model::Position::Line(8));
+    }
+
+    #[test]
+    fn a_value_head_split_into_periods_below_it() {
+        let text = "| 项目名称 | 档案数字化 |\n\
+| 一级指标 | 二级指标 | 三级指标 | 指标值 | |\n\
+| 年度 | 实施周期 | |||\n\
+| 产出指标 | 数量指标 | 数字化档案 | 1万卷 | 3万卷 |\n";
+        let t = tables("t.txt", text);
+        let g = &t[0].grid;
+        assert_eq!(g.text(1, 3), "年度指标值");
+        assert_eq!(g.text(1, 4), "实施周期指标值");
+        let doc = crate::ingest::excel::read_grid(g).unwrap().doc;
+        let (_, p) = doc.projects().next().unwrap();
+        assert_eq!(p.indicators.len(), 1);
+        assert_eq!(p.indicators[0].annual_value.as_deref(), Some("1万卷"));
+        assert_eq!(p.indicators[0].cycle_value.as_deref(), Some("3万卷"));
     }
 
     #[test]
