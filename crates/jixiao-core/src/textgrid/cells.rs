@@ -139,6 +139,9 @@ fn head_run(cells: &[Piece], from: usize) -> Option<(usize, usize)> {
 /// Cells read as a head's key-value block, at most.
 const HEAD_CELLS: usize = 80;
 
+/// Rows of a key-value block kept above a head, at most.
+const HEAD_ROWS: usize = 40;
+
 /// The long tables of a one-cell-per-line text.
 pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
     let bars = bar_cell_lines(text);
@@ -182,8 +185,10 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
         let above = cells
             .get(h0.saturating_sub(HEAD_CELLS).max(from)..h0)
             .unwrap_or_default();
-        for r in head_rows(above) {
-            push(&mut t.grid, 0, &r);
+        // The head finder looks at a bounded number of rows above a head.
+        let rows = head_rows(above);
+        for r in rows.iter().skip(rows.len().saturating_sub(HEAD_ROWS)) {
+            push(&mut t.grid, 0, r);
         }
         push(&mut t.grid, 0, head);
         let next = head_run(&cells, h1).map_or(cells.len(), |(a, _)| a);
