@@ -36,6 +36,35 @@ fn tokens(line: &str) -> Vec<(usize, usize, &str)> {
     out
 }
 
+/// Tokens separated by runs of two spaces or more (a `pdftotext -layout`
+/// page, whose names keep their single spaces).
+fn wide_tokens(line: &str) -> Vec<(usize, usize, &str)> {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for (s, e, _) in tokens(line) {
+        match spans.last_mut() {
+            Some(last)
+                if line
+                    .get(last.1..s)
+                    .is_some_and(|gap| gap.chars().count() < 2) =>
+            {
+                last.1 = e;
+            }
+            _ => spans.push((s, e)),
+        }
+    }
+    spans
+        .into_iter()
+        .map(|(s, e)| (s, e, line.get(s..e).unwrap_or_default()))
+        .collect()
+}
+
+/// Whether the head's words are separated by two spaces or more: the table
+/// is laid out in columns and its cells split on wide gaps only.
+fn wide_gaps(line: &str) -> bool {
+    let narrow = tokens(line).len();
+    narrow >= 3 && wide_tokens(line).len() == narrow && line.trim().contains("  ")
+}
+
 fn head_roles(line: &str) -> Option<Vec<Option<Role>>> {
     let toks = tokens(line);
     if toks.len() < 3 {
@@ -58,6 +87,7 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             i += 1;
             continue;
         };
+        let wide = lines.get(i).is_some_and(|l| wide_gaps(l));
         let mut t = TextTable::new(source, GridSource::SpacedText);
         for (k, l) in lines
             .iter()
@@ -90,7 +120,7 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             if is_table_end(line) || head_roles(line).is_some() {
                 break;
             }
-            row(&mut t, line, j + 1, &roles, Some(j) == last_line);
+            row(&mut t, line, j + 1, &roles, Some(j) == last_line, wide);
             j += 1;
         }
         out.push(t);
@@ -101,9 +131,13 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
 }
 
 /// One line of the table into its columns.
-fn row(t: &mut TextTable, line: &str, n: usize, roles: &[Option<Role>], last: bool) {
+fn row(t: &mut TextTable, line: &str, n: usize, roles: &[Option<Role>], last: bool, wide: bool) {
     let col = |r: Role| roles.iter().position(|x| *x == Some(r));
-    let toks = tokens(line);
+    let toks = if wide {
+        wide_tokens(line)
+    } else {
+        tokens(line)
+    };
     let mut cells: Vec<(usize, Piece)> = Vec::new();
     let mut p = 0;
     let next = toks.get(p + 1).map(|x| x.2);
@@ -321,6 +355,19 @@ mod tests {
         // Four words for three columns: not certain.
         assert_eq!(g.rows.len(), 2);
         assert_eq!(t[0].rejects.len(), 1);
+    }
+
+    #[test]
+    fn columns_laid_out_with_wide_gaps_keep_single_spaces_in_names() {
+        let text = "一级指标    二级指标    三级指标                 指标值\n\
+产出指标    数量指标    培训 人次                ≥100 人次\n\
+            质量指标    Office 培训合格率        ≥95%\n";
+        let t = tables("t.txt", text);
+        let g = &t[0].grid;
+        assert_eq!(g.text(1, 2), "培训 人次");
+        assert_eq!(g.text(1, 3), "≥100 人次");
+        assert_eq!(g.text(2, 1), "质量指标");
+        assert_eq!(g.text(2, 2), "Office 培训合格率");
     }
 
     #[test]
