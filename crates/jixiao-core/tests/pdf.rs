@@ -482,6 +482,7 @@ fn assert_seed(what: &str, doc: &Document, codes: bool, pages: std::ops::RangeIn
 fn wide_pdf_printed_by_libreoffice() {
     let doc = pdf::read_pdf(&fixture("laisui_2024_wide.pdf")).unwrap();
     assert_seed("wide", &doc, true, 1..=4);
+    assert_eq!(doc.reader.as_deref(), Some("wide-grid"));
     assert_eq!(doc.department.as_deref(), Some(DEPT));
     assert_eq!(
         doc.title.as_deref(),
@@ -521,6 +522,7 @@ fn wide_pdf_on_rotated_pages() {
 fn long_pdf_printed_by_libreoffice() {
     let doc = pdf::read_pdf(&fixture("laisui_2024_long.pdf")).unwrap();
     assert_seed("long", &doc, true, 1..=4);
+    assert_eq!(doc.reader.as_deref(), Some("long-grid"));
     assert_eq!(doc.department.as_deref(), Some(DEPT));
     // Four pages, the head repeated on each: the 4th project starts page 2
     // below it, the 10th (of the second unit) is on page 4.

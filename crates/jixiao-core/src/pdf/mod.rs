@@ -315,6 +315,7 @@ fn merge(source: &str, docs: Vec<(String, Document)>) -> Document {
     for (name, d) in docs {
         names.push(name);
         out.title = out.title.or(d.title);
+        out.reader = out.reader.or(d.reader);
         out.department = out.department.or(d.department);
         out.money_unit = d.money_unit;
         if out.grand_total.is_none() {
