@@ -527,6 +527,20 @@ fn key_values(grid: &Grid<'_>, s: &mut rows::Sheet<'_>) -> long::Fields {
                     })
             };
             let name_of = |v: &grid::GridCell<'_>| strip_code(&cells::joined_text(&v.val));
+            // `项目名称:X` in one cell: the label and its value together.
+            let text = cells::joined_text(&c.val);
+            let inline = text.split_once([':', '：']).and_then(|(k, v)| {
+                let (k, v) = (label_key(k), v.trim());
+                (!v.is_empty()).then(|| (k, v.to_string()))
+            });
+            if let Some((k, v)) = &inline {
+                if vocab::PROJECT_LABELS.contains(&k.as_str()) && f.project.is_none() {
+                    f.project = Some(v.clone());
+                    f.project_row = Some(row.line());
+                } else if vocab::UNIT_LABELS.contains(&k.as_str()) && f.unit.is_none() {
+                    f.unit = Some(strip_code(v));
+                }
+            }
             if vocab::PROJECT_LABELS.contains(&key.as_str()) {
                 if f.project.is_none()
                     && let Some(v) = next()

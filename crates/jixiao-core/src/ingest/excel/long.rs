@@ -479,6 +479,29 @@ mod tests {
     }
 
     #[test]
+    fn labels_with_their_values_in_one_cell() {
+        let g = grid(&[
+            &[(0, "项目名称：档案数字化"), (1, "实施单位:[001]市档案馆")],
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "指标值"),
+            ],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "数字化档案"),
+                (3, "1万卷"),
+            ],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        let (u, p) = doc.projects().next().unwrap();
+        assert_eq!(p.name, "档案数字化");
+        assert_eq!(u.name, "市档案馆");
+    }
+
+    #[test]
     fn a_table_without_amount_columns_has_no_amounts() {
         let g = grid(&[
             &[(0, "项目名称"), (1, "档案数字化")],
