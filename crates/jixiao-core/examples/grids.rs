@@ -4,6 +4,9 @@
 use jixiao_core::ingest::excel::read_grid;
 use jixiao_core::textgrid;
 
+/// A text builder: source name and text to tables.
+type Build = fn(&str, &str) -> Vec<textgrid::TextTable>;
+
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
         eprintln!("usage: grids FILE");
@@ -16,12 +19,13 @@ fn main() {
             return;
         }
     };
-    let builders: [(&str, fn(&str, &str) -> Vec<textgrid::TextTable>); 5] = [
+    let builders: [(&str, Build); 6] = [
         ("pipe", textgrid::pipe::tables),
         ("cells", textgrid::cells::tables),
         ("spaced", textgrid::spaced::tables),
         ("glued", textgrid::glued::tables),
         ("prose", textgrid::glued::prose),
+        ("pivot", textgrid::pivot::tables),
     ];
     for (name, build) in builders {
         for t in build(&path, &text) {
