@@ -694,8 +694,13 @@ pub const VALUE_HEADS: &[&str] = &[
     "全年指标值",
     "年度目标值",
 ];
-pub const CYCLE_VALUE_HEADS: &[&str] =
-    &["实施周期指标值", "长期指标值", "中长期指标值", "总体指标值"];
+pub const CYCLE_VALUE_HEADS: &[&str] = &[
+    "实施周期指标值",
+    "长期指标值",
+    "中长期指标值",
+    "中期指标值",
+    "总体指标值",
+];
 pub const WEIGHT_HEADS: &[&str] = &["权重", "分值", "指标权重", "权重(%)", "分值(分)"];
 pub const DIRECTION_HEADS: &[&str] = &["指标方向", "指标方向性", "指标性质"];
 pub const VALUE_KIND_HEADS: &[&str] = &["指标值类型", "指标类型", "值类型"];

@@ -240,7 +240,11 @@ fn row(t: &mut TextTable, line: &str, n: usize, roles: &[Option<Role>], last: bo
                     .unwrap_or_default()
                     .iter()
                     .any(|r| r.is_some());
-                if trailing {
+                if values_fill_row(rest, roles, nc) {
+                    for (k, x) in rest.iter().enumerate() {
+                        cells.push((nc + k, Piece::new(x.2, n)));
+                    }
+                } else if trailing {
                     t.rejects.push((
                         n,
                         line.trim().to_string(),
@@ -305,6 +309,26 @@ fn one_per_column(
             _ => true,
         }
     })
+}
+
+/// Whether a row's words after the framework are its name and one word per
+/// value column: the head ends in two value columns or more (实施周期/中期 and
+/// 年度), and the row has exactly one word per column from the name on, so the
+/// last words are the values even when none reads as a number
+/// (`供水工程长效运行 持续发挥效益 持续发挥效益`). A name holding a space would
+/// leave a value column short and is not read this way.
+fn values_fill_row(rest: &[(usize, usize, &str)], roles: &[Option<Role>], nc: usize) -> bool {
+    let value_role =
+        |r: &Option<Role>| matches!(r, Some(Role::Annual | Role::Cycle | Role::HalfYear));
+    let after = roles.get(nc + 1..).unwrap_or_default();
+    after.len() >= 2
+        && after.iter().all(value_role)
+        && rest.len() == after.len() + 1
+        && rest.iter().skip(1).all(|x| {
+            !vocab::is_level_word(x.2)
+                && !vocab::is_category_word(x.2)
+                && !vocab::key(x.2).contains("**")
+        })
 }
 
 /// A word cut short by the end of an excerpt: a strict beginning of a level
@@ -379,6 +403,25 @@ mod tests {
         assert_eq!(g.text(1, 2), "政府门户网站发布信息量");
         assert_eq!(g.text(1, 3), "≥750篇/年");
         assert_eq!(g.text(1, 4), "≥750篇");
+    }
+
+    #[test]
+    fn mid_term_values_and_wordy_values_filling_the_row() {
+        let text = "绩效指标 一级指标 二级指标 三级指标 中期指标值 年度指标值\n\
+产出指标 数量指标 水质检测次数 ≥1200次 ≥400次\n\
+可持续影响指标 供水工程长效运行 持续发挥效益 持续发挥效益\n\
+可持续影响指标 供水 工程 长效运行 持续发挥效益\n";
+        let t = tables("t.txt", text);
+        let g = &t[0].grid;
+        assert_eq!(role("中期指标值"), Some(Role::Cycle));
+        assert_eq!(g.text(1, 3), "水质检测次数");
+        assert_eq!(g.text(1, 4), "≥1200次");
+        assert_eq!(g.text(1, 5), "≥400次");
+        assert_eq!(g.text(2, 3), "供水工程长效运行");
+        assert_eq!(g.text(2, 4), "持续发挥效益");
+        assert_eq!(g.text(2, 5), "持续发挥效益");
+        // One word too many for the columns: where the name ends is not certain.
+        assert_eq!(t[0].rejects.len(), 1);
     }
 
     #[test]

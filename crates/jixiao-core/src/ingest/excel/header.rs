@@ -182,7 +182,10 @@ pub(crate) fn role_of(head: &str) -> Option<Role> {
         if h.contains("半年") {
             return Some(HalfYear); // 半年 beside 全年: only the year's target is kept.
         }
-        if h.contains("周期") || h.contains("长期") || h.contains("实施期") {
+        // 中期 (a three-year plan's target beside the year's) is a cycle value
+        // too; 中长期 and 长期 both contain 长期.
+        if h.contains("周期") || h.contains("长期") || h.contains("实施期") || h.contains("中期")
+        {
             return Some(Cycle);
         }
         return Some(Annual);
@@ -537,6 +540,7 @@ mod tests {
         assert_eq!(role("绩效标准"), Some(Role::Remark));
         assert_eq!(role("实施周期指标值"), Some(Role::Cycle));
         assert_eq!(role("长期指标值"), Some(Role::Cycle));
+        assert_eq!(role("中期指标值"), Some(Role::Cycle));
         assert_eq!(role("实际完成值"), Some(Role::SelfEval));
         assert_eq!(role("得分"), Some(Role::SelfEval));
         assert_eq!(role("未達到指標值原因"), Some(Role::SelfEval));
