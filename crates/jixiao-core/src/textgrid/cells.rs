@@ -195,7 +195,7 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
         let mut body: Vec<Piece> = Vec::new();
         let mut end = next;
         for (k, c) in cells.iter().enumerate().take(next).skip(h1) {
-            if is_table_end(&c.text) {
+            if is_table_end(&c.text) || super::is_project_label(&c.text) {
                 end = k;
                 break;
             }

@@ -155,6 +155,17 @@ pub(crate) fn is_table_end(t: &str) -> bool {
     STARTS.iter().any(|s| k.starts_with(s)) || WITHIN.iter().any(|s| k.contains(s))
 }
 
+/// A project's label opening a key-value head (`项目名称：X`, `项目名称:`,
+/// `项目名称` before its value): after a table's rows, the next project's
+/// head block begins, so the table ends there.
+pub(crate) fn is_project_label(t: &str) -> bool {
+    let k = vocab::key(t);
+    vocab::PROJECT_LABELS.iter().any(|l| {
+        k.strip_prefix(l)
+            .is_some_and(|r| r.is_empty() || r.starts_with(':'))
+    })
+}
+
 /// A comparison alone: `≥`, `>=`, `＝`.
 pub(crate) fn is_operator(t: &str) -> bool {
     crate::ingest::excel::is_operator(t)
@@ -545,5 +556,9 @@ mod tests {
         assert!(is_table_end("财政部门支出股室初审意见 (盖章)"));
         assert!(is_table_end("扫一扫在手机打开当前页"));
         assert!(!is_table_end("服务对象满意度指标"));
+        assert!(is_project_label("项目名称：特种设备安全监管经费"));
+        assert!(is_project_label("项目名称"));
+        assert!(is_project_label("专项名称:"));
+        assert!(!is_project_label("项目名称变更率"));
     }
 }

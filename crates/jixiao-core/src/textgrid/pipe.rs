@@ -107,7 +107,9 @@ pub(crate) fn tables_of_rows(
         push(&mut t.grid, 0, head);
         let mut end = next_head;
         for (j, r) in rows.iter().enumerate().take(next_head).skip(h + 1) {
-            if r.first().is_some_and(|c| is_table_end(&c.text)) {
+            if r.first()
+                .is_some_and(|c| is_table_end(&c.text) || super::is_project_label(&c.text))
+            {
                 end = j;
                 break;
             }

@@ -117,7 +117,10 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
                 j += 1;
                 continue;
             }
-            if is_table_end(line) || head_roles(line).is_some() {
+            let project_head = tokens(line)
+                .first()
+                .is_some_and(|(_, _, tok)| super::is_project_label(tok));
+            if is_table_end(line) || project_head || head_roles(line).is_some() {
                 break;
             }
             row(&mut t, line, j + 1, &roles, Some(j) == last_line, wide);
@@ -422,6 +425,26 @@ mod tests {
         assert_eq!(g.text(2, 5), "持续发挥效益");
         // One word too many for the columns: where the name ends is not certain.
         assert_eq!(t[0].rejects.len(), 1);
+    }
+
+    #[test]
+    fn a_second_projects_head_block_starts_a_new_table() {
+        let text = "项目名称：甲项目\n\
+一级指标 二级指标 三级指标 指标值\n\
+产出指标 数量指标 检查批次 ≥4000批次\n\
+\n\
+项目名称：乙项目\n\
+主管部门：某局 实施单位：某所\n\
+项目资金：年度资金总额 65.50 其中：财政拨款 65.50\n\
+一级指标 二级指标 三级指标 指标值\n\
+产出指标 数量指标 检查家次 ≥600家次\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].grid.rows.len(), 3);
+        assert!(t[0].rejects.is_empty());
+        assert_eq!(t[1].grid.text(0, 0), "项目名称：乙项目");
+        let last = t[1].grid.rows.len() as u32 - 1;
+        assert_eq!(t[1].grid.text(last, 2), "检查家次");
     }
 
     #[test]
