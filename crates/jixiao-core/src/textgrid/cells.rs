@@ -195,7 +195,11 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
         let mut body: Vec<Piece> = Vec::new();
         let mut end = next;
         for (k, c) in cells.iter().enumerate().take(next).skip(h1) {
-            if is_table_end(&c.text) || super::is_project_label(&c.text) {
+            let next_text = cells.get(k + 1).map(|n| n.text.as_str());
+            if is_table_end(&c.text)
+                || super::is_project_label(&c.text)
+                || super::is_sign_off(&c.text, next_text)
+            {
                 end = k;
                 break;
             }

@@ -166,6 +166,59 @@ pub(crate) fn is_project_label(t: &str) -> bool {
     })
 }
 
+/// A date alone, to the day (`2022年6月8日`, `2022-06-08`, `2022.6.8`): the
+/// date of a sign-off. Targets give months or deadlines (`2021年12月`,
+/// `2022年12月底前`), which this does not take.
+pub(crate) fn is_full_date(t: &str) -> bool {
+    let k = vocab::key(t);
+    let parts: Vec<&str> = k
+        .split(['年', '月', '日', '-', '.', '/'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let digits = |p: &&str, n: std::ops::RangeInclusive<usize>| {
+        p.chars().all(|c| c.is_ascii_digit()) && n.contains(&p.chars().count())
+    };
+    let shaped = k.ends_with('日') || !k.contains('年');
+    shaped
+        && parts.len() == 3
+        && parts.first().is_some_and(|p| digits(p, 4..=4))
+        && parts.iter().skip(1).all(|p| digits(p, 1..=2))
+}
+
+/// An organisation's name as a signature prints it (`陕西省汉滨区财政局`):
+/// a short text without digits ending in an office's word.
+pub(crate) fn is_organisation(t: &str) -> bool {
+    const ENDS: &[&str] = &[
+        "局",
+        "委员会",
+        "委",
+        "政府",
+        "办公室",
+        "办",
+        "厅",
+        "中心",
+        "处",
+        "所",
+        "院",
+        "站",
+        "办事处",
+        "公司",
+    ];
+    let k = vocab::key(t);
+    let n = k.chars().count();
+    (4..=30).contains(&n)
+        && !k.chars().any(|c| c.is_ascii_digit())
+        && !vocab::is_level_word(&k)
+        && !vocab::is_category_word(&k)
+        && ENDS.iter().any(|e| k.ends_with(e))
+}
+
+/// A sign-off after a table: an organisation's name followed by a date to
+/// the day. Furniture, not a row.
+pub(crate) fn is_sign_off(name: &str, next: Option<&str>) -> bool {
+    is_organisation(name) && next.is_some_and(is_full_date)
+}
+
 /// A comparison alone: `≥`, `>=`, `＝`.
 pub(crate) fn is_operator(t: &str) -> bool {
     crate::ingest::excel::is_operator(t)
@@ -558,6 +611,12 @@ mod tests {
         assert!(!is_table_end("服务对象满意度指标"));
         assert!(is_project_label("项目名称：特种设备安全监管经费"));
         assert!(is_project_label("项目名称"));
+        assert!(is_sign_off("陕西省汉滨区财政局", Some("2022年6月8日")));
+        assert!(is_sign_off("某县财政局", Some("2022-06-08")));
+        assert!(!is_sign_off("维修养护任务完成时间", Some("2022年12月31日")));
+        assert!(!is_full_date("2021年12月"));
+        assert!(!is_full_date("2022年12月底前"));
+        assert!(!is_full_date("2023.07-2024.01"));
         assert!(is_project_label("专项名称:"));
         assert!(!is_project_label("项目名称变更率"));
     }

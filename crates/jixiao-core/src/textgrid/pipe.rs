@@ -18,6 +18,13 @@ pub fn rows(text: &str) -> Vec<Vec<Piece>> {
             continue;
         }
         let mut cells: Vec<Piece> = line.split('|').map(|p| Piece::new(p.trim(), n)).collect();
+        // A Markdown separator row (`|---|:--:|`) holds no cells.
+        let rule = |t: &str| t.contains('-') && t.chars().all(|c| matches!(c, '-' | ':' | ' '));
+        if cells.iter().any(|c| rule(&c.text))
+            && cells.iter().all(|c| c.text.is_empty() || rule(&c.text))
+        {
+            continue;
+        }
         while cells.last().is_some_and(|c| c.text.is_empty()) {
             cells.pop();
         }
@@ -107,8 +114,18 @@ pub(crate) fn tables_of_rows(
         push(&mut t.grid, 0, head);
         let mut end = next_head;
         for (j, r) in rows.iter().enumerate().take(next_head).skip(h + 1) {
-            if r.first()
-                .is_some_and(|c| is_table_end(&c.text) || super::is_project_label(&c.text))
+            let next_first = rows
+                .get(j + 1)
+                .and_then(|n| n.first())
+                .map(|c| c.text.as_str());
+            let sign_off = match r.as_slice() {
+                [a] => super::is_sign_off(&a.text, next_first),
+                [a, b] => super::is_sign_off(&a.text, Some(&b.text)),
+                _ => false,
+            };
+            if sign_off
+                || r.first()
+                    .is_some_and(|c| is_table_end(&c.text) || super::is_project_label(&c.text))
             {
                 end = j;
                 break;
@@ -225,6 +242,22 @@ pub(crate) fn periods_below(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn separator_rows_and_sign_offs_are_not_rows() {
+        let text = "项目名称：农村公路养护\n\
+| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n\
+|---|:---:|---|---|\n\
+| 产出指标 | 数量指标 | 养护里程 | ≥120公里 |\n\
+| 某县交通运输局 |\n\
+| 2023年3月1日 |\n";
+        let t = tables("t.txt", text);
+        let g = &t[0].grid;
+        assert_eq!(g.rows.len(), 3);
+        assert_eq!(g.text(2, 2), "养护里程");
+        let doc = crate::ingest::excel::read_grid(g).unwrap().doc;
+        assert_eq!(doc.indicator_count(), 1);
+    }
 
     #[test]
     fn a_head_over_two_rows_is_one_head() {

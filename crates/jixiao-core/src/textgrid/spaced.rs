@@ -120,7 +120,19 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             let project_head = tokens(line)
                 .first()
                 .is_some_and(|(_, _, tok)| super::is_project_label(tok));
-            if is_table_end(line) || project_head || head_roles(line).is_some() {
+            // A signature: the organisation and its date on one line or two.
+            let toks = tokens(line);
+            let next_line = lines
+                .iter()
+                .skip(j + 1)
+                .find(|l| !l.trim().is_empty())
+                .map(|l| l.trim());
+            let sign_off = match toks.as_slice() {
+                [(_, _, a)] => super::is_sign_off(a, next_line),
+                [(_, _, a), (_, _, b)] => super::is_sign_off(a, Some(b)),
+                _ => false,
+            };
+            if is_table_end(line) || project_head || sign_off || head_roles(line).is_some() {
                 break;
             }
             row(&mut t, line, j + 1, &roles, Some(j) == last_line, wide);
