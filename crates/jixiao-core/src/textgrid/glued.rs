@@ -404,7 +404,22 @@ pub fn prose(source: &str, text: &str) -> Vec<TextTable> {
         return Vec::new();
     }
     let mut t = TextTable::new(source, GridSource::SpacedText);
-    t.project = notice_project(text);
+    // A notice's key-value lines above its sections (`项目名称:X`) name the
+    // project; the title's `关于X绩效目标…` only where none does.
+    let labelled: Vec<(usize, &str)> = lines
+        .iter()
+        .enumerate()
+        .take(first)
+        .filter(|(_, l)| head_line(l))
+        .map(|(k, l)| (k, l.trim()))
+        .collect();
+    let named_project = labelled.iter().any(|(_, l)| super::is_project_label(l));
+    for (k, l) in &labelled {
+        push(&mut t.grid, 0, &[Piece::new(*l, k + 1)]);
+    }
+    if !named_project {
+        t.project = notice_project(text);
+    }
     if let Some(p) = &t.project {
         push(
             &mut t.grid,
@@ -417,18 +432,51 @@ pub fn prose(source: &str, text: &str) -> Vec<TextTable> {
     push(&mut t.grid, 0, &head);
     let mut level: Option<String> = None;
     let mut category: Option<String> = None;
+    // Whether the items read so far were numbered one per line (`1.名称:值;`):
+    // then a line that is neither numbered nor headed by the framework is the
+    // notice's closing text (`公示期为7天,如有异议…`), not an item.
+    let mut numbered_items = false;
     for (k, l) in lines.iter().enumerate().skip(first) {
         let n = k + 1;
-        if is_table_end(l) {
+        let next = lines
+            .iter()
+            .skip(k + 1)
+            .find(|x| !x.trim().is_empty())
+            .map(|x| x.trim());
+        if is_table_end(l) || super::is_sign_off(l, next) {
             break;
         }
-        let text = match section(l) {
-            Some((s, after)) => {
+        if l.trim().is_empty() {
+            continue;
+        }
+        // `(四)成本指标` under `一、产出指标` is its category (成本指标 and
+        // 满意度指标 name a level too); a sub-head that only names a level
+        // (`(一)产出指标`) is a section.
+        let sub = sub_head(l).filter(|(c, _)| {
+            !vocab::is_level_word(c)
+                || level
+                    .as_deref()
+                    .is_some_and(|lv| vocab::key(lv) != vocab::key(c))
+        });
+        let text = match (sub, section(l)) {
+            (Some((c, after)), _) => {
+                category = Some(c);
+                after
+            }
+            (None, Some((s, after))) => {
                 level = Some(s);
                 category = None;
                 after
             }
-            None => l,
+            (None, None) => {
+                let numbered = strip_numbering(l).len() != l.trim_start().len();
+                let framework = framework_label(l);
+                if numbered_items && !numbered && !framework {
+                    break;
+                }
+                numbered_items |= numbered;
+                l
+            }
         };
         // The part after the line's last `;` or `。` is unterminated: cut
         // short by an excerpt's end, or wrapped onto the next line.
@@ -456,6 +504,57 @@ pub fn prose(source: &str, text: &str) -> Vec<TextTable> {
         return Vec::new();
     }
     vec![t]
+}
+
+/// Whether a line above a notice's sections is a key-value head line
+/// (`项目名称:X`, `主管部门：Y`): a head label, a colon, a value.
+fn head_line(l: &str) -> bool {
+    let k = vocab::key(l);
+    k.split_once(':')
+        .is_some_and(|(label, value)| !value.is_empty() && super::is_head_label(label))
+}
+
+/// Whether a line starts with a level or category label (`数量指标:…`,
+/// `服务对象满意度指标,…`).
+fn framework_label(l: &str) -> bool {
+    let t = strip_numbering(l.trim());
+    let end = t.find([':', '：', ',', '，']).unwrap_or(t.len());
+    let label = t.get(..end).unwrap_or_default().trim();
+    vocab::is_level_word(label) || vocab::is_category_word(label)
+}
+
+/// `(一)数量指标` (or `（一）数量指标:…`): a sub-head naming a category
+/// within a level's section, with the text after it.
+fn sub_head(line: &str) -> Option<(String, &str)> {
+    const NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+    let t = line.trim();
+    let r = t.strip_prefix(['(', '（'])?;
+    let r = r.trim_start_matches(NUMERALS);
+    let rest = r.strip_prefix([')', '）'])?.trim();
+    let end = rest.find([':', '：']).unwrap_or(rest.len());
+    let head = rest.get(..end).unwrap_or_default().trim();
+    let after = rest.get(end..).unwrap_or_default();
+    let after = after
+        .strip_prefix([':', '：'])
+        .unwrap_or(after)
+        .trim_start();
+    vocab::is_category_word(head).then(|| (head.to_string(), after))
+}
+
+/// `名称:值` with a value after the colon (`新建日光温室数量:≥40座`,
+/// `设施运行:良好`): the colon separates them.
+fn split_at_colon(item: &str) -> Option<(String, String)> {
+    let i = item.find([':', '：'])?;
+    let name = item.get(..i)?.trim();
+    let sep = item.get(i..)?.chars().next().map_or(1, char::len_utf8);
+    let value = item.get(i + sep..)?.trim();
+    let wordy_ok = value.chars().count() <= 12 && !value.contains([':', '：']);
+    (!name.is_empty()
+        && !value.is_empty()
+        && !vocab::is_level_word(name)
+        && !vocab::is_category_word(name)
+        && (super::value_like(value) || wordy_ok))
+        .then(|| (name.to_string(), value.to_string()))
 }
 
 /// One `;`- or `。`-separated part of a prose section.
@@ -534,7 +633,7 @@ fn prose_segment(
             ));
             continue;
         }
-        match split_value(item) {
+        match split_at_colon(item).or_else(|| split_value(item)) {
             Some((name, value)) => {
                 cells.push((2, name));
                 cells.push((3, value));
@@ -680,5 +779,50 @@ mod tests {
         assert_eq!(g.text(6, 1), "经济效益指标");
         assert_eq!(g.text(6, 3), "≥80万元");
         assert_eq!(g.text(9, 3), "");
+    }
+
+    #[test]
+    fn a_notice_with_sub_heads_numbered_items_and_a_closing() {
+        let text = "某县2024年温室建设项目绩效目标公示\n\
+现将绩效目标公示如下:\n\
+项目名称:某镇温室建设项目\n\
+一、产出指标\n\
+(一)数量指标\n\
+1.新建日光温室数量:≥40座;\n\
+2.配套设施面积:≥60亩。\n\
+(二)成本指标\n\
+1.每座温室补助标准:≤7万元/座。\n\
+二、效益指标\n\
+(一)可持续影响指标\n\
+1.设施运行:良好。\n\
+公示期为7天,如有异议,请于公示期内反映。监督电话:0943-3221456。\n\
+某县农业农村局\n\
+2024年4月10日\n";
+        let t = prose("t.txt", text);
+        let g = &t[0].grid;
+        assert_eq!(g.text(0, 0), "项目名称:某镇温室建设项目");
+        let doc = crate::ingest::excel::read_grid(g).unwrap().doc;
+        let (_, p) = doc.projects().next().unwrap();
+        assert_eq!(p.name, "某镇温室建设项目");
+        let rows: Vec<(&str, &str, &str)> = p
+            .indicators
+            .iter()
+            .map(|i| {
+                (
+                    i.category.as_str(),
+                    i.name.as_str(),
+                    i.annual_value.as_deref().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("数量指标", "新建日光温室数量", "≥40座"),
+                ("数量指标", "配套设施面积", "≥60亩"),
+                ("成本指标", "每座温室补助标准", "≤7万元/座"),
+                ("可持续影响指标", "设施运行", "良好"),
+            ]
+        );
     }
 }

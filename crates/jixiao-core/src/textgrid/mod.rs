@@ -150,6 +150,14 @@ pub(crate) fn is_table_end(t: &str) -> bool {
         "财政部门审核意见",
         "主管部门审核意见",
         "单位负责人",
+        // A notice's closing sentences.
+        "特此公示",
+        "特此公告",
+        "如有异议",
+        "公示期为",
+        "公示时间",
+        "监督电话",
+        "举报电话",
     ];
     const WITHIN: &[&str] = &["审核意见", "审批意见", "初审意见", "(盖章)", "扫一扫"];
     STARTS.iter().any(|s| k.starts_with(s)) || WITHIN.iter().any(|s| k.contains(s))
