@@ -155,7 +155,8 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some((h0, h1)) = head_run(&cells, from) {
-        if !blank_separated(&marked, h0) {
+        let bare = !blank_separated(&marked, h0) && bare_lines(&cells, h0, h1);
+        if !blank_separated(&marked, h0) && !bare {
             from = h1;
             continue;
         }
@@ -205,7 +206,7 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             }
             body.push(c.clone());
         }
-        rebuild_rows(&mut t, &body, &roles);
+        rebuild_rows(&mut t, &body, &roles, bare);
         out.push(t);
         from = end.max(h1);
     }
@@ -220,8 +221,60 @@ fn framework_word(t: &str) -> bool {
         && (vocab::is_level_word(&k) || vocab::is_category_word(&k))
 }
 
-/// Rows rebuilt from a sequence of cells under heads of `roles`.
-fn rebuild_rows(t: &mut TextTable, body: &[Piece], roles: &[Option<Role>]) {
+/// Whether a table is laid out one cell per line with nothing between the
+/// cells (plain `pdftotext`): its head's words stand one per line (four at
+/// least), and so do the lines after it, which hold the framework's words.
+fn bare_lines(cells: &[Piece], h0: usize, h1: usize) -> bool {
+    let one_word = |c: &Piece| !c.text.trim().chars().any(char::is_whitespace);
+    let head = cells.get(h0..h1).unwrap_or_default();
+    let body = cells.get(h1..).unwrap_or_default();
+    let body = body
+        .get(..LAYOUT_WINDOW.min(body.len()))
+        .unwrap_or_default();
+    let single = body.iter().filter(|c| one_word(c)).count();
+    head.len() >= 4
+        && head.iter().all(one_word)
+        && body.len() >= 8
+        && single * 10 >= body.len() * 9
+        && body.iter().any(|c| framework_word(&c.text))
+}
+
+/// Whether each cell of a row rebuilt without separators fits its column
+/// (an operator under 指标性质, a number under 权重, a direction under
+/// 指标方向): a row that took a cell of its neighbour, because an empty cell
+/// left no line, does not.
+fn fits_columns(row: &[Piece], start: usize, roles: &[Option<Role>]) -> bool {
+    row.iter().enumerate().all(|(k, c)| {
+        let r = roles.get(start + k).copied().flatten();
+        let t = c.text.as_str();
+        let fit = super::fit(r, t);
+        match r {
+            // Columns whose cells are of a known kind must hold one.
+            Some(
+                Role::Level
+                | Role::Category
+                | Role::Operator
+                | Role::Nature
+                | Role::Direction
+                | Role::ValueKind
+                | Role::Weight,
+            ) => fit > 0,
+            Some(Role::Measure) => {
+                fit > 0
+                    && vocab::direction(t).is_none()
+                    && vocab::value_kind(t).is_none()
+                    && !framework_word(t)
+                    && !super::is_operator(t)
+            }
+            _ => fit > -2,
+        }
+    })
+}
+
+/// Rows rebuilt from a sequence of cells under heads of `roles`; `bare`
+/// when nothing separated the cells, so a row is kept only where every cell
+/// fits its column.
+fn rebuild_rows(t: &mut TextTable, body: &[Piece], roles: &[Option<Role>], bare: bool) {
     let body = &super::join_wrapped(body);
     let col = |r: Role| roles.iter().position(|x| *x == Some(r));
     let name_col = col(Role::Name).or(col(Role::Indicators));
@@ -262,6 +315,13 @@ fn rebuild_rows(t: &mut TextTable, body: &[Piece], roles: &[Option<Role>]) {
                 first.line,
                 text.join(" "),
                 "the text ends inside this row (an excerpt cut short): no value to read".into(),
+            ));
+        } else if bare && !fits_columns(&row, start, roles) {
+            let text: Vec<&str> = row.iter().map(|p| p.text.as_str()).collect();
+            t.rejects.push((
+                first.line,
+                text.join(" "),
+                "cells one per line with nothing between them do not fit the columns here (an empty cell left no line): where the row ends is not certain".into(),
             ));
         } else {
             push(&mut t.grid, start, &row);
@@ -326,5 +386,32 @@ mod tests {
         assert_eq!(g.text(r as u32 - 2, 3), "指标2:面积");
         assert_eq!(g.text(r as u32 - 1, 2), "质量指标");
         assert_eq!(g.text(r as u32 - 1, 4), "≧ %");
+    }
+
+    #[test]
+    fn cells_one_per_line_with_nothing_between_them() {
+        let text = "项目名称\n图书馆免费开放\n一级指标\n二级指标\n三级指标\n指标性质\n指标值\n度量单位\n权重\n指标方向性\n\
+产出指标\n数量指标\n年接待读者人次\n≥\n15\n万人次\n20\n正向指标\n\
+产出指标\n数量指标\n活动场次\n明显提升\n10\n正向指标\n\
+满意度指标\n服务对象满意度指标\n读者满意度\n≥\n90\n%\n20\n正向指标\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t.len(), 1);
+        let g = &t[0].grid;
+        let doc = crate::ingest::excel::read_grid(g).unwrap().doc;
+        let values: Vec<(String, Option<String>)> = doc
+            .projects()
+            .flat_map(|(_, p)| p.indicators.iter())
+            .map(|i| (i.name.clone(), i.annual_value.clone()))
+            .collect();
+        assert_eq!(
+            values,
+            [
+                ("年接待读者人次".to_string(), Some("≥15万人次".to_string())),
+                ("读者满意度".to_string(), Some("≥90%".to_string())),
+            ]
+        );
+        // The row whose empty cells left no line cannot be placed with certainty.
+        assert_eq!(t[0].rejects.len(), 1);
+        assert!(t[0].rejects[0].1.starts_with("产出指标 数量指标 活动场次"));
     }
 }

@@ -277,7 +277,7 @@ pub(crate) fn strip_operator(k: &str) -> &str {
 /// negative where it certainly does not. Used to place the cells of a row
 /// whose leading cells were merged into the rows above, or whose trailing
 /// empty cells were dropped.
-fn fit(role: Option<Role>, t: &str) -> i32 {
+pub(crate) fn fit(role: Option<Role>, t: &str) -> i32 {
     let t = t.trim();
     if t.is_empty() {
         return 0;
