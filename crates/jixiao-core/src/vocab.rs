@@ -456,6 +456,22 @@ pub const GLUED_CATEGORIES: &[&str] = &[
 /// Qualitative target values that end an indicator printed with no
 /// separator (`义务教育优质均衡发展情况稳步提高`), longest first.
 pub const QUALITATIVE_VALUES: &[&str] = &[
+    // Longer phrases first: a degree word and a verb of improvement, the
+    // forms qualitative targets take (`稳步提高`, `逐步完善`, `健全完善`).
+    "进一步完善",
+    "进一步健全",
+    "健全完善",
+    "逐步完善",
+    "不断完善",
+    "持续完善",
+    "逐步健全",
+    "不断健全",
+    "明显增强",
+    "显著增强",
+    "持续增强",
+    "不断增强",
+    "有效提高",
+    "有效提升",
     "稳步提高",
     "稳步提升",
     "逐步提高",
