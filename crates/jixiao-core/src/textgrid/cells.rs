@@ -182,33 +182,47 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             None => (head, h1),
         };
         let roles: Vec<Option<Role>> = head.iter().map(|c| role(&c.text)).collect();
-        let mut t = TextTable::new(source, GridSource::CellLines);
-        let above = cells
-            .get(h0.saturating_sub(HEAD_CELLS).max(from)..h0)
-            .unwrap_or_default();
-        // The head finder looks at a bounded number of rows above a head.
-        let rows = head_rows(above);
-        for r in rows.iter().skip(rows.len().saturating_sub(HEAD_ROWS)) {
-            push(&mut t.grid, 0, r);
-        }
-        push(&mut t.grid, 0, head);
         let next = head_run(&cells, h1).map_or(cells.len(), |(a, _)| a);
-        let mut body: Vec<Piece> = Vec::new();
-        let mut end = next;
-        for (k, c) in cells.iter().enumerate().take(next).skip(h1) {
-            let next_text = cells.get(k + 1).map(|n| n.text.as_str());
-            if is_table_end(&c.text)
-                || super::is_project_label(&c.text)
-                || super::is_sign_off(&c.text, next_text)
-            {
-                end = k;
-                break;
+        // (where the key-value block above ends, where the rows start): the
+        // head's own table first, then each project whose head block (`项目名称`)
+        // follows with rows but no head of its own.
+        let mut at = (h0, h1);
+        loop {
+            let mut t = TextTable::new(source, GridSource::CellLines);
+            let above = cells
+                .get(at.0.saturating_sub(HEAD_CELLS).max(from)..at.0)
+                .unwrap_or_default();
+            // The head finder looks at a bounded number of rows above a head.
+            let rows = head_rows(above);
+            for r in rows.iter().skip(rows.len().saturating_sub(HEAD_ROWS)) {
+                push(&mut t.grid, 0, r);
             }
-            body.push(c.clone());
+            push(&mut t.grid, 0, head);
+            let mut body: Vec<Piece> = Vec::new();
+            let mut end = next;
+            let mut next_project = false;
+            for (k, c) in cells.iter().enumerate().take(next).skip(at.1) {
+                let next_text = cells.get(k + 1).map(|n| n.text.as_str());
+                next_project = super::is_project_label(&c.text);
+                if is_table_end(&c.text) || next_project || super::is_sign_off(&c.text, next_text) {
+                    end = k;
+                    break;
+                }
+                body.push(c.clone());
+            }
+            rebuild_rows(&mut t, &body, &roles, bare);
+            out.push(t);
+            from = end.max(at.1);
+            let carried = next_project
+                .then(|| {
+                    (end + 1..next).find(|&k| cells.get(k).is_some_and(|c| framework_word(&c.text)))
+                })
+                .flatten();
+            match carried {
+                Some(k) => at = (k, k),
+                None => break,
+            }
         }
-        rebuild_rows(&mut t, &body, &roles, bare);
-        out.push(t);
-        from = end.max(h1);
     }
     out
 }
@@ -413,5 +427,18 @@ mod tests {
         // The row whose empty cells left no line cannot be placed with certainty.
         assert_eq!(t[0].rejects.len(), 1);
         assert!(t[0].rejects[0].1.starts_with("产出指标 数量指标 活动场次"));
+    }
+
+    #[test]
+    fn a_second_project_after_its_head_block_with_no_head() {
+        let text = "项目名称\n\n甲项目\n\n一级指标\n\n二级指标\n\n三级指标\n\n指标值\n\n\
+产出指标\n\n数量指标\n\n检查批次\n\n≥4000批次\n\n\
+项目名称\n\n乙项目\n\n产出指标\n\n数量指标\n\n检查家次\n\n≥600家次\n\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t.len(), 2);
+        let doc = crate::ingest::excel::read_grid(&t[1].grid).unwrap().doc;
+        let (_, p) = doc.projects().next().unwrap();
+        assert_eq!(p.name, "乙项目");
+        assert_eq!(p.indicators[0].name, "检查家次");
     }
 }

@@ -7,6 +7,7 @@
 
 use super::{Piece, TextTable, is_long_head, is_table_end, place, push, role};
 use crate::grid::GridSource;
+use crate::vocab;
 
 /// Rows of a text's pipe lines: each line's cells, trimmed, without the
 /// padding at its ends; a line without pipes is a row of one cell.
@@ -89,16 +90,33 @@ pub(crate) fn tables_of_rows(
         .collect();
     let mut out = Vec::new();
     let mut prev_end = 0;
-    for (h_idx, &h) in heads.iter().enumerate() {
+    let mut h_idx = 0;
+    // A table that ended at the next project's head block (`项目名称：X`)
+    // lends its head to that project's rows when they print none: (head row,
+    // first row of the project's table).
+    let mut carry: Option<(usize, usize)> = None;
+    loop {
+        let (h, at, body) = match carry.take() {
+            Some((h, r)) => (h, r, r),
+            None => {
+                let Some(&h) = heads.get(h_idx) else { break };
+                h_idx += 1;
+                (h, h, h + 1)
+            }
+        };
         let Some(head) = rows.get(h) else { continue };
         let roles: Vec<_> = head.iter().map(|c| role(&c.text)).collect();
-        let next_head = heads.get(h_idx + 1).copied().unwrap_or(rows.len());
+        let next_head = heads
+            .iter()
+            .copied()
+            .find(|&x| x > at)
+            .unwrap_or(rows.len());
         let mut t = TextTable::new(source, kind);
-        let from = h.saturating_sub(HEAD_ROWS).max(prev_end);
+        let from = at.saturating_sub(HEAD_ROWS).max(prev_end);
         // Labels and values one per line above a table of rows (a page
         // mixing flattenings) are grouped as a key-value head is.
         let mut singles: Vec<Piece> = Vec::new();
-        for r in rows.get(from..h).unwrap_or_default() {
+        for r in rows.get(from..at).unwrap_or_default() {
             if let [only] = r.as_slice() {
                 singles.push(only.clone());
                 continue;
@@ -113,7 +131,8 @@ pub(crate) fn tables_of_rows(
         }
         push(&mut t.grid, 0, head);
         let mut end = next_head;
-        for (j, r) in rows.iter().enumerate().take(next_head).skip(h + 1) {
+        let mut next_project = false;
+        for (j, r) in rows.iter().enumerate().take(next_head).skip(body) {
             let next_first = rows
                 .get(j + 1)
                 .and_then(|n| n.first())
@@ -123,10 +142,8 @@ pub(crate) fn tables_of_rows(
                 [a, b] => super::is_sign_off(&a.text, Some(&b.text)),
                 _ => false,
             };
-            if sign_off
-                || r.first()
-                    .is_some_and(|c| is_table_end(&c.text) || super::is_project_label(&c.text))
-            {
+            next_project = r.first().is_some_and(|c| super::is_project_label(&c.text));
+            if sign_off || next_project || r.first().is_some_and(|c| is_table_end(&c.text)) {
                 end = j;
                 break;
             }
@@ -144,6 +161,16 @@ pub(crate) fn tables_of_rows(
         }
         prev_end = end;
         out.push(t);
+        if next_project {
+            let framework = |r: &Vec<Piece>| {
+                r.first().is_some_and(|c| {
+                    vocab::is_level_word(&c.text) || vocab::is_category_word(&c.text)
+                })
+            };
+            carry = (end + 1..next_head)
+                .find(|&r| rows.get(r).is_some_and(framework))
+                .map(|r| (h, r));
+        }
     }
     out
 }
@@ -257,6 +284,30 @@ mod tests {
         assert_eq!(g.text(2, 2), "养护里程");
         let doc = crate::ingest::excel::read_grid(g).unwrap().doc;
         assert_eq!(doc.indicator_count(), 1);
+    }
+
+    #[test]
+    fn projects_one_after_another_share_the_first_head() {
+        let text = "项目名称：甲项目\n\
+| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n\
+| 产出指标 | 数量指标 | 检查批次 | ≥4000批次 |\n\
+项目名称：乙项目\n\
+| 产出指标 | 数量指标 | 检查家次 | ≥600家次 |\n\
+| 满意度指标 | 服务对象满意度指标 | 满意度 | ≥90% |\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t.len(), 2);
+        let names: Vec<(String, usize)> = t
+            .iter()
+            .map(|t| {
+                let doc = crate::ingest::excel::read_grid(&t.grid).unwrap().doc;
+                let (_, p) = doc.projects().next().unwrap();
+                (p.name.clone(), p.indicators.len())
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [("甲项目".to_string(), 1), ("乙项目".to_string(), 2)]
+        );
     }
 
     #[test]

@@ -82,12 +82,22 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
     let mut out = Vec::new();
     let mut from = 0;
     let mut i = 0;
+    // The head of a table that ended at the next project's head block: that
+    // project's rows, when no head of their own is printed, are under it.
+    let mut carried: Option<(usize, Vec<Option<Role>>, bool)> = None;
     while i < lines.len() {
-        let Some(roles) = lines.get(i).and_then(|l| head_roles(l)) else {
-            i += 1;
-            continue;
+        let line_i = lines.get(i).copied().unwrap_or_default();
+        let (roles, head_at, body_from, wide) = match head_roles(line_i) {
+            Some(r) => (r, i, i + 1, wide_gaps(line_i)),
+            None => match &carried {
+                Some((h, r, w)) if starts_with_framework(line_i) => (r.clone(), *h, i, *w),
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            },
         };
-        let wide = lines.get(i).is_some_and(|l| wide_gaps(l));
+        carried = None;
         let mut t = TextTable::new(source, GridSource::SpacedText);
         for (k, l) in lines
             .iter()
@@ -104,14 +114,14 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             }
         }
         let head: Vec<Piece> = lines
-            .get(i)
+            .get(head_at)
             .map(|l| tokens(l))
             .unwrap_or_default()
             .iter()
-            .map(|(_, _, tok)| Piece::new(*tok, i + 1))
+            .map(|(_, _, tok)| Piece::new(*tok, head_at + 1))
             .collect();
         push(&mut t.grid, 0, &head);
-        let mut j = i + 1;
+        let mut j = body_from;
         while let Some(line) = lines.get(j) {
             if line.trim().is_empty() {
                 j += 1;
@@ -132,6 +142,9 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
                 [(_, _, a), (_, _, b)] => super::is_sign_off(a, Some(b)),
                 _ => false,
             };
+            if project_head {
+                carried = Some((head_at, roles.clone(), wide));
+            }
             if is_table_end(line) || project_head || sign_off || head_roles(line).is_some() {
                 break;
             }
@@ -143,6 +156,14 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
         i = j;
     }
     out
+}
+
+/// Whether a line starts with a level or category word: a table's row.
+fn starts_with_framework(line: &str) -> bool {
+    let toks = tokens(line);
+    toks.first().is_some_and(|(_, _, t)| {
+        vocab::is_level_word(t) || vocab::is_category_word(t) || score_only(t)
+    })
 }
 
 /// One line of the table into its columns.
@@ -457,6 +478,24 @@ mod tests {
         assert_eq!(t[1].grid.text(0, 0), "项目名称：乙项目");
         let last = t[1].grid.rows.len() as u32 - 1;
         assert_eq!(t[1].grid.text(last, 2), "检查家次");
+    }
+
+    #[test]
+    fn a_project_without_a_head_of_its_own_is_read_under_the_last_one() {
+        let text = "项目名称：甲项目\n\
+一级指标 二级指标 三级指标 指标值\n\
+产出指标 数量指标 检查批次 ≥4000批次\n\
+项目名称：乙项目\n\
+实施单位：某所\n\
+产出指标 数量指标 检查家次 ≥600家次\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t.len(), 2);
+        let doc = crate::ingest::excel::read_grid(&t[1].grid).unwrap().doc;
+        let (_, p) = doc.projects().next().unwrap();
+        assert_eq!(p.name, "乙项目");
+        assert_eq!(p.indicators.len(), 1);
+        assert_eq!(p.indicators[0].name, "检查家次");
+        assert_eq!(p.indicators[0].annual_value.as_deref(), Some("≥600家次"));
     }
 
     #[test]
