@@ -404,6 +404,7 @@ fn parse_sheet(grid: &Grid<'_>, source: &str, sheet: &str) -> Result<SheetTable,
                 for key in ["部门名称", "编制部门", "预算部门", "主管部门", "编制单位"]
                 {
                     if let Some(d) = cells::field_after(t, key) {
+                        let d = before_next_label(d);
                         let d = d.split("单位").next().unwrap_or(d).trim();
                         let d = if d.is_empty() {
                             next_text(row, c.col).unwrap_or_default()
@@ -451,6 +452,53 @@ fn parse_sheet(grid: &Grid<'_>, source: &str, sheet: &str) -> Result<SheetTable,
         layout,
         doc,
     })
+}
+
+/// `label:value` pairs of one cell (`项目名称:X`, or several:
+/// `主管部门：A 实施单位：B`): a pair starts at a space-separated part whose
+/// text before its colon is a label; other parts belong to the value before.
+fn inline_pairs(text: &str, label_key: impl Fn(&str) -> String) -> Vec<(String, String)> {
+    let is_label = |k: &str| {
+        [
+            crate::vocab::PROJECT_LABELS,
+            crate::vocab::DEPARTMENT_LABELS,
+            crate::vocab::UNIT_LABELS,
+            crate::vocab::AMOUNT_LABELS,
+            crate::vocab::OTHER_HEAD_LABELS,
+        ]
+        .iter()
+        .any(|l| l.contains(&k))
+    };
+    let mut out: Vec<(String, String)> = Vec::new();
+    for (n, part) in text.split_whitespace().enumerate() {
+        let pair = part
+            .split_once([':', '：'])
+            .map(|(k, v)| (label_key(k), v.trim().to_string()))
+            .filter(|(k, _)| n == 0 || is_label(k));
+        match (pair, out.last_mut()) {
+            (Some(p), _) => out.push(p),
+            (None, Some(last)) => {
+                if !last.1.is_empty() {
+                    last.1.push(' ');
+                }
+                last.1.push_str(part);
+            }
+            (None, None) => return Vec::new(),
+        }
+    }
+    out.retain(|(_, v)| !v.is_empty());
+    out
+}
+
+/// A label's value in a cell that holds several labels and values
+/// (`主管部门：A 实施单位：B`): the text before the space that starts the next
+/// `label：value`.
+fn before_next_label(v: &str) -> &str {
+    let v = v.trim();
+    match v.split_once(char::is_whitespace) {
+        Some((a, b)) if b.contains([':', '：']) => a.trim(),
+        _ => v,
+    }
 }
 
 /// The first text right of `col` that is not a merged copy of the label.
@@ -529,11 +577,7 @@ fn key_values(grid: &Grid<'_>, s: &mut rows::Sheet<'_>) -> long::Fields {
             let name_of = |v: &grid::GridCell<'_>| strip_code(&cells::joined_text(&v.val));
             // `项目名称:X` in one cell: the label and its value together.
             let text = cells::joined_text(&c.val);
-            let inline = text.split_once([':', '：']).and_then(|(k, v)| {
-                let (k, v) = (label_key(k), v.trim());
-                (!v.is_empty()).then(|| (k, v.to_string()))
-            });
-            if let Some((k, v)) = &inline {
+            for (k, v) in &inline_pairs(&text, label_key) {
                 if vocab::PROJECT_LABELS.contains(&k.as_str()) && f.project.is_none() {
                     f.project = Some(v.clone());
                     f.project_row = Some(row.line());

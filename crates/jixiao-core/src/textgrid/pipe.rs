@@ -345,6 +345,21 @@ mod tests {
     }
 
     #[test]
+    fn several_labels_and_values_in_one_line_above_a_pipe_table() {
+        let text = "项目名称：特种设备安全监管经费\n\
+主管部门：某区市场监督管理局 实施单位：某区特种设备安全监察所\n\
+| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n\
+| 产出指标 | 数量指标 | 检查家次 | ≥600家次 |\n\
+| 质量指标 | 隐患整改率 | 100% | |\n";
+        let t = tables("t.txt", text);
+        let doc = crate::ingest::excel::read_grid(&t[0].grid).unwrap().doc;
+        assert_eq!(doc.department.as_deref(), Some("某区市场监督管理局"));
+        assert_eq!(doc.units[0].name, "某区特种设备安全监察所");
+        let (_, p) = doc.projects().next().unwrap();
+        assert_eq!(p.name, "特种设备安全监管经费");
+    }
+
+    #[test]
     fn a_value_head_split_into_periods_below_it() {
         let text = "| 项目名称 | 档案数字化 |\n\
 | 一级指标 | 二级指标 | 三级指标 | 指标值 | |\n\
