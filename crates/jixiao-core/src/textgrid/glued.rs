@@ -436,6 +436,7 @@ pub fn prose(source: &str, text: &str) -> Vec<TextTable> {
     // then a line that is neither numbered nor headed by the framework is the
     // notice's closing text (`公示期为7天,如有异议…`), not an item.
     let mut numbered_items = false;
+    let mut level_style: Option<Style> = None;
     for (k, l) in lines.iter().enumerate().skip(first) {
         let n = k + 1;
         let next = lines
@@ -449,26 +450,28 @@ pub fn prose(source: &str, text: &str) -> Vec<TextTable> {
         if l.trim().is_empty() {
             continue;
         }
-        // `(四)成本指标` under `一、产出指标` is its category (成本指标 and
-        // 满意度指标 name a level too); a sub-head that only names a level
-        // (`(一)产出指标`) is a section.
-        let sub = sub_head(l).filter(|(c, _)| {
-            !vocab::is_level_word(c)
-                || level
-                    .as_deref()
-                    .is_some_and(|lv| vocab::key(lv) != vocab::key(c))
+        // A numbered head names a level or a category. Its numbering's style
+        // tells which where the word names both (成本指标, 满意度指标): the
+        // style of the first level's head (`一、` or `(一)`) marks levels, any
+        // other (`(一)` under `一、`, `1、` under `(一)`) categories.
+        let head = numbered_head(l).map(|(style, h, after)| {
+            let lvl = vocab::is_level_word(&h);
+            let cat = vocab::is_category_word(&h);
+            let as_level = lvl && (!cat || level_style.is_none_or(|ls| ls == style));
+            (style, h, after, as_level)
         });
-        let text = match (sub, section(l)) {
-            (Some((c, after)), _) => {
-                category = Some(c);
-                after
-            }
-            (None, Some((s, after))) => {
-                level = Some(s);
+        let text = match head {
+            Some((style, h, after, true)) => {
+                level = Some(h);
                 category = None;
+                level_style.get_or_insert(style);
                 after
             }
-            (None, None) => {
+            Some((_, h, after, false)) => {
+                category = Some(h);
+                after
+            }
+            None => {
                 let numbered = strip_numbering(l).len() != l.trim_start().len();
                 let framework = framework_label(l);
                 if numbered_items && !numbered && !framework {
@@ -523,14 +526,43 @@ fn framework_label(l: &str) -> bool {
     vocab::is_level_word(label) || vocab::is_category_word(label)
 }
 
-/// `(一)数量指标` (or `（一）数量指标:…`): a sub-head naming a category
-/// within a level's section, with the text after it.
-fn sub_head(line: &str) -> Option<(String, &str)> {
+/// How a head is numbered: `一、`, `(一)`, `1、`, `(1)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Numeral,
+    ParenNumeral,
+    Digit,
+    ParenDigit,
+}
+
+/// A numbered head naming a level or a category (`一、产出指标`,
+/// `(一)数量指标:…`, `1.数量指标`): its numbering's style, the word, and the
+/// text after it on the line.
+fn numbered_head(line: &str) -> Option<(Style, String, &str)> {
     const NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
     let t = line.trim();
-    let r = t.strip_prefix(['(', '（'])?;
-    let r = r.trim_start_matches(NUMERALS);
-    let rest = r.strip_prefix([')', '）'])?.trim();
+    let (style, rest) = if let Some(r) = t.strip_prefix(['(', '（']) {
+        let n = r.trim_start_matches(NUMERALS);
+        let d = r.trim_start_matches(|c: char| c.is_ascii_digit());
+        if n.len() != r.len() {
+            (Style::ParenNumeral, n.strip_prefix([')', '）'])?)
+        } else if d.len() != r.len() {
+            (Style::ParenDigit, d.strip_prefix([')', '）'])?)
+        } else {
+            return None;
+        }
+    } else {
+        let n = t.trim_start_matches(NUMERALS);
+        let d = t.trim_start_matches(|c: char| c.is_ascii_digit());
+        if n.len() != t.len() {
+            (Style::Numeral, n.strip_prefix(['、', '.', '．'])?)
+        } else if d.len() != t.len() {
+            (Style::Digit, d.strip_prefix(['、', '.', '．'])?)
+        } else {
+            return None;
+        }
+    };
+    let rest = rest.trim();
     let end = rest.find([':', '：']).unwrap_or(rest.len());
     let head = rest.get(..end).unwrap_or_default().trim();
     let after = rest.get(end..).unwrap_or_default();
@@ -538,7 +570,8 @@ fn sub_head(line: &str) -> Option<(String, &str)> {
         .strip_prefix([':', '：'])
         .unwrap_or(after)
         .trim_start();
-    vocab::is_category_word(head).then(|| (head.to_string(), after))
+    (vocab::is_level_word(head) || vocab::is_category_word(head))
+        .then(|| (style, head.to_string(), after))
 }
 
 /// `名称:值` with a value after the colon (`新建日光温室数量:≥40座`,
@@ -569,12 +602,14 @@ fn prose_segment(
     // Numbering (`1、`, `(1)`) before an item.
     let mut rest = strip_numbering(seg.trim()).trim();
     // Labels: `效益指标:经济效益指标:…`, `服务对象满意度指标,…`.
-    while let Some(end) = rest.find([':', '：', ',', '，']) {
+    // A label alone (`1.数量指标` on its own line) names the items after it.
+    while !rest.is_empty() {
+        let end = rest.find([':', '：', ',', '，']).unwrap_or(rest.len());
         let label = rest.get(..end).unwrap_or_default().trim();
         let sep_len = rest
             .get(end..)
             .and_then(|r| r.chars().next())
-            .map_or(1, char::len_utf8);
+            .map_or(0, char::len_utf8);
         let after = rest.get(end + sep_len..).unwrap_or_default().trim();
         let is_level = vocab::is_level_word(label);
         let is_category = vocab::is_category_word(label);
@@ -827,6 +862,39 @@ mod tests {
                 ("数量指标", "配套设施面积", "≥60亩"),
                 ("成本指标", "每座温室补助标准", "≤7万元/座"),
                 ("可持续影响指标", "设施运行", "良好"),
+            ]
+        );
+    }
+
+    #[test]
+    fn numbering_styles_tell_levels_from_categories() {
+        let text = "项目名称:某温室项目\n\
+(一)产出指标\n\
+1、数量指标\n\
+(1)新建温室数量：≥40座;\n\
+2、成本指标\n\
+(1)每座补助标准：≤7万元/座。\n\
+(二)效益指标\n\
+1、社会效益指标\n\
+(1)带动务工人数：≥60人。\n\
+(三)满意度指标\n\
+1、服务对象满意度指标\n\
+(1)受益群众满意度：≥95%。\n";
+        let t = prose("t.txt", text);
+        let doc = crate::ingest::excel::read_grid(&t[0].grid).unwrap().doc;
+        let (_, p) = doc.projects().next().unwrap();
+        let rows: Vec<(&str, &str, &str)> = p
+            .indicators
+            .iter()
+            .map(|i| (i.level.as_str(), i.category.as_str(), i.name.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("产出指标", "数量指标", "新建温室数量"),
+                ("产出指标", "成本指标", "每座补助标准"),
+                ("效益指标", "社会效益指标", "带动务工人数"),
+                ("满意度指标", "服务对象满意度指标", "受益群众满意度"),
             ]
         );
     }
