@@ -233,6 +233,17 @@ fn row(t: &mut TextTable, line: &str, n: usize, roles: &[Option<Role>], last: bo
         } else {
             found
         };
+        // Fewer words from the first value on than value columns, where the
+        // row has one word per column: a wordy value stands before the first
+        // number (`供水工程长效运行 持续发挥效益 ≥95%`), read one per column.
+        let value_cols = roles
+            .get(nc + 1..)
+            .unwrap_or_default()
+            .iter()
+            .filter(|r| matches!(r, Some(Role::Annual | Role::Cycle | Role::HalfYear)))
+            .count();
+        let found =
+            found.filter(|&j| rest.len() - j >= value_cols || !values_fill_row(rest, roles, nc));
         let after: Vec<usize> = (vc + 1..roles.len()).collect();
         match found {
             None if one_per_column(rest, roles, nc, vc) => {
@@ -446,7 +457,8 @@ mod tests {
         let text = "绩效指标 一级指标 二级指标 三级指标 中期指标值 年度指标值\n\
 产出指标 数量指标 水质检测次数 ≥1200次 ≥400次\n\
 可持续影响指标 供水工程长效运行 持续发挥效益 持续发挥效益\n\
-可持续影响指标 供水 工程 长效运行 持续发挥效益\n";
+可持续影响指标 供水 工程 长效运行 持续发挥效益\n\
+可持续影响指标 管网长效运行 持续发挥效益 ≥95%\n";
         let t = tables("t.txt", text);
         let g = &t[0].grid;
         assert_eq!(role("中期指标值"), Some(Role::Cycle));
@@ -458,6 +470,10 @@ mod tests {
         assert_eq!(g.text(2, 5), "持续发挥效益");
         // One word too many for the columns: where the name ends is not certain.
         assert_eq!(t[0].rejects.len(), 1);
+        // A wordy value before a number, one word per column.
+        assert_eq!(g.text(3, 3), "管网长效运行");
+        assert_eq!(g.text(3, 4), "持续发挥效益");
+        assert_eq!(g.text(3, 5), "≥95%");
     }
 
     #[test]
