@@ -23,7 +23,7 @@ run: build
 test: test-rust test-consumers
 
 test-rust:
-	$(CARGO) test --release --locked
+	$(CARGO) test --release --locked --workspace
 
 # The outputs opened by the real consumers: pyarrow, DuckDB, polars, openpyxl.
 test-consumers: build venv
@@ -45,7 +45,7 @@ fmt:
 	$(CARGO) fmt
 
 clippy:
-	$(CARGO) clippy --release --all-targets
+	$(CARGO) clippy --release --workspace --all-targets
 
 clean-out:
 	rm -rf $(OUT)
