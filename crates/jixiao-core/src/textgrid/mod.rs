@@ -178,7 +178,17 @@ pub(crate) fn is_project_label(t: &str) -> bool {
 /// date of a sign-off. Targets give months or deadlines (`2021年12月`,
 /// `2022年12月底前`), which this does not take.
 pub(crate) fn is_full_date(t: &str) -> bool {
+    // Official sign-offs also write the date in numerals: 二〇二二年六月八日.
+    const NUMERALS: &str = "〇零一二三四五六七八九十";
     let k = vocab::key(t);
+    if k.ends_with('日')
+        && k.contains('年')
+        && k.contains('月')
+        && k.chars()
+            .all(|c| NUMERALS.contains(c) || matches!(c, '年' | '月' | '日'))
+    {
+        return true;
+    }
     let parts: Vec<&str> = k
         .split(['年', '月', '日', '-', '.', '/'])
         .filter(|p| !p.is_empty())
@@ -623,6 +633,10 @@ mod tests {
         assert!(is_sign_off("某县财政局", Some("2022-06-08")));
         assert!(!is_sign_off("维修养护任务完成时间", Some("2022年12月31日")));
         assert!(!is_full_date("2021年12月"));
+        assert!(is_sign_off("某县财政局", Some("二〇二二年六月八日")));
+        // A date alone may be the last row's value (a deadline): not furniture.
+        assert!(!is_sign_off("2022年6月8日", None));
+        assert!(!is_full_date("十二月"));
         assert!(!is_full_date("2022年12月底前"));
         assert!(!is_full_date("2023.07-2024.01"));
         assert!(is_project_label("专项名称:"));
