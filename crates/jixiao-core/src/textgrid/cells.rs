@@ -154,6 +154,8 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
     let cells: Vec<Piece> = marked.iter().map(|(p, _)| p.clone()).collect();
     let mut out = Vec::new();
     let mut from = 0;
+    let mut ended_at_head = false;
+    let mut prev_roles: Vec<Option<Role>> = Vec::new();
     while let Some((h0, h1)) = head_run(&cells, from) {
         let bare = !blank_separated(&marked, h0) && bare_lines(&cells, h0, h1);
         if !blank_separated(&marked, h0) && !bare {
@@ -187,17 +189,26 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
         // head's own table first, then each project whose head block (`项目名称`)
         // follows with rows but no head of its own.
         let mut at = (h0, h1);
+        // The same head again right after a table's rows (a new page): the
+        // table goes on.
+        let repeated = ended_at_head && from == h0 && prev_roles == roles;
+        prev_roles.clone_from(&roles);
+        let mut continued = if repeated { out.pop() } else { None };
         loop {
-            let mut t = TextTable::new(source, GridSource::CellLines);
-            let above = cells
-                .get(at.0.saturating_sub(HEAD_CELLS).max(from)..at.0)
-                .unwrap_or_default();
-            // The head finder looks at a bounded number of rows above a head.
-            let rows = head_rows(above);
-            for r in rows.iter().skip(rows.len().saturating_sub(HEAD_ROWS)) {
-                push(&mut t.grid, 0, r);
+            let t = continued.take();
+            let fresh = t.is_none();
+            let mut t = t.unwrap_or_else(|| TextTable::new(source, GridSource::CellLines));
+            if fresh {
+                let above = cells
+                    .get(at.0.saturating_sub(HEAD_CELLS).max(from)..at.0)
+                    .unwrap_or_default();
+                // The head finder looks at a bounded number of rows above a head.
+                let rows = head_rows(above);
+                for r in rows.iter().skip(rows.len().saturating_sub(HEAD_ROWS)) {
+                    push(&mut t.grid, 0, r);
+                }
+                push(&mut t.grid, 0, head);
             }
-            push(&mut t.grid, 0, head);
             let mut body: Vec<Piece> = Vec::new();
             let mut end = next;
             let mut next_project = false;
@@ -208,9 +219,12 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
                     end = k;
                     break;
                 }
-                body.push(c.clone());
+                if !super::is_page_furniture(&c.text) {
+                    body.push(c.clone());
+                }
             }
             rebuild_rows(&mut t, &body, &roles, bare);
+            ended_at_head = end == next && next < cells.len();
             out.push(t);
             from = end.max(at.1);
             let carried = next_project
@@ -440,5 +454,20 @@ mod tests {
         let (_, p) = doc.projects().next().unwrap();
         assert_eq!(p.name, "乙项目");
         assert_eq!(p.indicators[0].name, "检查家次");
+    }
+
+    #[test]
+    fn a_head_repeated_on_a_new_page_continues_the_table() {
+        let text = "项目名称\n\n甲项目\n\n一级指标\n\n二级指标\n\n三级指标\n\n指标值\n\n\
+产出指标\n\n数量指标\n\n检查批次\n\n≥4000批次\n\n第 1 页\n\n\
+一级指标\n\n二级指标\n\n三级指标\n\n指标值\n\n\
+效益指标\n\n社会效益指标\n\n抽检合格率\n\n≥98%\n\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t.len(), 1);
+        let doc = crate::ingest::excel::read_grid(&t[0].grid).unwrap().doc;
+        assert!(doc.rejects.is_empty(), "{:?}", doc.rejects);
+        let (_, p) = doc.projects().next().unwrap();
+        assert_eq!(p.name, "甲项目");
+        assert_eq!(p.indicators.len(), 2);
     }
 }

@@ -63,6 +63,15 @@ impl Piece {
 
 /// The role of a head cell's text.
 pub(crate) fn role(t: &str) -> Option<Role> {
+    // A label with its value (`年度绩效目标：完成…`) is a key-value head's
+    // line, not a column head; a unit in brackets (`金额(单位:万元)`) is.
+    let k = vocab::key(t);
+    if let Some((_, after)) = k.split_once(':')
+        && !after.is_empty()
+        && !after.ends_with(')')
+    {
+        return None;
+    }
     header::role_of(&header::squeeze(t))
 }
 
@@ -235,6 +244,43 @@ pub(crate) fn is_organisation(t: &str) -> bool {
 /// the day. Furniture, not a row.
 pub(crate) fn is_sign_off(name: &str, next: Option<&str>) -> bool {
     is_organisation(name) && next.is_some_and(is_full_date)
+}
+
+/// Page furniture inside a table printed over several pages: a page number
+/// (`第 1 页`, `第1页，共2页`, `— 1 —`, `- 2 -`), the title repeated on a new
+/// page (`项目支出绩效目标表`), the money unit (`单位：万元`). Skipped, the
+/// table goes on.
+pub(crate) fn is_page_furniture(t: &str) -> bool {
+    let k = vocab::key(t);
+    if k.is_empty() {
+        return false;
+    }
+    let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+    let page = |s: &str| {
+        s.strip_prefix('第')
+            .and_then(|r| r.strip_suffix('页'))
+            .is_some_and(digits)
+    };
+    let page_of = k.split_once(',').is_some_and(|(a, b)| {
+        page(a)
+            && b.strip_prefix('共')
+                .and_then(|r| r.strip_suffix('页'))
+                .is_some_and(digits)
+    });
+    let dashed = ['-', '—', '–'].iter().any(|d| {
+        k.strip_prefix(*d)
+            .and_then(|r| r.strip_suffix(*d))
+            .is_some_and(digits)
+    });
+    let title = k.contains("绩效目标")
+        && k.chars().count() < 60
+        && !k.contains([',', '。', ';', '、'])
+        && (k.ends_with('表') || (k.ends_with(')') && k.contains("表(")));
+    let money = matches!(
+        k.as_str(),
+        "单位:万元" | "单位:元" | "金额单位:万元" | "金额单位:元"
+    );
+    page(&k) || page_of || dashed || title || money
 }
 
 /// A comparison alone: `≥`, `>=`, `＝`.
@@ -629,6 +675,13 @@ mod tests {
         assert!(!is_table_end("服务对象满意度指标"));
         assert!(is_project_label("项目名称：特种设备安全监管经费"));
         assert!(is_project_label("项目名称"));
+        assert!(is_page_furniture("第 1 页"));
+        assert!(is_page_furniture("第 1 页，共 2 页"));
+        assert!(is_page_furniture("— 2 —"));
+        assert!(is_page_furniture("项目支出绩效目标表"));
+        assert!(is_page_furniture("单位：万元"));
+        assert!(!is_page_furniture("第1批次"));
+        assert!(!is_page_furniture("≥1页"));
         assert!(is_sign_off("陕西省汉滨区财政局", Some("2022年6月8日")));
         assert!(is_sign_off("某县财政局", Some("2022-06-08")));
         assert!(!is_sign_off("维修养护任务完成时间", Some("2022年12月31日")));

@@ -95,6 +95,8 @@ pub(crate) fn tables_of_rows(
     // lends its head to that project's rows when they print none: (head row,
     // first row of the project's table).
     let mut carry: Option<(usize, usize)> = None;
+    let mut ended_at_head = false;
+    let mut prev_roles = Vec::new();
     loop {
         let (h, at, body) = match carry.take() {
             Some((h, r)) => (h, r, r),
@@ -111,12 +113,23 @@ pub(crate) fn tables_of_rows(
             .copied()
             .find(|&x| x > at)
             .unwrap_or(rows.len());
-        let mut t = TextTable::new(source, kind);
+        // The same head again right after a table's rows (a new page): the
+        // table goes on.
+        let repeated = at == h && ended_at_head && prev_end == h && prev_roles == roles;
+        prev_roles.clone_from(&roles);
+        let continued = if repeated { out.pop() } else { None };
+        let fresh = continued.is_none();
+        let mut t = continued.unwrap_or_else(|| TextTable::new(source, kind));
         let from = at.saturating_sub(HEAD_ROWS).max(prev_end);
         // Labels and values one per line above a table of rows (a page
         // mixing flattenings) are grouped as a key-value head is.
         let mut singles: Vec<Piece> = Vec::new();
-        for r in rows.get(from..at).unwrap_or_default() {
+        let above = if fresh {
+            rows.get(from..at).unwrap_or_default()
+        } else {
+            &[]
+        };
+        for r in above {
             if let [only] = r.as_slice() {
                 singles.push(only.clone());
                 continue;
@@ -129,7 +142,9 @@ pub(crate) fn tables_of_rows(
         for g in super::head_rows(&singles) {
             push(&mut t.grid, 0, &g);
         }
-        push(&mut t.grid, 0, head);
+        if fresh {
+            push(&mut t.grid, 0, head);
+        }
         let mut end = next_head;
         let mut next_project = false;
         for (j, r) in rows.iter().enumerate().take(next_head).skip(body) {
@@ -147,6 +162,11 @@ pub(crate) fn tables_of_rows(
                 end = j;
                 break;
             }
+            if let [only] = r.as_slice()
+                && super::is_page_furniture(&only.text)
+            {
+                continue;
+            }
             if cut.is_some() && r.iter().any(|c| Some(c.line) == cut) {
                 let text: Vec<&str> = r.iter().map(|c| c.text.as_str()).collect();
                 t.rejects.push((
@@ -160,6 +180,7 @@ pub(crate) fn tables_of_rows(
             push(&mut t.grid, start, r);
         }
         prev_end = end;
+        ended_at_head = end == next_head && next_head < rows.len();
         out.push(t);
         if next_project {
             let framework = |r: &Vec<Piece>| {
@@ -284,6 +305,22 @@ mod tests {
         assert_eq!(g.text(2, 2), "养护里程");
         let doc = crate::ingest::excel::read_grid(g).unwrap().doc;
         assert_eq!(doc.indicator_count(), 1);
+    }
+
+    #[test]
+    fn a_head_repeated_on_a_new_page_continues_the_table() {
+        let text = "项目名称：甲项目\n\
+| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n\
+| 产出指标 | 数量指标 | 检查批次 | ≥4000批次 |\n\
+— 1 —\n\
+| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n\
+| 效益指标 | 社会效益指标 | 抽检合格率 | ≥98% |\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t.len(), 1);
+        let doc = crate::ingest::excel::read_grid(&t[0].grid).unwrap().doc;
+        assert!(doc.rejects.is_empty(), "{:?}", doc.rejects);
+        let (_, p) = doc.projects().next().unwrap();
+        assert_eq!(p.indicators.len(), 2);
     }
 
     #[test]

@@ -85,6 +85,8 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
     // The head of a table that ended at the next project's head block: that
     // project's rows, when no head of their own is printed, are under it.
     let mut carried: Option<(usize, Vec<Option<Role>>, bool)> = None;
+    let mut ended_at_head = false;
+    let mut prev_roles: Option<Vec<Option<Role>>> = None;
     while i < lines.len() {
         let line_i = lines.get(i).copied().unwrap_or_default();
         let (roles, head_at, body_from, wide) = match head_roles(line_i) {
@@ -97,7 +99,20 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
                 }
             },
         };
-        carried = None;
+        // The same head again right after a table's rows (a new page): the
+        // table goes on.
+        let repeated =
+            head_at == i && ended_at_head && from == i && prev_roles.as_ref() == Some(&roles);
+        prev_roles = Some(roles.clone());
+        if repeated && let Some(mut t) = out.pop() {
+            let (j, end) = read_body(&mut t, &lines, i + 1, &roles, wide, last_line);
+            carried = (end == End::Project).then(|| (head_at, roles.clone(), wide));
+            ended_at_head = end == End::Head;
+            out.push(t);
+            from = j;
+            i = j;
+            continue;
+        }
         let mut t = TextTable::new(source, GridSource::SpacedText);
         for (k, l) in lines
             .iter()
@@ -121,41 +136,72 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             .map(|(_, _, tok)| Piece::new(*tok, head_at + 1))
             .collect();
         push(&mut t.grid, 0, &head);
-        let mut j = body_from;
-        while let Some(line) = lines.get(j) {
-            if line.trim().is_empty() {
-                j += 1;
-                continue;
-            }
-            let project_head = tokens(line)
-                .first()
-                .is_some_and(|(_, _, tok)| super::is_project_label(tok));
-            // A signature: the organisation and its date on one line or two.
-            let toks = tokens(line);
-            let next_line = lines
-                .iter()
-                .skip(j + 1)
-                .find(|l| !l.trim().is_empty())
-                .map(|l| l.trim());
-            let sign_off = match toks.as_slice() {
-                [(_, _, a)] => super::is_sign_off(a, next_line),
-                [(_, _, a), (_, _, b)] => super::is_sign_off(a, Some(b)),
-                _ => false,
-            };
-            if project_head {
-                carried = Some((head_at, roles.clone(), wide));
-            }
-            if is_table_end(line) || project_head || sign_off || head_roles(line).is_some() {
-                break;
-            }
-            row(&mut t, line, j + 1, &roles, Some(j) == last_line, wide);
-            j += 1;
-        }
+        let (j, end) = read_body(&mut t, &lines, body_from, &roles, wide, last_line);
+        carried = (end == End::Project).then(|| (head_at, roles.clone(), wide));
+        ended_at_head = end == End::Head;
         out.push(t);
         from = j;
         i = j;
     }
     out
+}
+
+/// What ended a table's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    /// The next project's head block (`项目名称：X`).
+    Project,
+    /// A column head (the next table's, or the same one on a new page).
+    Head,
+    /// A note, a signature, or the text's end.
+    Other,
+}
+
+/// The rows of a table from line index `from`, read into `t`: the index
+/// where they end, and what ended them. Page furniture between rows
+/// (`第 1 页`, the title repeated) is skipped.
+fn read_body(
+    t: &mut TextTable,
+    lines: &[&str],
+    from: usize,
+    roles: &[Option<Role>],
+    wide: bool,
+    last_line: Option<usize>,
+) -> (usize, End) {
+    let mut j = from;
+    while let Some(line) = lines.get(j) {
+        if line.trim().is_empty() || super::is_page_furniture(line) {
+            j += 1;
+            continue;
+        }
+        let toks = tokens(line);
+        if toks
+            .first()
+            .is_some_and(|(_, _, tok)| super::is_project_label(tok))
+        {
+            return (j, End::Project);
+        }
+        if head_roles(line).is_some() {
+            return (j, End::Head);
+        }
+        // A signature: the organisation and its date on one line or two.
+        let next_line = lines
+            .iter()
+            .skip(j + 1)
+            .find(|l| !l.trim().is_empty())
+            .map(|l| l.trim());
+        let sign_off = match toks.as_slice() {
+            [(_, _, a)] => super::is_sign_off(a, next_line),
+            [(_, _, a), (_, _, b)] => super::is_sign_off(a, Some(b)),
+            _ => false,
+        };
+        if is_table_end(line) || sign_off {
+            return (j, End::Other);
+        }
+        row(t, line, j + 1, roles, Some(j) == last_line, wide);
+        j += 1;
+    }
+    (j, End::Other)
 }
 
 /// Whether a line starts with a level or category word: a table's row.
@@ -494,6 +540,25 @@ mod tests {
         assert_eq!(t[1].grid.text(0, 0), "项目名称：乙项目");
         let last = t[1].grid.rows.len() as u32 - 1;
         assert_eq!(t[1].grid.text(last, 2), "检查家次");
+    }
+
+    #[test]
+    fn a_head_repeated_on_a_new_page_continues_the_table() {
+        let text = "项目名称：甲项目\n\
+一级指标 二级指标 三级指标 指标值\n\
+产出指标 数量指标 检查批次 ≥4000批次\n\
+第 1 页，共 2 页\n\
+项目支出绩效目标表\n\
+一级指标 二级指标 三级指标 指标值\n\
+效益指标 社会效益指标 抽检合格率 ≥98%\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t.len(), 1);
+        assert!(t[0].rejects.is_empty(), "{:?}", t[0].rejects);
+        let doc = crate::ingest::excel::read_grid(&t[0].grid).unwrap().doc;
+        let (_, p) = doc.projects().next().unwrap();
+        assert_eq!(p.name, "甲项目");
+        assert_eq!(p.indicators.len(), 2);
+        assert_eq!(p.indicators[1].name, "抽检合格率");
     }
 
     #[test]
