@@ -294,6 +294,15 @@ fn fits_columns(row: &[Piece], start: usize, roles: &[Option<Role>]) -> bool {
                     && !framework_word(t)
                     && !super::is_operator(t)
             }
+            // A value: a number with its comparison and unit, a qualitative
+            // target (`稳步提高`), or a short word (`优良`, `合格`); a longer
+            // text is more likely the next row's name moved up.
+            Some(Role::Annual | Role::Cycle | Role::HalfYear) => {
+                super::value_like(t)
+                    || vocab::parse_amount(t).is_ok_and(|d| d.is_some())
+                    || vocab::QUALITATIVE_VALUES.iter().any(|w| t.ends_with(w))
+                    || (t.chars().count() <= 4 && !framework_word(t))
+            }
             _ => fit > -2,
         }
     })
