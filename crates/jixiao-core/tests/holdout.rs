@@ -168,3 +168,31 @@ fn every_raw_file_has_a_test() {
         );
     }
 }
+
+/// Every prefix of every hold-out document (an excerpt cut anywhere) reads
+/// without a panic, and every name it reports is in the prefix.
+#[test]
+fn every_prefix_reads_without_panic() {
+    let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    for e in std::fs::read_dir(dir(SET, "raw")).unwrap() {
+        let path = e.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(7).collect();
+        for end in ends {
+            let prefix = &text[..end];
+            if let Some(doc) = jixiao_core::readers::read_text_grids("prefix.txt", prefix) {
+                for (_, p) in doc.projects() {
+                    for i in &p.indicators {
+                        assert!(
+                            squeeze(prefix)
+                                .contains(&squeeze(i.name.trim_start_matches(['★', '*']))),
+                            "{}: {end}: {:?}",
+                            path.display(),
+                            i.name
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
