@@ -303,6 +303,8 @@ fn fits_columns(row: &[Piece], start: usize, roles: &[Option<Role>]) -> bool {
                     || vocab::QUALITATIVE_VALUES.iter().any(|w| t.ends_with(w))
                     || (t.chars().count() <= 4 && !framework_word(t))
             }
+            // A name is no value: a row shifted by a wrapped or missing cell.
+            Some(Role::Name | Role::Indicators) => fit > -2 && !super::value_like(t),
             _ => fit > -2,
         }
     })
@@ -353,13 +355,35 @@ fn rebuild_rows(t: &mut TextTable, body: &[Piece], roles: &[Option<Role>], bare:
                 text.join(" "),
                 "the text ends inside this row (an excerpt cut short): no value to read".into(),
             ));
-        } else if bare && !fits_columns(&row, start, roles) {
+        } else if bare
+            && (!fits_columns(&row, start, roles)
+                // The next row cannot start with a value: this one is short
+                // of a cell (a wrapped name took a value's place).
+                || body
+                    .get(j)
+                    .is_some_and(|c| super::value_like(&c.text) || super::is_operator(&c.text)))
+        {
             let text: Vec<&str> = row.iter().map(|p| p.text.as_str()).collect();
             t.rejects.push((
                 first.line,
                 text.join(" "),
                 "cells one per line with nothing between them do not fit the columns here (an empty cell left no line): where the row ends is not certain".into(),
             ));
+            // Its 一级 and 二级 still head the rows below that carry them down.
+            let framework: Vec<Piece> = row
+                .iter()
+                .enumerate()
+                .take_while(|(k, c)| {
+                    matches!(
+                        roles.get(start + k).copied().flatten(),
+                        Some(Role::Level | Role::Category)
+                    ) && framework_word(&c.text)
+                })
+                .map(|(_, c)| c.clone())
+                .collect();
+            if !framework.is_empty() {
+                push(&mut t.grid, start, &framework);
+            }
         } else {
             push(&mut t.grid, start, &row);
         }
@@ -478,5 +502,36 @@ mod tests {
         let (_, p) = doc.projects().next().unwrap();
         assert_eq!(p.name, "甲项目");
         assert_eq!(p.indicators.len(), 2);
+    }
+
+    #[test]
+    fn a_wrapped_name_with_nothing_between_cells_is_rejected_not_misread() {
+        let text = "项目名称\n图书馆免费开放\n一级指标\n二级指标\n三级指标\n指标值\n\
+产出指标\n数量指标\n年接待读者\n人次\n≥15万人次\n\
+质量指标\n免费开放时间\n≥56小时/周\n\
+效益指标\n社会效益指标\n持证读者增长率\n≥5%\n";
+        let t = tables("t.txt", text);
+        let doc = crate::ingest::excel::read_grid(&t[0].grid).unwrap().doc;
+        let rows: Vec<(String, String, Option<String>)> = doc
+            .projects()
+            .flat_map(|(_, p)| p.indicators.iter())
+            .map(|i| (i.level.clone(), i.name.clone(), i.annual_value.clone()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (
+                    "产出指标".to_string(),
+                    "免费开放时间".to_string(),
+                    Some("≥56小时/周".to_string())
+                ),
+                (
+                    "效益指标".to_string(),
+                    "持证读者增长率".to_string(),
+                    Some("≥5%".to_string())
+                ),
+            ]
+        );
+        assert_eq!(t[0].rejects.len(), 2);
     }
 }
