@@ -128,6 +128,8 @@ fn split_qualitative(s: &str) -> Option<(String, String)> {
 /// Head words a glued head is made of, longest first.
 const HEAD_WORDS: &[&str] = &[
     "实施周期指标值",
+    "中长期指标值",
+    "中期指标值",
     "年度指标值",
     "绩效指标",
     "一级指标",
@@ -255,6 +257,16 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
     if words.len() > vc + 1 {
         return Vec::new();
     }
+    // Two value columns (中期/实施周期 before 年度) end the row: two values.
+    let first_value = (vc > 0
+        && matches!(
+            roles.get(vc - 1),
+            Some(Some(Role::Cycle | Role::HalfYear | Role::Annual))
+        ))
+    .then(|| vc - 1);
+    if first_value.is_some_and(|f| f <= nc) {
+        return Vec::new();
+    }
     let mut t = TextTable::new(source, GridSource::SpacedText);
     for (k, l) in lines.iter().enumerate().take(h).skip(h.saturating_sub(30)) {
         let cells = split_labels(l, k + 1);
@@ -284,9 +296,21 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             cells.push((cc, x.to_string()));
         }
         if !rest.trim().is_empty() {
-            match split_value(rest) {
-                Some((name, value)) => {
+            // With two value columns, the name ends before a second value:
+            // numbers both (`≥360处≥120处`), or the row is not certain.
+            let split = match first_value {
+                None => split_value(rest).map(|(name, v)| (name, None, v)),
+                Some(_) => split_number(rest).and_then(|(before, v2)| {
+                    let (name, v1) = split_number(&before)?;
+                    Some((name, Some(v1), v2))
+                }),
+            };
+            match split {
+                Some((name, v1, value)) => {
                     cells.push((nc, name));
+                    if let (Some(f), Some(v1)) = (first_value, v1) {
+                        cells.push((f, v1));
+                    }
                     cells.push((vc, value));
                 }
                 None => {
@@ -897,5 +921,41 @@ mod tests {
                 ("满意度指标", "服务对象满意度指标", "受益群众满意度"),
             ]
         );
+    }
+
+    #[test]
+    fn glued_rows_under_two_value_columns() {
+        let text = "项目名称农村饮水安全工程维修养护\n\
+绩效指标一级指标二级指标三级指标中期指标值年度指标值\n\
+产出指标数量指标维修养护农村供水工程处数≥360处≥120处\n\
+质量指标维修养护工程验收合格率100%100%\n\
+效益指标可持续影响指标供水工程长效运行持续发挥效益持续发挥效益\n";
+        let t = tables("t.txt", text);
+        let doc = crate::ingest::excel::read_grid(&t[0].grid).unwrap().doc;
+        let rows: Vec<(String, Option<String>, Option<String>)> = doc
+            .projects()
+            .flat_map(|(_, p)| p.indicators.iter())
+            .map(|i| {
+                (
+                    i.name.clone(),
+                    i.cycle_value.clone(),
+                    i.annual_value.clone(),
+                )
+            })
+            .collect();
+        let s = |x: &str| Some(x.to_string());
+        assert_eq!(
+            rows,
+            [
+                (
+                    "维修养护农村供水工程处数".to_string(),
+                    s("≥360处"),
+                    s("≥120处")
+                ),
+                ("维修养护工程验收合格率".to_string(), s("100%"), s("100%")),
+            ]
+        );
+        // Two wordy values run together: where they part is not certain.
+        assert_eq!(t[0].rejects.len(), 1);
     }
 }
