@@ -380,6 +380,14 @@ fn section(line: &str) -> Option<(String, &str)> {
     vocab::is_level_word(head).then(|| (head.to_string(), after))
 }
 
+/// A line that opens with a level and a colon, unnumbered (`产出指标：数量指标：…`):
+/// a prose section too.
+fn labelled_level(line: &str) -> bool {
+    let t = line.trim();
+    t.split_once([':', '：'])
+        .is_some_and(|(head, _)| vocab::is_level_word(head.trim()))
+}
+
 /// Numbering before a prose item: `1、`, `1.`, `(1)`, `（1）`, `①`.
 fn strip_numbering(s: &str) -> &str {
     let t = s.trim_start();
@@ -418,7 +426,7 @@ pub fn prose(source: &str, text: &str) -> Vec<TextTable> {
     let sections: Vec<usize> = lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| section(l).is_some())
+        .filter(|(_, l)| section(l).is_some() || labelled_level(l))
         .map(|(i, _)| i)
         .collect();
     let Some(&first) = sections.first() else {
@@ -644,7 +652,17 @@ fn prose_segment(
             .is_some_and(|l| l == vocab::Level::Output);
         let current = level.as_deref().map(vocab::key);
         let new_level = current.as_deref() != Some(vocab::key(label).as_str());
-        if is_category && (!is_level || under_output || (level.is_some() && new_level)) {
+        // A word naming both followed by a category (`满意度指标:服务对象满意度指标:`)
+        // is the level.
+        let next_label = after
+            .find([':', '：', ',', '，'])
+            .and_then(|e| after.get(..e))
+            .map(str::trim);
+        let before_category = next_label.is_some_and(|n| super::starts_as_level(label, Some(n)));
+        if is_category
+            && !before_category
+            && (!is_level || under_output || (level.is_some() && new_level))
+        {
             *category = Some(label.to_string());
         } else if is_level {
             if level.as_deref().map(vocab::key) != Some(vocab::key(label)) {
@@ -957,5 +975,32 @@ mod tests {
         );
         // Two wordy values run together: where they part is not certain.
         assert_eq!(t[0].rejects.len(), 1);
+    }
+
+    #[test]
+    fn unnumbered_sections_opened_by_a_level_and_a_colon() {
+        let text = "关于某村道路硬化项目绩效目标的公示\n\
+产出指标：数量指标：硬化道路长度≥2.5公里；质量指标：工程验收合格率100%。\n\
+效益指标：社会效益指标：受益群众人数≥800人。\n\
+满意度指标：服务对象满意度指标：受益群众满意度≥90%。\n\
+特此公示。\n";
+        let t = prose("t.txt", text);
+        let doc = crate::ingest::excel::read_grid(&t[0].grid).unwrap().doc;
+        let (_, p) = doc.projects().next().unwrap();
+        assert_eq!(p.name, "某村道路硬化项目");
+        let rows: Vec<(&str, &str, &str)> = p
+            .indicators
+            .iter()
+            .map(|i| (i.level.as_str(), i.category.as_str(), i.name.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("产出指标", "数量指标", "硬化道路长度"),
+                ("产出指标", "质量指标", "工程验收合格率"),
+                ("效益指标", "社会效益指标", "受益群众人数"),
+                ("满意度指标", "服务对象满意度指标", "受益群众满意度"),
+            ]
+        );
     }
 }
