@@ -177,10 +177,20 @@ pub(crate) fn is_table_end(t: &str) -> bool {
 /// head block begins, so the table ends there.
 pub(crate) fn is_project_label(t: &str) -> bool {
     let k = vocab::key(t);
-    vocab::PROJECT_LABELS.iter().any(|l| {
-        k.strip_prefix(l)
-            .is_some_and(|r| r.is_empty() || r.starts_with(':'))
-    })
+    // A bracketed note may follow the label: `项目名称(代码)：X`.
+    let after_note = |r: &str| -> bool {
+        let r = match r.strip_prefix('(') {
+            Some(inner) => match inner.split_once(')') {
+                Some((_, rest)) => rest,
+                None => return false,
+            },
+            None => r,
+        };
+        r.is_empty() || r.starts_with(':')
+    };
+    vocab::PROJECT_LABELS
+        .iter()
+        .any(|l| k.strip_prefix(l).is_some_and(after_note))
 }
 
 /// A date alone, to the day (`2022年6月8日`, `2022-06-08`, `2022.6.8`): the
@@ -694,5 +704,6 @@ mod tests {
         assert!(!is_full_date("2023.07-2024.01"));
         assert!(is_project_label("专项名称:"));
         assert!(!is_project_label("项目名称变更率"));
+        assert!(is_project_label("项目名称（代码）：[001]某项目"));
     }
 }
