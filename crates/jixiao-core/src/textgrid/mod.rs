@@ -159,6 +159,11 @@ pub(crate) fn is_table_end(t: &str) -> bool {
         "财政部门审核意见",
         "主管部门审核意见",
         "单位负责人",
+        "制表日期",
+        "填报日期",
+        "填表日期",
+        "打印日期",
+        "打印时间",
         // A notice's closing sentences.
         "特此公示",
         "特此公告",
