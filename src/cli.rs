@@ -349,20 +349,44 @@ fn convert(a: ConvertArgs) -> Result<u8, Failure> {
     let started = Instant::now();
     let format = format_of(&a.output).map_err(usage)?;
     let opts = ingest_options(&a.read)?;
-    let paths = batch::resolve_inputs(&a.inputs).map_err(|e| usage(anyhow::anyhow!(e)))?;
-    if paths.is_empty() {
+    // The output file and its rejects are never read as inputs.
+    let own = [a.output.clone(), sibling(&a.output, "rejects.csv")];
+    let inputs = batch::resolve_inputs(&a.inputs, &own).map_err(|e| usage(anyhow::anyhow!(e)))?;
+    if inputs.files.is_empty() && inputs.refused.is_empty() {
         return Err(usage(anyhow::anyhow!("no input files found")));
     }
-    if let Some(dir) = a.output.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("{}: cannot create output folder", dir.display()))
-            .map_err(|error| Failure {
-                code: exit::OUTPUT,
-                error,
-            })?;
-    }
+    let dir = a
+        .output
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // One writer at a time in the output folder; leftovers of killed runs go.
+    let _lock = jixiao::pipeline::run::lock_dir(dir, "all").map_err(|e| Failure {
+        code: exit::OUTPUT,
+        error: e.into(),
+    })?;
+    let names: Vec<String> = own
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    jixiao::pipeline::run::clean_temp_files(dir, &names);
 
-    let batch = batch::ingest_all(&paths, &opts, &|| {});
+    let mut batch = batch::ingest_all(&inputs.files, &opts, &|| {});
+    batch.failed.extend(inputs.refused.iter().cloned());
+    batch::Seen::default().dedup(&mut batch);
+    let both = |docs: &[Document]| {
+        flatten::indicators(docs).and_then(|i| flatten::projects(docs).map(|p| (i, p)))
+    };
+    let tables = match both(&batch.docs) {
+        Ok(t) => Ok(t),
+        Err(_) => {
+            // A document that cannot be tabled is its file's reject.
+            let unfit = batch::isolate_unfit(&mut batch);
+            batch.failed.extend(unfit);
+            both(&batch.docs)
+        }
+    };
     let rejects = batch.rejects();
     let out_err = |error: anyhow::Error| Failure {
         code: exit::OUTPUT,
@@ -372,8 +396,7 @@ fn convert(a: ConvertArgs) -> Result<u8, Failure> {
         code: exit::OUTPUT,
         error: anyhow::anyhow!("building tables: {e}"),
     };
-    let indicators = flatten::indicators(&batch.docs).map_err(data_err)?;
-    let projects = flatten::projects(&batch.docs).map_err(data_err)?;
+    let (indicators, projects) = tables.map_err(data_err)?;
     let reject_df = flatten::rejects(&rejects).map_err(data_err)?;
     let csv_opts = CsvOptions { bom: !a.no_bom };
     let chosen: &DataFrame = match a.table {
@@ -443,6 +466,12 @@ fn print_summary(
         s.indicators,
         output.display()
     );
+    if s.duplicates > 0 {
+        eprintln!(
+            "{} document(s) repeat another and were counted once (see the warnings)",
+            s.duplicates
+        );
+    }
     for d in batch.docs.iter().filter(|d| d.encoding != "UTF-8") {
         eprintln!("note: {}: read as {}", d.source, d.encoding);
     }
@@ -760,6 +789,12 @@ fn print_run_summary(r: &RunReport, verbose: bool) {
     }
     for n in &r.notes {
         eprintln!("note: {n}");
+    }
+    if s.duplicates > 0 {
+        eprintln!(
+            "{} document(s) repeat another and were counted once (see the warnings)",
+            s.duplicates
+        );
     }
     for c in &r.checks {
         if c.failures > 0 || verbose {

@@ -1,6 +1,7 @@
 //! Ingesting many files: one bad file never stops the others; whatever cannot
 //! be read becomes a reject with file, line and reason.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -8,7 +9,7 @@ use serde::Serialize;
 
 use crate::check;
 use crate::ingest::{self, IngestError, IngestOptions};
-use crate::model::{Document, Reject, Warning};
+use crate::model::{Document, Position, Reject, Warning, WarningKind};
 
 /// The outcome of ingesting a set of files.
 #[derive(Debug, Default)]
@@ -17,6 +18,10 @@ pub struct Batch {
     pub docs: Vec<Document>,
     /// Files that could not be read at all, in input order.
     pub failed: Vec<FileFailure>,
+    /// Warnings about the batch itself (documents dropped as duplicates).
+    pub notes: Vec<Warning>,
+    /// Documents dropped because they repeat an earlier one.
+    pub duplicates: usize,
 }
 
 /// A file that produced no document.
@@ -49,6 +54,9 @@ pub struct Summary {
     pub indicators: usize,
     pub rejects: usize,
     pub warnings: usize,
+    /// Documents that repeat an earlier one (same department, year,
+    /// projects and amounts): kept once, each named in a warning.
+    pub duplicates: usize,
 }
 
 impl Summary {
@@ -61,6 +69,7 @@ impl Summary {
         self.indicators += o.indicators;
         self.rejects += o.rejects;
         self.warnings += o.warnings;
+        self.duplicates += o.duplicates;
     }
 }
 
@@ -97,6 +106,7 @@ impl Batch {
                     .cloned()
                     .chain(check::reconcile_warnings(d))
             })
+            .chain(self.notes.iter().cloned())
             .collect()
     }
 
@@ -106,13 +116,14 @@ impl Batch {
         let warnings = self.warnings();
         let rejects = self.rejects();
         let summary = Summary {
-            files: self.docs.len() + self.failed.len(),
+            files: self.docs.len() + self.failed.len() + self.duplicates,
             files_failed: self.failed.len(),
             units: self.docs.iter().map(|d| d.units.len()).sum(),
             projects: self.docs.iter().map(Document::project_count).sum(),
             indicators: self.docs.iter().map(Document::indicator_count).sum(),
             rejects: rejects.len(),
             warnings: warnings.len(),
+            duplicates: self.duplicates,
         };
         (summary, warnings, rejects)
     }
@@ -153,8 +164,8 @@ pub fn ingest_each(
         paths.par_iter().map(one).collect()
     };
     let mut batch = Batch::default();
-    for r in results {
-        match r {
+    for (r, p) in results.into_iter().zip(paths) {
+        match r.and_then(|d| settle(p, d)) {
             Ok(d) => batch.docs.push(d),
             Err(f) => batch.failed.push(f),
         }
@@ -162,44 +173,249 @@ pub fn ingest_each(
     batch
 }
 
+/// What every later stage may rely on, whatever reader made the document:
+/// a department (empty, with a warning, when the table prints none), and
+/// indicators (a table of projects without any is not a target table: text
+/// that matched no layout, e.g. `pdftotext -layout` of other tables).
+fn settle(path: &Path, mut d: Document) -> Result<Document, FileFailure> {
+    let projects = d.project_count();
+    if projects > 0 && d.indicator_count() == 0 {
+        let line = d.projects().next().map_or(0, |(_, p)| p.line);
+        return Err(FileFailure {
+            path: path.to_path_buf(),
+            line,
+            reason: format!(
+                "{}: not a performance-target table: {projects} project row(s) but no 绩效指标 (indicators) in any of them",
+                path.display()
+            ),
+        });
+    }
+    if d.department.is_none() {
+        d.department = Some(String::new());
+        d.warnings.push(Warning {
+            source: d.source.clone(),
+            line: 0,
+            message: "no 部门名称 (department) found: the department column is left empty".into(),
+            kind: WarningKind::Parse,
+            pos: Position::Unknown,
+        });
+    }
+    Ok(d)
+}
+
+/// Documents already seen in a run, by what they hold: a table downloaded
+/// twice, or published both as PDF and as workbook, is counted once.
+#[derive(Debug, Default)]
+pub struct Seen(HashMap<[u8; 32], String>);
+
+impl Seen {
+    /// Drops from `batch` every document whose department, year, projects and
+    /// amounts equal an earlier one's (earlier in input order, also in
+    /// earlier batches), with a warning naming both files.
+    pub fn dedup(&mut self, batch: &mut Batch) {
+        let docs = std::mem::take(&mut batch.docs);
+        for d in docs {
+            let key = fingerprint(&d);
+            match self.0.get(&key) {
+                Some(first) => {
+                    batch.duplicates += 1;
+                    batch.notes.push(Warning {
+                        source: d.source.clone(),
+                        line: 0,
+                        message: format!(
+                            "repeats {first} (same department, year, projects and amounts): counted once, from {first}"
+                        ),
+                        kind: WarningKind::Duplicate,
+                        pos: Position::Unknown,
+                    });
+                }
+                None => {
+                    self.0.insert(key, d.source.clone());
+                    batch.docs.push(d);
+                }
+            }
+        }
+    }
+}
+
+/// Department, year, and every project's name and total, in order.
+fn fingerprint(d: &Document) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    h.update(d.department.as_deref().unwrap_or("").as_bytes());
+    h.update(format!("\0{:?}\0", d.year).as_bytes());
+    for (_, p) in d.projects() {
+        h.update(p.name.as_bytes());
+        h.update(b"\0");
+        let total = p.amounts.total.map(|t| t.normalize().to_string());
+        h.update(total.unwrap_or_default().as_bytes());
+        h.update(b"\n");
+    }
+    *h.finalize().as_bytes()
+}
+
+/// Removes the documents that cannot be tabled (each a failure naming its
+/// file), so one broken document never costs the others their tables.
+pub fn isolate_unfit(batch: &mut Batch) -> Vec<FileFailure> {
+    let ok = |docs: &[Document]| {
+        crate::flatten::indicators(docs).and_then(|_| crate::flatten::projects(docs))
+    };
+    let mut bad = Vec::new();
+    for d in std::mem::take(&mut batch.docs) {
+        match ok(std::slice::from_ref(&d)) {
+            Ok(_) => batch.docs.push(d),
+            Err(e) => bad.push(FileFailure {
+                path: PathBuf::from(&d.source),
+                line: 0,
+                reason: format!("{}: cannot be tabled: {e}", d.source),
+            }),
+        }
+    }
+    bad
+}
+
 /// Ingests one file by its kind (text unless a workbook extension says otherwise).
 pub fn ingest_path(path: &Path, opts: &IngestOptions) -> Result<Document, IngestError> {
     ingest::ingest_file(path, opts)
 }
 
+/// The input files of a run.
+#[derive(Debug, Default, Clone)]
+pub struct Inputs {
+    /// Regular files to read, each once (symbolic links resolved), in order.
+    pub files: Vec<PathBuf>,
+    /// Per file: its path relative to the folder it was found in (its name
+    /// for a file or glob match), the same however the folder is spelled or
+    /// mounted: what shard membership hashes.
+    pub keys: Vec<String>,
+    /// Entries that are not regular files (FIFOs, devices, sockets, broken
+    /// links): rejects, never opened (a FIFO would block the run forever).
+    pub refused: Vec<FileFailure>,
+    /// Paths skipped because they reach a file already listed (a symbolic
+    /// link, an alias folder).
+    pub aliases: usize,
+}
+
 /// Expands inputs: files as given, folders to the files inside them
 /// (recursively, sorted, hidden files skipped), globs to their matches.
-pub fn resolve_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    let mut out = Vec::new();
+/// Files under `exclude` (the run's own output folders) are skipped.
+pub fn resolve_inputs(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Inputs, String> {
+    let exclude: Vec<PathBuf> = exclude
+        .iter()
+        .filter_map(|d| std::fs::canonicalize(d).ok())
+        .collect();
+    let mut out = Lister {
+        exclude,
+        ..Lister::default()
+    };
     for input in inputs {
         let s = input.to_string_lossy();
-        if input.is_dir() {
+        let meta = std::fs::metadata(input);
+        if meta.as_ref().is_ok_and(std::fs::Metadata::is_dir) {
+            let root = std::fs::canonicalize(input)
+                .map_err(|e| format!("{}: cannot list folder: {e}", input.display()))?;
             let mut found = Vec::new();
-            walk(input, &mut found)
+            walk(input, &mut found, &mut out.dirs)
                 .map_err(|e| format!("{}: cannot list folder: {e}", input.display()))?;
             found.sort();
-            out.extend(found);
-        } else if input.exists() {
-            out.push(input.clone());
+            for p in found {
+                out.add(p, Some(&root));
+            }
+        } else if meta.is_ok() || std::fs::symlink_metadata(input).is_ok() {
+            out.add(input.clone(), None);
         } else if s.contains(['*', '?', '[']) {
             let paths = glob::glob(&s).map_err(|e| format!("{s}: bad glob pattern: {e}"))?;
             let mut found: Vec<PathBuf> = paths
                 .filter_map(Result::ok)
-                .filter(|p| p.is_file())
+                .filter(|p| !p.is_dir())
                 .collect();
             found.sort();
             if found.is_empty() {
                 return Err(format!("{s}: the pattern matches no file"));
             }
-            out.extend(found);
+            for p in found {
+                out.add(p, None);
+            }
         } else {
             return Err(format!("{}: no such file or folder", input.display()));
         }
     }
-    Ok(out)
+    Ok(out.inputs)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+#[derive(Default)]
+struct Lister {
+    inputs: Inputs,
+    seen: HashSet<PathBuf>,
+    dirs: HashSet<PathBuf>,
+    exclude: Vec<PathBuf>,
+}
+
+impl Lister {
+    fn add(&mut self, p: PathBuf, root: Option<&Path>) {
+        let refuse = |reason: String| FileFailure {
+            path: p.clone(),
+            line: 0,
+            reason: format!("{}: {reason}", p.display()),
+        };
+        let canonical = match std::fs::canonicalize(&p) {
+            Ok(c) => c,
+            Err(e) => {
+                self.inputs
+                    .refused
+                    .push(refuse(format!("cannot read: {e} (a broken link?)")));
+                return;
+            }
+        };
+        if self.exclude.iter().any(|d| canonical.starts_with(d)) {
+            return; // this run's own outputs
+        }
+        match std::fs::metadata(&canonical) {
+            Ok(m) if m.is_file() => {}
+            Ok(m) => {
+                self.inputs.refused.push(refuse(format!(
+                    "not a regular file ({}): not read",
+                    kind_of(&m.file_type())
+                )));
+                return;
+            }
+            Err(e) => {
+                self.inputs
+                    .refused
+                    .push(refuse(format!("cannot read: {e}")));
+                return;
+            }
+        }
+        if !self.seen.insert(canonical.clone()) {
+            self.inputs.aliases += 1;
+            return;
+        }
+        let key = root
+            .and_then(|r| canonical.strip_prefix(r).ok())
+            .map(|rel| rel.to_string_lossy().into_owned())
+            .unwrap_or_else(|| ingest::display_name(&p));
+        self.inputs.files.push(p);
+        self.inputs.keys.push(key);
+    }
+}
+
+fn kind_of(t: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_block_device() || t.is_char_device() {
+        "a device"
+    } else {
+        "not a file"
+    }
+}
+
+/// Lists a folder; a folder reached twice (a link loop, an alias) is listed once.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>, dirs: &mut HashSet<PathBuf>) -> std::io::Result<()> {
+    if !dirs.insert(std::fs::canonicalize(dir)?) {
+        return Ok(());
+    }
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let p = entry.path();
@@ -210,7 +426,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         // costs a stat to see where it points.
         let ft = entry.file_type()?;
         if ft.is_dir() || (ft.is_symlink() && p.is_dir()) {
-            walk(&p, out)?;
+            walk(&p, out, dirs)?;
         } else {
             // Every file is attempted: one that is not a table becomes a
             // reject with its reason, never silently skipped.

@@ -671,7 +671,17 @@ fn wiring(ctx: &mut Ctx<'_>, stages: &[StageDef]) {
                     tables.insert((*r).to_string());
                 }
             }
-            Stage::Sql(_) => {
+            Stage::Sql(q) => {
+                if let Some(f) = file_function(&q.query) {
+                    at(
+                        ctx,
+                        format!("{key}.query"),
+                        format!(
+                            "{f}(…) reads files from the host; an sql stage sees only the run's tables ({})",
+                            tables.iter().cloned().collect::<Vec<_>>().join(", ")
+                        ),
+                    );
+                }
                 if !seen_flatten {
                     at(
                         ctx,
@@ -830,5 +840,81 @@ formats = ["csv", "xlsx"]
             .unwrap_err()
             .to_string();
         assert!(err.contains("no stage named \"nosuch\""), "{err}");
+    }
+}
+
+/// The first function of `query` that reads files (polars SQL's `read_csv`,
+/// `read_parquet`, `read_ipc`, `read_json`, and any other `read_…`/`scan_…`),
+/// outside string literals and comments: a pipeline's query must see only
+/// the run's tables, never the host's files.
+pub fn file_function(query: &str) -> Option<String> {
+    let b = query.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'\'' || c == b'"' {
+            // A literal or quoted name: skip to its end ('' escapes).
+            i += 1;
+            while i < b.len() && b[i] != c {
+                i += 1;
+            }
+            i += 1;
+        } else if c == b'-' && b.get(i + 1) == Some(&b'-') {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+        } else if c == b'/' && b.get(i + 1) == Some(&b'*') {
+            i += 2;
+            while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                i += 1;
+            }
+            i += 2;
+        } else if c.is_ascii_alphabetic() || c == b'_' {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            let word = query[start..i].to_ascii_lowercase();
+            let mut j = i;
+            while j < b.len() && b[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let called = b.get(j) == Some(&b'(');
+            if called && (word.starts_with("read_") || word.starts_with("scan_")) {
+                return Some(word);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod file_function_tests {
+    use super::file_function;
+
+    #[test]
+    fn file_reading_functions_are_found_outside_literals() {
+        assert_eq!(
+            file_function("SELECT * FROM read_parquet('/etc/*.parquet')").as_deref(),
+            Some("read_parquet")
+        );
+        assert_eq!(
+            file_function("select * from READ_CSV ('x.csv')").as_deref(),
+            Some("read_csv")
+        );
+        assert_eq!(
+            file_function("SELECT 'read_csv(' AS s FROM indicators"),
+            None
+        );
+        assert_eq!(
+            file_function("SELECT read_count FROM t -- read_csv(x)"),
+            None
+        );
+        assert_eq!(
+            file_function("SELECT level, COUNT(*) FROM indicators GROUP BY level"),
+            None
+        );
     }
 }

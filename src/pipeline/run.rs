@@ -40,10 +40,12 @@ pub struct RunOptions {
     pub shard: Option<(u32, u32)>,
 }
 
-/// True when `path` belongs to shard `i` of `n`: a hash of the path as
-/// given, so every machine running the same command agrees.
-pub fn in_shard(path: &Path, (i, n): (u32, u32)) -> bool {
-    let h = blake3::hash(path.to_string_lossy().as_bytes());
+/// True when the file of `key` belongs to shard `i` of `n`. `key` is the
+/// file's path relative to the input folder it was found in (see
+/// [`batch::Inputs::keys`]): every machine agrees, however it spells or
+/// mounts the folder (`c6`, `./c6`, `/mnt/a/c6`).
+pub fn in_shard(key: &str, (i, n): (u32, u32)) -> bool {
+    let h = blake3::hash(key.as_bytes());
     let mut b = [0u8; 8];
     b.copy_from_slice(&h.as_bytes()[..8]);
     u64::from_le_bytes(b) % u64::from(n.max(1)) == u64::from(i)
@@ -119,20 +121,37 @@ fn ingest_stage(p: &Pipeline) -> Option<&IngestStage> {
     })
 }
 
-fn resolve(p: &Pipeline, opts: &RunOptions) -> Result<Vec<PathBuf>, RunError> {
+fn resolve(p: &Pipeline, opts: &RunOptions) -> Result<batch::Inputs, RunError> {
     let stage = ingest_stage(p).ok_or_else(|| RunError::Usage("no ingest stage".into()))?;
     let inputs = if opts.inputs.is_empty() {
         &stage.inputs
     } else {
         &opts.inputs
     };
-    let mut paths = batch::resolve_inputs(inputs).map_err(RunError::Usage)?;
+    // The run's own outputs are never its inputs (an output folder inside
+    // the input folder would be read back on the next run).
+    let outs = output_dirs(p, opts);
+    let mut paths = batch::resolve_inputs(inputs, &outs).map_err(RunError::Usage)?;
     if let Some(shard) = opts.shard {
-        paths.retain(|p| in_shard(p, shard));
+        let keys = std::mem::take(&mut paths.keys);
+        let files = std::mem::take(&mut paths.files);
+        for (f, k) in files.into_iter().zip(keys) {
+            if in_shard(&k, shard) {
+                paths.files.push(f);
+                paths.keys.push(k);
+            }
+        }
+        // Refused entries belong to one shard too, so each is reported once.
+        paths.refused.retain(|f| {
+            in_shard(
+                &f.path.file_name().unwrap_or_default().to_string_lossy(),
+                shard,
+            )
+        });
         // An empty shard is fine: another machine has the files.
         return Ok(paths);
     }
-    if paths.is_empty() {
+    if paths.files.is_empty() && paths.refused.is_empty() {
         return Err(RunError::Usage(format!(
             "no input files in {}",
             inputs
@@ -184,6 +203,7 @@ pub fn plan(p: &Pipeline, opts: &RunOptions) -> Result<Plan, RunError> {
     let stage = ingest_stage(p).ok_or_else(|| RunError::Usage("no ingest stage".into()))?;
     let paths = resolve(p, opts)?;
     let inputs = paths
+        .files
         .into_iter()
         .map(|path| {
             let y = year_for(stage, &path);
@@ -256,15 +276,19 @@ pub fn run(
     let mut outputs = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
-    let work = WorkDir::new(emit_dirs(p, opts).first().map(|(_, d)| d.as_path()))?;
+    // One run at a time per output folder: a second refuses with a clear
+    // message instead of mixing its files with the first's.
+    let tag = run_tag(opts.shard);
+    let _locks = lock_outputs(&output_dirs(p, opts), &tag)?;
+    let work = WorkDir::new(emit_dirs(p, opts).first().map(|(_, d)| d.as_path()), &tag)?;
 
     let mut stage_seconds = Vec::new();
-    let mut resolved: Option<Vec<PathBuf>> = None;
     for s in &p.stages {
         let stage_started = Instant::now();
         match &s.stage {
             Stage::Ingest(stage) => {
-                let paths = resolve(p, opts)?;
+                let inputs = resolve(p, opts)?;
+                let paths = inputs.files.clone();
                 on_start(paths.len());
                 let base = ingest_options(stage)?;
                 let opts_for = |path: &Path| -> Result<IngestOptions, FileFailure> {
@@ -279,6 +303,26 @@ pub fn run(
                 };
                 let fail_fast = opts.fail_fast || stage.fail_fast;
                 let mut rejects: Vec<Reject> = Vec::new();
+                if !inputs.refused.is_empty() {
+                    let refused = batch::Batch {
+                        failed: inputs.refused.clone(),
+                        ..batch::Batch::default()
+                    };
+                    let (counts, _, r) = refused.outcome();
+                    summary.add(&counts);
+                    rejects.extend(r);
+                }
+                if inputs.aliases > 0 {
+                    notes.push(format!(
+                        "{} path(s) reach a file already listed (symbolic links, alias folders): each file was read once",
+                        inputs.aliases
+                    ));
+                }
+                let mut seen = batch::Seen::default();
+                // Documents a chunk could not be tabled with (their file's
+                // fault, found by flattening them one by one).
+                let unfit: std::sync::Mutex<Vec<FileFailure>> = std::sync::Mutex::default();
+                let unfit_ref = &unfit;
                 // Chunk n+1 is parsed (on the rayon pool) while chunk n is
                 // flattened and spilled on a thread of its own.
                 let work = &work;
@@ -286,9 +330,18 @@ pub fn run(
                                         docs: Vec<Document>,
                                         (mut ind, mut proj): Spills|
                       -> Result<Spills, RunError> {
-                    let i = flatten::indicators(&docs).map_err(polars_usage)?;
-                    let pr = flatten::projects(&docs).map_err(polars_usage)?;
-                    drop(docs);
+                    let (i, pr) = match flatten_pair(&docs) {
+                        Ok(t) => t,
+                        Err(_) => {
+                            // One document broke the chunk: find it, reject
+                            // it, and table the others.
+                            let (kept, bad) = isolate(docs);
+                            if let Ok(mut u) = unfit_ref.lock() {
+                                u.extend(bad);
+                            }
+                            flatten_pair(&kept).map_err(polars_usage)?
+                        }
+                    };
                     ind.push(work.file(&format!("indicators-{n}.parquet")), &i)
                         .map_err(work_err)?;
                     proj.push(work.file(&format!("projects-{n}.parquet")), &pr)
@@ -311,7 +364,8 @@ pub fn run(
                             .map_err(|_| RunError::Usage("the spill writer stopped".into()))?
                     };
                     for (n, chunk) in chunks(&paths).enumerate() {
-                        let batch = batch::ingest_each(chunk, &opts_for, fail_fast, on_file);
+                        let mut batch = batch::ingest_each(chunk, &opts_for, fail_fast, on_file);
+                        seen.dedup(&mut batch);
                         if fail_fast && let Some(f) = batch.failed.first() {
                             drop(tx);
                             let _ = join(writer);
@@ -332,6 +386,18 @@ pub fn run(
                     drop(tx);
                     join(writer)
                 })?;
+                let unfit = unfit.into_inner().unwrap_or_default();
+                if !unfit.is_empty() {
+                    let b = batch::Batch {
+                        failed: unfit,
+                        ..batch::Batch::default()
+                    };
+                    let (counts, _, r) = b.outcome();
+                    // Counted as read once already: now as failed.
+                    summary.files_failed += counts.files_failed;
+                    summary.rejects += counts.rejects;
+                    rejects.extend(r);
+                }
                 tables.push((
                     "rejects".into(),
                     Table::Mem(flatten::rejects(&rejects).map_err(polars_usage)?),
@@ -340,7 +406,6 @@ pub fn run(
                     Table::Spilled(ind.finish().map_err(work_err)?),
                     Table::Spilled(proj.finish().map_err(work_err)?),
                 ));
-                resolved = Some(paths);
             }
             Stage::Flatten(_) => {
                 let (ind, proj) = flat.take().ok_or_else(|| {
@@ -394,6 +459,15 @@ pub fn run(
                 }
             }
             Stage::Sql(q) => {
+                // Also refused at validation: the query sees the run's tables only.
+                if let Some(f) = super::config::file_function(&q.query) {
+                    return Err(RunError::Usage(format!(
+                        "{}: stage \"{}\" (line {}): sql: {f}(…) reads files from the host; an sql stage sees only the run's tables",
+                        p.path.display(),
+                        s.name,
+                        s.line
+                    )));
+                }
                 let ctx = polars::sql::SQLContext::new();
                 for (name, t) in &tables {
                     ctx.register(name, t.lazy().map_err(polars_usage)?);
@@ -414,17 +488,7 @@ pub fn run(
             }
             Stage::Emit(e) => {
                 let dir = opts.out.clone().unwrap_or_else(|| e.out.clone());
-                // The inputs as the ingest stage found them (listing an
-                // archive again costs a stat per file).
-                let part = match &resolved {
-                    Some(paths) => part_name(paths, opts.shard),
-                    None => part_name(&resolve(p, opts)?, opts.shard),
-                };
-                // Shards share the folder: their single files must not overwrite each other.
-                let suffix = opts
-                    .shard
-                    .map_or(String::new(), |(i, n)| format!(".shard-{i}-of-{n}"));
-                outputs.extend(emit_stage(p, e, &dir, &tables, &part, &suffix, &mut notes)?);
+                outputs.extend(emit_stage(p, e, &dir, &tables, opts.shard, &mut notes)?);
             }
         }
         stage_seconds.push((s.name.clone(), stage_started.elapsed().as_secs_f64()));
@@ -458,19 +522,150 @@ pub fn run(
 /// The spilled indicators and projects, as the ingest stage writes them.
 type Spills = (SpillWriter, SpillWriter);
 
-/// The name of this run's files in a partitioned dataset: a hash of its
-/// inputs and shard, so a rerun replaces its own parts and N shards never
-/// collide.
-fn part_name(inputs: &[PathBuf], shard: Option<(u32, u32)>) -> String {
-    let mut h = blake3::Hasher::new();
-    if let Some((i, n)) = shard {
-        h.update(format!("shard {i}/{n}\n").as_bytes());
+/// The name of this run's files in a partitioned dataset: the shard that
+/// wrote them (`part-1-of-8`, or `part-all` for a run without shards). A
+/// rerun of a shard replaces exactly its own parts, whatever inputs were
+/// added or removed since; N shards never collide.
+fn part_name(shard: Option<(u32, u32)>) -> String {
+    match shard {
+        Some((i, n)) => format!("part-{i}-of-{n}"),
+        None => "part-all".to_string(),
     }
-    for p in inputs {
-        h.update(p.to_string_lossy().as_bytes());
-        h.update(b"\n");
+}
+
+fn flatten_pair(docs: &[Document]) -> PolarsResult<(DataFrame, DataFrame)> {
+    Ok((flatten::indicators(docs)?, flatten::projects(docs)?))
+}
+
+/// Splits documents into those that can be tabled and the files of those
+/// that cannot (each a reject naming the file and the error).
+fn isolate(docs: Vec<Document>) -> (Vec<Document>, Vec<FileFailure>) {
+    let mut kept = Vec::new();
+    let mut bad = Vec::new();
+    for d in docs {
+        match flatten_pair(std::slice::from_ref(&d)) {
+            Ok(_) => kept.push(d),
+            Err(e) => bad.push(FileFailure {
+                path: PathBuf::from(&d.source),
+                line: 0,
+                reason: format!("{}: cannot be tabled: {e}", d.source),
+            }),
+        }
     }
-    format!("part-{}", &h.finalize().to_hex()[..16])
+    (kept, bad)
+}
+
+/// The lock file of an output folder.
+pub const LOCK_FILE: &str = ".jixiao.lock";
+
+/// Takes the lock of every output folder (created if missing), then removes
+/// what killed runs left there (work and staging folders, temporary files):
+/// with the lock held, nothing else is writing.
+fn lock_outputs(dirs: &[PathBuf], tag: &str) -> Result<Vec<std::fs::File>, RunError> {
+    let mut locks = Vec::new();
+    for d in dirs {
+        locks.push(lock_dir(d, tag).map_err(RunError::Output)?);
+        clean_leftovers(d, tag);
+    }
+    Ok(locks)
+}
+
+/// What a run's lock, work and staging folders are named by: `all`, or
+/// `s1of8` for shard 1 of 8 (shards share the output folder and write
+/// disjoint files, so each holds its own lock).
+fn run_tag(shard: Option<(u32, u32)>) -> String {
+    shard.map_or_else(|| "all".to_string(), |(i, n)| format!("s{i}of{n}"))
+}
+
+/// Creates `dir` and holds an exclusive lock on `dir/.jixiao.lock` (released
+/// by the system when the process ends, even when killed).
+pub fn lock_dir(dir: &Path, tag: &str) -> Result<std::fs::File, EmitError> {
+    let io = |path: &Path, source: std::io::Error| EmitError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    let path = if tag == "all" {
+        dir.join(LOCK_FILE)
+    } else {
+        dir.join(format!("{LOCK_FILE}.{tag}"))
+    };
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| io(&path, e))?;
+    match f.try_lock() {
+        Ok(()) => Ok(f),
+        Err(std::fs::TryLockError::WouldBlock) => Err(io(
+            &path,
+            std::io::Error::other(format!(
+                "another jixiao run is writing to {}; not started (run again when it has finished)",
+                dir.display()
+            )),
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(io(&path, e)),
+    }
+}
+
+/// Removes the work and staging folders and temporary files of earlier runs
+/// that were killed (the caller holds the folder's lock).
+pub fn clean_leftovers(dir: &Path, tag: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let p = e.path();
+        let rest = name
+            .strip_prefix(".jixiao-work-")
+            .or_else(|| name.strip_prefix(".jixiao-staging-"));
+        if let Some(rest) = rest {
+            // Ours, or (for a run without shards) one of the PID-only names
+            // of earlier versions.
+            let legacy = tag == "all" && rest.bytes().all(|b| b.is_ascii_digit());
+            if rest.starts_with(&format!("{tag}-")) || legacy {
+                let _ = std::fs::remove_dir_all(&p);
+            }
+        } else if tag == "all" && temp_of(&name).is_some() {
+            let _ = std::fs::remove_file(&p);
+        }
+    }
+}
+
+/// The file a temporary file of the atomic writers stands for:
+/// `.indicators.csv.1234.tmp` → `indicators.csv`.
+fn temp_of(name: &str) -> Option<&str> {
+    let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (file, pid) = inner.rsplit_once('.')?;
+    (!file.is_empty() && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())).then_some(file)
+}
+
+/// Removes the temporary files killed writers left for `files` in `dir`
+/// (the caller holds the folder's lock).
+pub fn clean_temp_files(dir: &Path, files: &[&str]) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if temp_of(&name).is_some_and(|f| files.contains(&f)) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
+/// A name no other run uses, even one with the same PID in another
+/// container sharing the folder: PID, time and a random part.
+fn unique_suffix() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(nanos);
+    format!("{}-{nanos:x}-{:016x}", std::process::id(), h.finish())
 }
 
 /// Splits inputs into chunks of about [`CHUNK_BYTES`].
@@ -510,7 +705,7 @@ fn chunks(paths: &[PathBuf]) -> impl Iterator<Item = &[PathBuf]> {
 struct WorkDir(PathBuf);
 
 impl WorkDir {
-    fn new(near: Option<&Path>) -> Result<Self, RunError> {
+    fn new(near: Option<&Path>, tag: &str) -> Result<Self, RunError> {
         let base = match near {
             Some(d) => {
                 std::fs::create_dir_all(d).map_err(|source| {
@@ -523,7 +718,7 @@ impl WorkDir {
             }
             None => std::env::temp_dir(),
         };
-        let dir = base.join(format!(".jixiao-work-{}", std::process::id()));
+        let dir = base.join(format!(".jixiao-work-{tag}-{}", unique_suffix()));
         std::fs::create_dir_all(&dir).map_err(|source| {
             RunError::Output(EmitError::Io {
                 path: dir.clone(),
@@ -684,8 +879,7 @@ fn emit_stage(
     e: &EmitStage,
     dir: &Path,
     tables: &[(String, Table)],
-    part: &str,
-    suffix: &str,
+    shard: Option<(u32, u32)>,
     notes: &mut Vec<String>,
 ) -> Result<Vec<PathBuf>, RunError> {
     let io = |path: &Path, source: std::io::Error| {
@@ -694,31 +888,169 @@ fn emit_stage(
             source,
         })
     };
+    let part = part_name(shard);
+    // Shards share the folder: their single files must not overwrite each other.
+    let suffix = shard.map_or(String::new(), |(i, n)| format!(".shard-{i}-of-{n}"));
     std::fs::create_dir_all(dir).map_err(|err| io(dir, err))?;
-    let staging = dir.join(format!(".jixiao-staging-{}", std::process::id()));
+    let staging = dir.join(format!(
+        ".jixiao-staging-{}-{}",
+        run_tag(shard),
+        unique_suffix()
+    ));
     std::fs::create_dir_all(&staging).map_err(|err| io(&staging, err))?;
-    let result = write_staged(p, e, &staging, tables, part, suffix, notes).and_then(|files| {
-        // Check every target before moving any, so the move cannot stop halfway
-        // on a predictable fault.
-        for f in &files {
-            let target = dir.join(f);
-            if target.is_dir() {
-                return Err(io(&target, std::io::Error::other("a folder is in the way")));
-            }
-        }
-        let mut moved = Vec::new();
-        for f in &files {
-            let target = dir.join(f);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(|err| io(parent, err))?;
-            }
-            std::fs::rename(staging.join(f), &target).map_err(|err| io(&target, err))?;
-            moved.push(target);
-        }
-        Ok(moved)
-    });
+    let result = write_staged(p, e, &staging, tables, &part, &suffix, notes)
+        .and_then(|files| switch(dir, &staging, &files).map_err(RunError::Output))
+        .and_then(|moved| {
+            finish_datasets(dir, e, tables, shard, &moved).map_err(|err| io(dir, err))?;
+            Ok(moved)
+        });
     let _ = std::fs::remove_dir_all(&staging);
     result
+}
+
+/// Moves the staged files into `dir` as a set: each file it replaces is
+/// first moved aside, and if any move fails every replaced file is put
+/// back, so `dir` holds either the whole new set or the whole old one.
+fn switch(dir: &Path, staging: &Path, files: &[PathBuf]) -> Result<Vec<PathBuf>, EmitError> {
+    let io = |path: &Path, source: std::io::Error| EmitError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    // Check every target before moving any: predictable faults stop here.
+    for f in files {
+        let target = dir.join(f);
+        if target.is_dir() {
+            return Err(io(&target, std::io::Error::other("a folder is in the way")));
+        }
+    }
+    let old = staging.join(".old");
+    let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    let mut step = |f: &PathBuf| -> Result<(), EmitError> {
+        let target = dir.join(f);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|err| io(parent, err))?;
+        }
+        let aside = if target.exists() {
+            let a = old.join(f);
+            if let Some(parent) = a.parent() {
+                std::fs::create_dir_all(parent).map_err(|err| io(parent, err))?;
+            }
+            std::fs::rename(&target, &a).map_err(|err| io(&target, err))?;
+            Some(a)
+        } else {
+            None
+        };
+        done.push((target.clone(), aside));
+        std::fs::rename(staging.join(f), &target).map_err(|err| io(&target, err))
+    };
+    for f in files {
+        if let Err(err) = step(f) {
+            // Put the old set back, newest first.
+            for (target, aside) in done.iter().rev() {
+                match aside {
+                    Some(a) => {
+                        let _ = std::fs::rename(a, target);
+                    }
+                    None => {
+                        let _ = std::fs::remove_file(target);
+                    }
+                }
+            }
+            return Err(err);
+        }
+    }
+    Ok(files.iter().map(|f| dir.join(f)).collect())
+}
+
+/// After a partitioned table's parts are in place: removes the parts this
+/// writer wrote before and did not write now (a year that lost its files, a
+/// layout of another shard count, names of earlier versions), records that
+/// this shard is done, and writes `_SUCCESS` once every shard of the layout
+/// has recorded so (a run without shards is the only one).
+fn finish_datasets(
+    dir: &Path,
+    e: &EmitStage,
+    tables: &[(String, Table)],
+    shard: Option<(u32, u32)>,
+    written: &[PathBuf],
+) -> std::io::Result<()> {
+    let Some(key) = e.partition_by.as_deref() else {
+        return Ok(());
+    };
+    if !e.formats.contains(&Format::Parquet) {
+        return Ok(());
+    }
+    let part = format!("{}.parquet", part_name(shard));
+    for (name, t) in tables {
+        if !(e.tables.is_empty() || e.tables.contains(name)) {
+            continue;
+        }
+        if !t.schema().is_ok_and(|s| s.get(key).is_some()) {
+            continue;
+        }
+        let root = dir.join(name);
+        std::fs::create_dir_all(&root)?;
+        for entry in std::fs::read_dir(&root)?.flatten() {
+            let folder = entry.path();
+            if !entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(&format!("{key}="))
+            {
+                continue;
+            }
+            for f in std::fs::read_dir(&folder)?.flatten() {
+                let fname = f.file_name().to_string_lossy().into_owned();
+                let path = f.path();
+                if !fname.starts_with("part-") || !fname.ends_with(".parquet") {
+                    continue;
+                }
+                let stale = if written.contains(&path) {
+                    false
+                } else if fname == part {
+                    true // ours, not rewritten: its rows are gone
+                } else {
+                    match shard {
+                        // Another shard's part of this layout stays.
+                        Some((_, n)) => !fname.ends_with(&format!("-of-{n}.parquet")),
+                        None => true,
+                    }
+                };
+                if stale {
+                    std::fs::remove_file(&path)?;
+                }
+            }
+            // A year left without parts goes with them.
+            let _ = std::fs::remove_dir(&folder);
+        }
+        let marks = root.join("_shards");
+        let success = root.join("_SUCCESS");
+        match shard {
+            None => {
+                let _ = std::fs::remove_dir_all(&marks);
+                std::fs::write(&success, b"")?;
+            }
+            Some((i, n)) => {
+                std::fs::create_dir_all(&marks)?;
+                // Marks of another shard count are of an older layout.
+                for m in std::fs::read_dir(&marks)?.flatten() {
+                    if !m
+                        .file_name()
+                        .to_string_lossy()
+                        .ends_with(&format!("-of-{n}"))
+                    {
+                        let _ = std::fs::remove_file(m.path());
+                    }
+                }
+                std::fs::write(marks.join(format!("{i}-of-{n}")), b"")?;
+                let all = (0..n).all(|j| marks.join(format!("{j}-of-{n}")).exists());
+                if all {
+                    std::fs::write(&success, b"")?;
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn write_staged(
@@ -753,12 +1085,6 @@ fn write_staged(
             let sub = PathBuf::from(name.as_str());
             let parts = emit::parquet::write_partitioned(&staging.join(&sub), df, key, part)?;
             files.extend(parts.into_iter().map(|f| sub.join(f)));
-            let success = sub.join("_SUCCESS");
-            std::fs::write(staging.join(&success), b"").map_err(|err| EmitError::Io {
-                path: staging.join(&success),
-                source: err,
-            })?;
-            files.push(success);
         } else if e.formats.contains(&Format::Parquet) {
             let f = PathBuf::from(format!("{name}{suffix}.parquet"));
             let spilled = match df {
@@ -815,4 +1141,43 @@ fn write_staged(
 /// The output folders of a pipeline's emit stages (for messages).
 pub fn output_dirs(p: &Pipeline, opts: &RunOptions) -> Vec<PathBuf> {
     emit_dirs(p, opts).into_iter().map(|(_, d)| d).collect()
+}
+
+#[cfg(test)]
+mod switch_tests {
+    use super::*;
+
+    /// A move that fails half-way (here: the second staged file is missing)
+    /// puts back every file already replaced: the folder holds the old set.
+    #[test]
+    fn a_failed_switch_puts_the_old_set_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        let staging = out.join(".jixiao-staging-all-test");
+        std::fs::create_dir_all(&staging).unwrap();
+        std::fs::write(out.join("indicators.csv"), "old indicators").unwrap();
+        std::fs::write(out.join("projects.csv"), "old projects").unwrap();
+        std::fs::write(staging.join("indicators.csv"), "new indicators").unwrap();
+        let files = [
+            PathBuf::from("indicators.csv"),
+            PathBuf::from("projects.csv"),
+        ];
+        assert!(switch(&out, &staging, &files).is_err());
+        assert_eq!(
+            std::fs::read_to_string(out.join("indicators.csv")).unwrap(),
+            "old indicators"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("projects.csv")).unwrap(),
+            "old projects"
+        );
+        // And a complete set switches.
+        std::fs::write(staging.join("indicators.csv"), "new indicators").unwrap();
+        std::fs::write(staging.join("projects.csv"), "new projects").unwrap();
+        switch(&out, &staging, &files).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("projects.csv")).unwrap(),
+            "new projects"
+        );
+    }
 }
