@@ -1049,6 +1049,14 @@ fn close_project(
                 }
             ),
         );
+        // Its kind says what it is: an indicator, or one cut by the file's end.
+        if let Some(r) = doc.rejects.last_mut() {
+            r.kind = if cut {
+                crate::model::RejectKind::Truncated
+            } else {
+                crate::model::RejectKind::Indicator
+            };
+        }
     }
     if at_eof {
         match &last {
@@ -1433,11 +1441,7 @@ mod tests {
         assert_eq!(d.rejects.len(), 1, "{:?}", d.rejects);
         assert_eq!(d.rejects[0].line, 17);
         assert_eq!(d.rejects[0].text, "1、1-产出指标；11-数量指标；");
-        assert!(
-            d.rejects[0].reason.contains("truncated"),
-            "{:?}",
-            d.rejects
-        );
+        assert!(d.rejects[0].reason.contains("truncated"), "{:?}", d.rejects);
         assert_eq!(d.projects().next().unwrap().1.goal, "做好理论研究工作。");
         // Cut after the amounts, in the goal, in the name, after a unit.
         for (cut, needle) in [
