@@ -652,6 +652,17 @@ fn truncated_and_corrupt_pdfs_are_errors_not_panics() {
             Err(Fault::Unreadable(_))
         ));
     }
+    // Found by the fuzz target: a mutated forms PDF on which pdfplumber-parse
+    // 0.4.1's tokenizer multiplies past u32 (a panic where overflow checks
+    // are on, as in this test build): that page fails, the run goes on.
+    let bytes = std::fs::read(fixture("fuzz_tokenizer_overflow.pdf")).unwrap();
+    match pdf::read_pdf_bytes("fuzz.pdf", &bytes) {
+        Ok(doc) => assert!(doc.indicator_count() <= 42),
+        Err(f) => assert!(
+            matches!(f, Fault::Unreadable(_) | Fault::NoTable { .. }),
+            "{f:?}"
+        ),
+    }
     // Damage in many places of a real table PDF: an error or a document,
     // never a panic.
     let good = std::fs::read(fixture("laisui_2024_long.pdf")).unwrap();
