@@ -18,7 +18,7 @@ use jixiao::model::Document;
 
 const SEED_NAME: &str = "laisui_2024.txt";
 /// Column of the `line` field in the indicators CSV.
-const LINE_COL: usize = 17;
+const LINE_COL: usize = 25;
 
 fn seed() -> String {
     std::fs::read_to_string(sample(SEED_NAME)).expect("the seed is readable")
