@@ -1,5 +1,6 @@
 //! `grids FILE`: prints the grid each text builder makes of FILE, and what
 //! the long reader reads from it (a debugging aid beside `inspect --grid`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failed test
 
 use jixiao_core::ingest::excel::read_grid;
 use jixiao_core::textgrid;

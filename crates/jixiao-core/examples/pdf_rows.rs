@@ -5,6 +5,7 @@
 //! for looking at a PDF.
 //!
 //!     cargo run --release -p jixiao-core --example pdf_rows -- [--pages|--grid] FILE.pdf…
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failed test
 
 use std::path::Path;
 use std::time::Instant;

@@ -180,7 +180,9 @@ fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for (i, &c) in folded.iter().enumerate() {
         let between_digits = i > 0
-            && folded[i - 1].is_ascii_digit()
+            && i.checked_sub(1)
+                .and_then(|j| folded.get(j))
+                .is_some_and(char::is_ascii_digit)
             && folded.get(i + 1).is_some_and(char::is_ascii_digit);
         if c == ',' && between_digits {
             continue;

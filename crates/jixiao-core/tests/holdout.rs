@@ -3,6 +3,7 @@
 //! through `ingest_file` and checked against the truth as realdocs.rs does:
 //! every complete truth row found with its project and values, no row whose
 //! name the truth does not hold, and the look-alikes give no rows.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failed test
 
 mod common;
 

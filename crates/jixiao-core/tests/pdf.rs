@@ -5,6 +5,7 @@
 //! The fixtures are made by tests/fixtures/pdf/make_pdfs.py (LibreOffice
 //! prints of the workbooks, reportlab STSong-Light forms). Every expected
 //! value below is typed from the seed, seeds/000_236624cf1865c8cf.txt.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failed test
 
 use std::path::{Path, PathBuf};
 

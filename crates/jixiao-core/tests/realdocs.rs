@@ -7,6 +7,7 @@
 //! the pinyin runs of mirror pages, and Traditional forms folded to
 //! Simplified with the vocabulary's fold (`vocab::simplified_char`); the
 //! Traditional file's names use only characters that fold covers.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failed test
 
 mod common;
 

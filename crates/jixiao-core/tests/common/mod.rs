@@ -1,6 +1,7 @@
 //! Helpers shared by the fixture tests (realdocs, holdout): the hand-typed
 //! truth CSVs, score.py's normalisation, and the check of a raw file's rows
 //! against its truth.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failed test
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};

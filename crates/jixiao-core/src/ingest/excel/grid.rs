@@ -98,7 +98,7 @@ impl<'a> GridRow<'a> {
         self.cells
             .binary_search_by_key(&col, |c| c.col)
             .ok()
-            .map(|i| &self.cells[i])
+            .and_then(|i| self.cells.get(i))
     }
 
     /// 1-based sheet row, as people and error messages count.
@@ -251,11 +251,16 @@ impl<'a> Grid<'a> {
             let Ok(top) = self.rows.binary_search_by_key(&r0, |r| r.idx) else {
                 continue;
             };
-            let Some(origin) = self.rows[top].get(c0).map(|c| c.val.clone()) else {
+            let Some(origin) = self
+                .rows
+                .get(top)
+                .and_then(|r| r.get(c0))
+                .map(|c| c.val.clone())
+            else {
                 continue;
             };
             let c1 = c1.min(max_col);
-            for row in self.rows[top..].iter_mut() {
+            for row in self.rows.iter_mut().skip(top) {
                 if row.idx > r1 {
                     break;
                 }
