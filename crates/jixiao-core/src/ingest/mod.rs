@@ -237,6 +237,53 @@ pub fn year_from_title(title: &str) -> Option<i32> {
     })
 }
 
+/// The grids the readers see in a file, rendered as `inspect --grid` prints
+/// them: a PDF's tables, or the grid a text layout's reader builds. `None`
+/// for the seed's text layout (it has no grid: indicator lists inside blocks)
+/// and for workbooks (their sheets are the grid: open them).
+pub fn inspect_grids(path: &Path, opts: &IngestOptions) -> Result<Option<String>, IngestError> {
+    let pdf =
+        opts.kind == Some(InputKind::Pdf) || (opts.kind.is_none() && crate::pdf::is_pdf_path(path));
+    if pdf {
+        let grids = crate::pdf::read_grids(path)?;
+        let out: Vec<String> = grids.iter().map(crate::grid::Grid::render).collect();
+        return Ok((!out.is_empty()).then(|| out.join("\n")));
+    }
+    let workbook = match opts.kind {
+        Some(InputKind::Excel) => true,
+        Some(_) => false,
+        None => excel::is_workbook_path(path),
+    };
+    if workbook {
+        return Ok(None);
+    }
+    let io = |source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_INPUT_BYTES {
+        return Err(IngestError::TooLarge {
+            path: path.to_path_buf(),
+            size,
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let decoded =
+        decode::decode_owned(bytes, opts.encoding).map_err(|source| IngestError::Decode {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    Ok(crate::readers::inspect_grid(
+        &display_name(path),
+        &decoded.text,
+    ))
+}
+
 /// The name a file is known by in outputs: its file name.
 pub fn display_name(path: &Path) -> String {
     path.file_name()

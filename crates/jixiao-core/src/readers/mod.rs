@@ -213,3 +213,19 @@ pub fn inspect_grid(source: &str, text: &str) -> Option<String> {
         .collect();
     Some(out.join("\n"))
 }
+
+/// What a reader's name means, for `inspect`'s `layout:` line and the run
+/// summary: the layout it reads.
+pub fn describe(reader: &str) -> &'static str {
+    match reader {
+        "seed-text" => {
+            "numbered indicator lists inside each project's block, as Guangzhou prints them"
+        }
+        "wide-grid" => "one row per project, its indicators listed inside one cell",
+        "long-grid" => "one indicator a row under 一级/二级/三级 column heads",
+        _ => GRID_READERS
+            .iter()
+            .find(|r| r.name == reader)
+            .map_or("", |r| r.why),
+    }
+}
