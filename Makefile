@@ -37,9 +37,13 @@ $(VENV)/.installed: tests/consumers/requirements.txt
 	$(PY) -m pip install --quiet -r tests/consumers/requirements.txt
 	touch $@
 
-# Throughput and peak memory on a generated 200 MB corpus (and 1 GB for memory growth).
-bench: build
+# Throughput and peak memory on a generated 200 MB corpus (and 1 GB for memory growth),
+# then PDF pages/s beside Python pdfplumber on the PDF fixtures.
+bench: build venv
 	BIN=$(BIN) PYTHON=$(PYTHON) bench/run.sh
+	$(CARGO) build --release --locked -p jixiao-core --example pdf_rows
+	$(PY) -m pip install --quiet pdfplumber
+	PDF_ROWS=$(TARGET_DIR)/release/examples/pdf_rows PYTHON=$(PY) bench/pdf.sh
 
 fmt:
 	$(CARGO) fmt

@@ -7,14 +7,14 @@
 # five real Jiangsu budget disclosures (refused: no target table).
 #
 # Environment: PDF_ROWS (the release example; built if absent), PYTHON (with
-# pdfplumber; default /work/venv-pdf/bin/python), PDF_REPEAT (times each file
+# pdfplumber; default python3), PDF_REPEAT (times each file
 # is given, default 5), BENCH_RUNS (runs of each, default 3; fastest kept).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TARGET=${CARGO_TARGET_DIR:-target}
 BIN=${PDF_ROWS:-$TARGET/release/examples/pdf_rows}
-PY=${PYTHON:-/work/venv-pdf/bin/python}
+PY=${PYTHON:-python3}
 REPEAT=${PDF_REPEAT:-5}
 RUNS=${BENCH_RUNS:-3}
 DIR=$(mktemp -d)
