@@ -373,6 +373,12 @@ fn case05_damage_is_a_reject_never_a_fused_indicator() {
     );
 }
 
+/// The seed mutated (a line deleted, doubled, garbled or cut) never loses
+/// indicators without a reject, and never fuses two: the core crate's
+/// property test, run here so that `make test` runs it (bounded: 400 cases).
+#[path = "../crates/jixiao-core/tests/conservation.rs"]
+mod conservation;
+
 // ---------------------------------------------------------------- case 4
 
 fn rows_in(dir: &Path) -> usize {

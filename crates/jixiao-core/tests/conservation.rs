@@ -24,18 +24,28 @@ fn parse_text(text: &str) -> Document {
     parse("laisui_2024.txt", text, &TextOptions::default())
 }
 
-/// No indicator holds the start of another in its fields.
+/// A coded level or category (`2-效益指标`, `22-社会效益`) right after `at`.
+fn coded_after(f: &str, at: &str) -> bool {
+    f.match_indices(at).any(|(i, _)| {
+        let rest = &f[i + at.len()..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        (1..=2).contains(&digits) && rest[digits..].starts_with('-')
+    })
+}
+
+/// No indicator holds the start of another in its fields: a `、` or `；`
+/// followed by a coded level or category, or a `。`.
 fn assert_unfused(d: &Document, what: &str) {
     for (_, p) in d.projects() {
         for i in &p.indicators {
             for f in [&i.level, &i.category] {
                 assert!(
-                    !f.contains('、') && !f.contains('。'),
+                    !coded_after(f, "、") && !f.contains('。'),
                     "{what}: fused {i:?}"
                 );
             }
             assert!(
-                !i.name.contains("；2") && !i.name.contains("；1") && !i.name.contains("；3"),
+                !coded_after(&i.name, "；") && !coded_after(&i.name, "、"),
                 "{what}: fused name {i:?}"
             );
         }

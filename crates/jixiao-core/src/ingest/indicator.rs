@@ -490,6 +490,21 @@ fn parse_body(body: &str) -> Result<Parts, String> {
         if f.is_empty() {
             continue;
         }
+        // A value holding a closing `。` and then text that is not the next
+        // value (`发布。4年度指标值:100%`) holds the remains of the next
+        // indicator, its `n、` lost.
+        if let Some((_, v)) = value_field(f) {
+            let body = v.trim_end_matches(['。', '.']);
+            let foreign = body.match_indices('。').any(|(i, _)| {
+                let rest = trim(body.get(i + '。'.len_utf8()..).unwrap_or_default());
+                !VALUE_KEYS.iter().any(|(k, _)| rest.starts_with(k))
+            });
+            if foreign {
+                return Err(format!(
+                    "the value 「{v}」 holds the text of another indicator (a line lost or damaged?)"
+                ));
+            }
+        }
         match value_field(f) {
             Some((true, v)) if cycle_value.is_none() => cycle_value = Some(normalize_value(v)),
             Some((false, v)) if annual_value.is_none() => annual_value = Some(normalize_value(v)),
