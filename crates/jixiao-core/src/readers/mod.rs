@@ -145,14 +145,22 @@ static PROSE: TextGrid = TextGrid {
     build: textgrid::glued::prose,
 };
 
+static LAYOUT: TextGrid = TextGrid {
+    name: "layout-text",
+    why: "columns at fixed offsets, cells wrapped over lines (pdftotext -layout)",
+    build: textgrid::layout::tables,
+};
+
 static PIVOT: TextGrid = TextGrid {
     name: "pivot-text",
     why: "indicators as column heads, one row per unit",
     build: textgrid::pivot::tables,
 };
 
-static TEXT_READERS: [&dyn Reader; 7] = [&SEED, &PIPE, &CELLS, &SPACED, &GLUED, &PROSE, &PIVOT];
-static GRID_READERS: [&TextGrid; 6] = [&PIPE, &CELLS, &SPACED, &GLUED, &PROSE, &PIVOT];
+static TEXT_READERS: [&dyn Reader; 8] = [
+    &SEED, &PIPE, &CELLS, &SPACED, &GLUED, &PROSE, &PIVOT, &LAYOUT,
+];
+static GRID_READERS: [&TextGrid; 7] = [&PIPE, &CELLS, &SPACED, &GLUED, &PROSE, &PIVOT, &LAYOUT];
 
 /// The text readers, the seed's layout first.
 pub fn text_readers() -> &'static [&'static dyn Reader] {
@@ -163,6 +171,14 @@ pub fn text_readers() -> &'static [&'static dyn Reader] {
 /// reads the most indicators from it; its documents merged into one (units
 /// appended). `None` when no reader reads an indicator.
 pub fn read_text_grids(source: &str, text: &str) -> Option<Document> {
+    // A column layout's rows span several lines: its own reader, when it
+    // reads any, rather than one that counts wrapped lines as rows.
+    if textgrid::layout::is_layout(text) {
+        let docs = LAYOUT.documents(source, text);
+        if docs.iter().map(Document::indicator_count).sum::<usize>() > 0 {
+            return Some(merge(docs));
+        }
+    }
     let mut best: Option<(usize, Vec<Document>)> = None;
     for r in GRID_READERS {
         let docs = r.documents(source, text);

@@ -16,6 +16,7 @@
 
 pub mod cells;
 pub mod glued;
+pub mod layout;
 pub mod pipe;
 pub mod pivot;
 pub mod spaced;
