@@ -34,13 +34,19 @@ fn words(line: &str) -> Vec<(usize, String)> {
     out
 }
 
+/// A head word's column: its start, role and end (character offsets).
+type Col = (usize, Option<Role>, usize);
+
 /// A head line: its words' offsets and roles, when they make a long head.
-fn head(line: &str) -> Option<Vec<(usize, Option<Role>)>> {
+fn head(line: &str) -> Option<Vec<Col>> {
     let ws = words(line);
     if ws.len() < 3 {
         return None;
     }
-    let cols: Vec<(usize, Option<Role>)> = ws.iter().map(|(o, t)| (*o, role(t))).collect();
+    let cols: Vec<Col> = ws
+        .iter()
+        .map(|(o, t)| (*o, role(t), o + t.chars().count()))
+        .collect();
     let roles: Vec<Option<Role>> = cols.iter().map(|c| c.1).collect();
     let named = roles.iter().filter(|r| r.is_some()).count();
     (named * 10 >= roles.len() * 7 && is_long_head(&roles)).then_some(cols)
@@ -57,16 +63,22 @@ fn is_value_role(r: Option<Role>) -> bool {
 }
 
 /// The column a word starting at `offset` belongs to.
-fn column(cols: &[(usize, Option<Role>)], offset: usize, text: &str) -> usize {
-    let under = cols.iter().rposition(|(o, _)| *o <= offset).unwrap_or(0);
+fn column(cols: &[Col], offset: usize, text: &str) -> usize {
+    let under = cols.iter().rposition(|c| c.0 <= offset).unwrap_or(0);
     let next = under + 1;
+    let here = cols.get(under).and_then(|c| c.1);
     match cols.get(next) {
-        // Wrapped CJK text runs wider than its column's slots, pushing a
-        // value a few characters left of its head.
-        Some((o, r)) if *o <= offset + 4 => {
-            let here = cols.get(under).and_then(|c| c.1);
-            // Two value columns side by side: the one it starts under.
-            if fit(*r, text) > fit(here, text) && !(is_value_role(*r) && is_value_role(here)) {
+        // Heads are centred in their cells, text is left-aligned: a word
+        // that starts after the head before ends, a few characters left of
+        // the next head, is in that next column when it fits it no worse
+        // (wrapped CJK text also runs wider than its slots). Two value
+        // columns side by side keep the one it starts under.
+        Some((o, r, _))
+            if *o <= offset + 4
+                && cols.get(under).is_some_and(|c| c.2 < offset)
+                && !(is_value_role(*r) && is_value_role(here)) =>
+        {
+            if fit(*r, text) >= fit(here, text) {
                 next
             } else {
                 under
@@ -78,7 +90,7 @@ fn column(cols: &[(usize, Option<Role>)], offset: usize, text: &str) -> usize {
 
 /// A line's words placed in the head's columns (words in one column joined
 /// with their space).
-fn place_line(cols: &[(usize, Option<Role>)], line: &str) -> Vec<String> {
+fn place_line(cols: &[Col], line: &str) -> Vec<String> {
     let mut cells = vec![String::new(); cols.len()];
     for (o, w) in words(line) {
         let c = column(cols, o, &w);
@@ -89,37 +101,50 @@ fn place_line(cols: &[(usize, Option<Role>)], line: &str) -> Vec<String> {
             cell.push_str(&w);
         }
     }
+    // Two values under one value head with the value column beside it
+    // empty: heads of narrow columns sit over each other's values, the
+    // second value is the neighbour's (`100% 100%` under 实施周期指标值).
+    for i in 0..cells.len() {
+        let role_at = |j: usize| cols.get(j).and_then(|c| c.1);
+        if !is_value_role(role_at(i)) || !is_value_role(role_at(i + 1)) {
+            continue;
+        }
+        let next_empty = cells.get(i + 1).is_some_and(String::is_empty);
+        let Some(cell) = cells.get(i).cloned() else {
+            continue;
+        };
+        let parts: Vec<&str> = cell.split(' ').collect();
+        if let [a, b] = parts.as_slice()
+            && next_empty
+            && super::value_like(a)
+            && super::value_like(b)
+        {
+            if let Some(c) = cells.get_mut(i) {
+                *c = (*a).to_string();
+            }
+            if let Some(c) = cells.get_mut(i + 1) {
+                *c = (*b).to_string();
+            }
+        }
+    }
     cells
 }
 
-/// Whether a text is laid out in columns as `pdftotext -layout` prints
-/// them: a long head with its words at wide gaps, and body lines indented
-/// under a column (a merged cell's blank, a wrapped cell's tail). Such a text
-/// is this reader's: the space-separated reader would take every wrapped
-/// line for a row.
-pub fn is_layout(text: &str) -> bool {
-    let lines: Vec<&str> = text.lines().collect();
-    let Some(h) = lines
-        .iter()
-        .position(|l| head(l).is_some() && l.trim().contains("  "))
-    else {
-        return false;
-    };
-    lines
-        .iter()
-        .skip(h + 1)
-        .any(|l| l.starts_with("    ") && !l.trim().is_empty())
+/// A long head at line `h` (0-based): its columns, with the head words of
+/// the line above and a head cell wrapped onto the line below.
+struct Head {
+    cols: Vec<Col>,
+    cells: Vec<Piece>,
+    /// The head's own lines, to know them again on the next pages.
+    lines: Vec<String>,
+    lifted: bool,
+    tail_line: Option<usize>,
+    tail_cols: Vec<usize>,
+    tail_text: Option<String>,
 }
 
-/// The long tables of a `pdftotext -layout` text.
-pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
-    let lines: Vec<&str> = text.lines().collect();
-    let Some(h) = lines.iter().position(|l| head(l).is_some()) else {
-        return Vec::new();
-    };
-    let Some(mut cols) = lines.get(h).and_then(|l| head(l)) else {
-        return Vec::new();
-    };
+fn read_head(lines: &[&str], h: usize) -> Option<Head> {
+    let mut cols = head(lines.get(h)?)?;
     // A head printed over two lines (a wrapped goal cell beside it pushes
     // `一级指标` a line up): the line above's head words join the head at
     // their offsets; its other words (the goal's tail) are not the table's.
@@ -129,49 +154,39 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
         .and_then(|a| lines.get(a))
         .map(|l| words(l))
         .unwrap_or_default();
-    let first = cols.first().map_or(0, |c| c.0);
+    // Only words left of the indicator columns: a group head above them
+    // (`绩效指标` over 一级 … 年度) is not a column of its own.
+    let first = cols
+        .iter()
+        .find(|c| matches!(c.1, Some(Role::Level | Role::Category)))
+        .map_or(0, |c| c.0);
     let lifted: Vec<(usize, String)> = above
         .into_iter()
-        .filter(|(o, w)| *o + 2 < first && role(w).is_some())
+        .filter(|(o, w)| {
+            *o + 2 < first && role(w).is_some() && cols.iter().all(|c| c.0.abs_diff(*o) > 2)
+        })
         .collect();
-    for (o, w) in &lifted {
-        cols.insert(0, (*o, role(w)));
-        head_cells.insert(0, Piece::new(w.clone(), h));
-    }
-    let kv_end = if lifted.is_empty() {
-        h
-    } else {
-        h.saturating_sub(1)
-    };
-    let mut t = TextTable::new(source, GridSource::SpacedText);
-    // The key-value head above: label and value split on wide gaps.
-    for (k, l) in lines.iter().enumerate().take(kv_end) {
-        let mut cells: Vec<Piece> = l
-            .split("  ")
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(|c| Piece::new(c, k + 1))
-            .collect();
-        // A long label leaves one space before its value.
-        if let Some(first) = cells.first().cloned()
-            && let Some((label, value)) = first.text.split_once(' ')
-            && super::is_head_label(label)
-        {
-            cells.splice(
-                0..1,
-                [Piece::new(label, k + 1), Piece::new(value.trim(), k + 1)],
-            );
-        }
-        if !cells.is_empty() {
-            push(&mut t.grid, 0, &cells);
-        }
-    }
-    let head_text = lines.get(h).copied().unwrap_or_default();
-    head_cells.extend(
-        words(head_text)
-            .into_iter()
-            .map(|(_, w)| Piece::new(w, h + 1)),
-    );
+    let mut merged: Vec<(Col, Piece)> = cols
+        .iter()
+        .zip(words(lines.get(h).copied().unwrap_or_default()))
+        .map(|(c, (_, w))| (*c, Piece::new(w, h + 1)))
+        .collect();
+    merged.extend(lifted.iter().map(|(o, w)| {
+        (
+            (*o, role(w), o + w.chars().count()),
+            Piece::new(w.clone(), h),
+        )
+    }));
+    merged.sort_by_key(|m| m.0.0);
+    cols = merged.iter().map(|m| m.0).collect();
+    head_cells.extend(merged.into_iter().map(|m| m.1));
+    // The head's own lines, to know them again on the next pages.
+    let head_lines: Vec<String> = lines
+        .get(h.saturating_sub(usize::from(!lifted.is_empty()))..=h)
+        .unwrap_or_default()
+        .iter()
+        .map(|l| vocab::key(l))
+        .collect();
     // A head cell wrapped onto the next line (`实施周期指标` / `值`): a short
     // text with no digit under a value column that, joined to its head,
     // names the same column. Joined to the head, dropped from the row.
@@ -205,14 +220,92 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             }
         }
     }
+    // The tail line again on a new page (only the head's tails on it).
+    let tail_text = tail_line
+        .filter(|_| !tail_cols.is_empty())
+        .and_then(|k| lines.get(k))
+        .map(|l| vocab::key(l))
+        .filter(|t| head_cells.iter().any(|h| h.text.ends_with(t.as_str())));
     for (i, r) in renamed {
         if let Some(col) = cols.get_mut(i) {
             col.1 = Some(r);
         }
     }
-    let value_col = |i: usize| !is_text_role(cols.get(i).and_then(|c| c.1));
+    Some(Head {
+        cols,
+        cells: head_cells,
+        lines: head_lines,
+        lifted: !lifted.is_empty(),
+        tail_line,
+        tail_cols,
+        tail_text,
+    })
+}
+
+/// Whether a text is laid out in columns as `pdftotext -layout` prints
+/// them: a long head with its words at wide gaps, and body lines indented
+/// under a column (a merged cell's blank, a wrapped cell's tail). Such a text
+/// is this reader's: the space-separated reader would take every wrapped
+/// line for a row.
+pub fn is_layout(text: &str) -> bool {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(h) = lines
+        .iter()
+        .position(|l| head(l).is_some() && l.trim().contains("  "))
+    else {
+        return false;
+    };
+    lines
+        .iter()
+        .skip(h + 1)
+        .any(|l| l.starts_with("    ") && !l.trim().is_empty())
+}
+
+/// The long tables of a `pdftotext -layout` text.
+pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(h) = lines.iter().position(|l| head(l).is_some()) else {
+        return Vec::new();
+    };
+    let Some(first_head) = read_head(&lines, h) else {
+        return Vec::new();
+    };
+    let Head {
+        mut cols,
+        cells: head_cells,
+        lines: mut head_lines,
+        lifted,
+        mut tail_line,
+        mut tail_cols,
+        mut tail_text,
+    } = first_head;
+    let kv_end = if lifted { h.saturating_sub(1) } else { h };
+    let mut t = TextTable::new(source, GridSource::SpacedText);
+    // The key-value head above: label and value split on wide gaps.
+    for (k, l) in lines.iter().enumerate().take(kv_end) {
+        let mut cells: Vec<Piece> = l
+            .split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(|c| Piece::new(c, k + 1))
+            .collect();
+        // A long label leaves one space before its value.
+        if let Some(first) = cells.first().cloned()
+            && let Some((label, value)) = first.text.split_once(' ')
+            && super::is_head_label(label)
+        {
+            cells.splice(
+                0..1,
+                [Piece::new(label, k + 1), Piece::new(value.trim(), k + 1)],
+            );
+        }
+        if !cells.is_empty() {
+            push(&mut t.grid, 0, &cells);
+        }
+    }
     push(&mut t.grid, 0, &head_cells);
     let mut row: Option<(usize, Vec<String>)> = None;
+    let mut pending: Option<(usize, Vec<String>)> = None;
     let flush = |t: &mut TextTable, row: &mut Option<(usize, Vec<String>)>| {
         if let Some((line, cells)) = row.take() {
             let pieces: Vec<Piece> = cells.into_iter().map(|c| Piece::new(c, line)).collect();
@@ -225,9 +318,27 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             continue;
         }
         // The head repeated on a new page, page numbers, the title again.
-        if head(l).is_some() || is_page_furniture(trimmed) {
+        let again = head_lines.contains(&vocab::key(l))
+            || tail_text
+                .as_ref()
+                .is_some_and(|t| Some(k) != tail_line && *t == vocab::key(l));
+        if head(l).is_some() {
+            // A new page's head: its columns sit at this page's offsets.
+            if let Some(next) = read_head(&lines, k)
+                && next.cols.len() == cols.len()
+            {
+                cols = next.cols;
+                head_lines.extend(next.lines);
+                tail_line = next.tail_line;
+                tail_cols = next.tail_cols;
+                tail_text = tail_text.or(next.tail_text);
+            }
             continue;
         }
+        if again || is_page_furniture(trimmed) {
+            continue;
+        }
+        let value_col = |i: usize| !is_text_role(cols.get(i).and_then(|c| c.1));
         if is_table_end(trimmed) {
             break;
         }
@@ -260,21 +371,75 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
                     Some(Role::Category) => vocab::is_category_word(c),
                     _ => false,
                 });
+        // Nothing lands on a value the row already has.
+        let clash = row.as_ref().is_some_and(|(_, prev)| {
+            cells
+                .iter()
+                .zip(prev)
+                .enumerate()
+                .any(|(i, (c, p))| !c.is_empty() && !p.is_empty() && value_col(i))
+        });
+        // Values printed a line above their row's name (a cell centred
+        // against a taller neighbour): held for the row that follows; the
+        // line's other cells (a goal's wrapped text) continue the row.
+        let target_col = |i: usize| is_value_role(cols.get(i).and_then(|c| c.1));
+        let held_values = !has_text
+            && clash
+            && cells.iter().enumerate().all(|(i, c)| {
+                !target_col(i) || c.is_empty() || c.split(' ').all(super::value_like)
+            });
+        if let Some((line, held)) = pending.take() {
+            if has_text && !has_values {
+                for (c, v) in cells.iter_mut().zip(held) {
+                    if c.is_empty() {
+                        *c = v;
+                    }
+                }
+            } else {
+                t.rejects.push((
+                    line,
+                    held.join(" ").trim().to_string(),
+                    "values on a line of their own with no row to place them in".to_string(),
+                ));
+            }
+        }
+        if held_values {
+            let held: Vec<String> = cells
+                .iter_mut()
+                .enumerate()
+                .map(|(i, c)| {
+                    if target_col(i) {
+                        std::mem::take(c)
+                    } else {
+                        String::new()
+                    }
+                })
+                .collect();
+            pending = Some((k + 1, held));
+        }
+        let has_values = cells
+            .iter()
+            .enumerate()
+            .any(|(i, c)| value_col(i) && !c.is_empty());
+        let clash = clash && !held_values;
         let continues = match &row {
             Some((_, prev)) => {
                 let prev_values = prev
                     .iter()
                     .enumerate()
                     .any(|(i, c)| value_col(i) && !c.is_empty());
-                // Nothing lands on a value the row already has.
-                let clash = cells
-                    .iter()
-                    .zip(prev)
-                    .enumerate()
-                    .any(|(i, (c, p))| !c.is_empty() && !p.is_empty() && value_col(i));
                 // A line with nothing in the level, category and name
                 // columns cannot start a row: a wrapped value's tail.
-                !has_text || !(clash || starts_level || (has_values && prev_values))
+                // A unit or project in a row that has none opens a group.
+                let starts_group = cells.iter().zip(prev).enumerate().any(|(i, (c, p))| {
+                    matches!(
+                        cols.get(i).and_then(|x| x.1),
+                        Some(Role::Unit | Role::Project)
+                    ) && !c.is_empty()
+                        && p.is_empty()
+                });
+                (!has_text && !starts_group)
+                    || !(clash || starts_level || starts_group || (has_values && prev_values))
             }
             None => false,
         };
@@ -289,5 +454,13 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
         row = Some((k + 1, cells));
     }
     flush(&mut t, &mut row);
+    if let Some((line, held)) = pending {
+        t.rejects.push((
+            line,
+            held.join(" ").trim().to_string(),
+            "values on a line of their own with no row to place them in".to_string(),
+        ));
+    }
     vec![t]
 }
+
