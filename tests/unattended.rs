@@ -193,6 +193,30 @@ fn case01_a_table_without_department_costs_nothing_else() {
     assert_eq!(projects.iter().filter(|p| p.contains("甲项目")).count(), 2);
 }
 
+/// An output folder inside the input folder is never read back as input
+/// (the second run used to read its own workbook).
+#[test]
+fn case01_an_output_folder_inside_the_inputs_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = folder(dir.path(), "in");
+    copy(&sample("laisui_2024.txt"), &input, "laisui_2024.txt");
+    let out = input.join("out");
+    let p = write_pipeline(dir.path(), &csv_pipeline(&input, &out));
+    let body = std::fs::read_to_string(&p)
+        .unwrap()
+        .replace("formats = [\"csv\"]", "formats = [\"csv\", \"xlsx\"]");
+    std::fs::write(&p, body).unwrap();
+    for _ in 0..2 {
+        let rep = dir.path().join("run.json");
+        let o = run(&["run", s(&p), "--report", s(&rep)]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let j = report(&rep);
+        assert_eq!(j["files"], 1);
+        assert_eq!(j["indicators"], 42);
+    }
+    assert!(out.join("book.xlsx").exists());
+}
+
 // ------------------------------------------------------------- cases 2, 3
 
 /// Workbooks whose claims would make the reader allocate gigabytes are
