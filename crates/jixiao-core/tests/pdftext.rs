@@ -1,0 +1,53 @@
+//! Tables as PDF-to-text tools give them (tests/fixtures/pdftext, made by
+//! its make.py: workbooks printed by LibreOffice, then `pdftotext -layout`),
+//! read through `ingest_file` and checked against the truth CSVs that
+//! make.py writes from the same data it puts in the workbooks, and, for the
+//! seed's long PDF, against the seed's values typed in tests/seed.rs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failed test
+
+mod common;
+
+use common::{check, truth};
+
+const SET: &str = "pdftext";
+
+fn layout(stem: &str, rows: usize) {
+    assert_eq!(truth(SET, stem).len(), rows, "{stem}: truth rows");
+    let r = check(SET, stem);
+    assert_eq!(r.as_deref(), Some("layout-text"), "{stem}");
+}
+
+#[test]
+fn hunan_names_wrapped_in_their_cells() {
+    layout("hunan_wenlv_2023_layout", 8);
+}
+
+#[test]
+fn sichuan_cycle_and_annual_with_the_head_wrapped_onto_the_first_row() {
+    layout("sichuan_nongye_2024_layout", 9);
+}
+
+#[test]
+fn zhejiang_operator_number_and_unit_columns() {
+    layout("zhejiang_weijian_2024_layout", 6);
+}
+
+#[test]
+fn henan_head_over_two_lines_and_a_weight_column() {
+    layout("henan_jiaoyu_2022_layout", 7);
+}
+
+#[test]
+fn guangxi_cost_level_first_and_a_wrapped_value() {
+    layout("guangxi_shuili_2023_layout", 8);
+}
+
+#[test]
+fn shandong_head_interleaved_with_the_goal_and_values_below_their_name() {
+    layout("shandong_minzheng_2024_layout", 6);
+}
+
+#[test]
+fn seed_long_pdf_four_pages_with_heads_repeated() {
+    layout("laisui_2024_long_layout", 42);
+}
