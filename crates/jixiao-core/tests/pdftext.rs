@@ -51,3 +51,8 @@ fn shandong_head_interleaved_with_the_goal_and_values_below_their_name() {
 fn seed_long_pdf_four_pages_with_heads_repeated() {
     layout("laisui_2024_long_layout", 42);
 }
+
+#[test]
+fn seed_wide_pdf_indicator_lists_wrapped_beside_the_goal() {
+    layout("laisui_2024_wide_layout", 42);
+}

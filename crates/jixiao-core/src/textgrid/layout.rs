@@ -52,6 +52,66 @@ fn head(line: &str) -> Option<Vec<Col>> {
     (named * 10 >= roles.len() * 7 && is_long_head(&roles)).then_some(cols)
 }
 
+/// The head at line `h`: a long head on one line, or the seed's wide head
+/// (项目名称 … 绩效目标 绩效指标) with its amount heads (总计 财政拨款 …) on the
+/// line below. Each column with its head word and the 0-based line of it.
+fn head_at(lines: &[&str], h: usize) -> Option<Vec<(Col, String, usize)>> {
+    let line = lines.get(h)?;
+    let with_words = |cols: Vec<Col>, l: &str, at: usize| -> Vec<(Col, String, usize)> {
+        cols.into_iter()
+            .zip(words(l))
+            .map(|(c, (_, w))| (c, w, at))
+            .collect()
+    };
+    if let Some(cols) = head(line) {
+        return Some(with_words(cols, line, h));
+    }
+    let below = lines.get(h + 1)?;
+    // A long head on the line below is the head; this line is its group
+    // heads (绩效指标 over 一级 … 年度).
+    if head(below).is_some() {
+        return None;
+    }
+    let cols = |l: &str| -> Vec<(Col, String, usize)> {
+        words(l)
+            .into_iter()
+            .map(|(o, w)| ((o, role(&w), o + w.chars().count()), w, 0))
+            .collect()
+    };
+    let top = cols(line);
+    let low = cols(below);
+    if top.len() < 3 || low.is_empty() || low.iter().any(|c| c.0.1.is_none()) {
+        return None;
+    }
+    let mut all: Vec<(Col, String, usize)> = top
+        .into_iter()
+        .map(|(c, w, _)| (c, w, h))
+        .chain(low.into_iter().map(|(c, w, _)| (c, w, h + 1)))
+        .collect();
+    all.sort_by_key(|c| c.0.0);
+    let roles: Vec<Option<Role>> = all.iter().map(|c| c.0.1).collect();
+    let named = roles.iter().filter(|r| r.is_some()).count();
+    (named * 10 >= roles.len() * 7 && super::is_wide_head(&roles)).then_some(all)
+}
+
+/// Whether a column holds text that wraps over lines and is continued (a
+/// name, a goal, an indicator list), rather than an amount or a value.
+fn wraps(r: Option<Role>) -> bool {
+    matches!(
+        r,
+        Some(
+            Role::Level
+                | Role::Category
+                | Role::Name
+                | Role::Project
+                | Role::Unit
+                | Role::Goal
+                | Role::Indicators
+                | Role::Remark
+        ) | None
+    )
+}
+
 /// Whether a column holds a level, category or name (text that wraps and is
 /// continued), rather than a value.
 fn is_text_role(r: Option<Role>) -> bool {
@@ -92,13 +152,26 @@ fn column(cols: &[Col], offset: usize, text: &str) -> usize {
 /// with their space).
 fn place_line(cols: &[Col], line: &str) -> Vec<String> {
     let mut cells = vec![String::new(); cols.len()];
-    for (o, w) in words(line) {
-        let c = column(cols, o, &w);
+    let ws = words(line);
+    let placed: Vec<usize> = ws.iter().map(|(o, w)| column(cols, *o, w)).collect();
+    for (k, (o, w)) in ws.iter().enumerate() {
+        let mut c = placed.get(k).copied().unwrap_or(0);
+        // A word moved right of its head that runs into the next word of
+        // that same column is the tail of the text on its left (a wrapped
+        // goal's last character), not the start of that column's cell.
+        let moved = cols.get(c).is_some_and(|h| h.0 > *o);
+        let runs_on = ws
+            .get(k + 1)
+            .is_some_and(|(no, _)| *no <= o + w.chars().count() + 1)
+            && placed.get(k + 1) == Some(&c);
+        if moved && runs_on {
+            c = c.saturating_sub(1);
+        }
         if let Some(cell) = cells.get_mut(c) {
             if !cell.is_empty() {
                 cell.push(' ');
             }
-            cell.push_str(&w);
+            cell.push_str(w);
         }
     }
     // Two values under one value head with the value column beside it
@@ -138,13 +211,17 @@ struct Head {
     /// The head's own lines, to know them again on the next pages.
     lines: Vec<String>,
     lifted: bool,
+    /// The head's last line (0-based).
+    last: usize,
     tail_line: Option<usize>,
     tail_cols: Vec<usize>,
     tail_text: Option<String>,
 }
 
 fn read_head(lines: &[&str], h: usize) -> Option<Head> {
-    let mut cols = head(lines.get(h)?)?;
+    let own = head_at(lines, h)?;
+    let last = own.iter().map(|c| c.2).max().unwrap_or(h);
+    let mut cols: Vec<Col> = own.iter().map(|c| c.0).collect();
     // A head printed over two lines (a wrapped goal cell beside it pushes
     // `一级指标` a line up): the line above's head words join the head at
     // their offsets; its other words (the goal's tail) are not the table's.
@@ -166,10 +243,9 @@ fn read_head(lines: &[&str], h: usize) -> Option<Head> {
             *o + 2 < first && role(w).is_some() && cols.iter().all(|c| c.0.abs_diff(*o) > 2)
         })
         .collect();
-    let mut merged: Vec<(Col, Piece)> = cols
-        .iter()
-        .zip(words(lines.get(h).copied().unwrap_or_default()))
-        .map(|(c, (_, w))| (*c, Piece::new(w, h + 1)))
+    let mut merged: Vec<(Col, Piece)> = own
+        .into_iter()
+        .map(|(c, w, at)| (c, Piece::new(w, at + 1)))
         .collect();
     merged.extend(lifted.iter().map(|(o, w)| {
         (
@@ -182,7 +258,7 @@ fn read_head(lines: &[&str], h: usize) -> Option<Head> {
     head_cells.extend(merged.into_iter().map(|m| m.1));
     // The head's own lines, to know them again on the next pages.
     let head_lines: Vec<String> = lines
-        .get(h.saturating_sub(usize::from(!lifted.is_empty()))..=h)
+        .get(h.saturating_sub(usize::from(!lifted.is_empty()))..=last)
         .unwrap_or_default()
         .iter()
         .map(|l| vocab::key(l))
@@ -193,7 +269,7 @@ fn read_head(lines: &[&str], h: usize) -> Option<Head> {
     let tail_line = lines
         .iter()
         .enumerate()
-        .skip(h + 1)
+        .skip(last + 1)
         .find(|(_, l)| !l.trim().is_empty())
         .map(|(k, _)| k);
     let mut tail_cols: Vec<usize> = Vec::new();
@@ -236,6 +312,7 @@ fn read_head(lines: &[&str], h: usize) -> Option<Head> {
         cells: head_cells,
         lines: head_lines,
         lifted: !lifted.is_empty(),
+        last,
         tail_line,
         tail_cols,
         tail_text,
@@ -249,10 +326,9 @@ fn read_head(lines: &[&str], h: usize) -> Option<Head> {
 /// line for a row.
 pub fn is_layout(text: &str) -> bool {
     let lines: Vec<&str> = text.lines().collect();
-    let Some(h) = lines
-        .iter()
-        .position(|l| head(l).is_some() && l.trim().contains("  "))
-    else {
+    let Some(h) = (0..lines.len()).find(|k| {
+        head_at(&lines, *k).is_some() && lines.get(*k).is_some_and(|l| l.trim().contains("  "))
+    }) else {
         return false;
     };
     lines
@@ -264,7 +340,7 @@ pub fn is_layout(text: &str) -> bool {
 /// The long tables of a `pdftotext -layout` text.
 pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
     let lines: Vec<&str> = text.lines().collect();
-    let Some(h) = lines.iter().position(|l| head(l).is_some()) else {
+    let Some(h) = (0..lines.len()).find(|k| head_at(&lines, *k).is_some()) else {
         return Vec::new();
     };
     let Some(first_head) = read_head(&lines, h) else {
@@ -275,6 +351,7 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
         cells: head_cells,
         lines: mut head_lines,
         lifted,
+        last,
         mut tail_line,
         mut tail_cols,
         mut tail_text,
@@ -312,7 +389,7 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             push(&mut t.grid, 0, &pieces);
         }
     };
-    for (k, l) in lines.iter().enumerate().skip(h + 1) {
+    for (k, l) in lines.iter().enumerate().skip(last + 1) {
         let trimmed = l.trim();
         if trimmed.is_empty() {
             continue;
@@ -322,7 +399,7 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             || tail_text
                 .as_ref()
                 .is_some_and(|t| Some(k) != tail_line && *t == vocab::key(l));
-        if head(l).is_some() {
+        if head_at(&lines, k).is_some() {
             // A new page's head: its columns sit at this page's offsets.
             if let Some(next) = read_head(&lines, k)
                 && next.cols.len() == cols.len()
@@ -338,7 +415,18 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
         if again || is_page_furniture(trimmed) {
             continue;
         }
-        let value_col = |i: usize| !is_text_role(cols.get(i).and_then(|c| c.1));
+        let value_col = |i: usize| !wraps(cols.get(i).and_then(|c| c.1));
+        // The columns whose text starts a row: level, category and name in a
+        // long table, the project in the wide one.
+        let long = cols.iter().any(|c| c.1 == Some(Role::Name));
+        let key_col = |i: usize| {
+            let r = cols.get(i).and_then(|c| c.1);
+            if long {
+                is_text_role(r)
+            } else {
+                r == Some(Role::Project)
+            }
+        };
         if is_table_end(trimmed) {
             break;
         }
@@ -360,7 +448,7 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
         let has_text = cells
             .iter()
             .enumerate()
-            .any(|(i, c)| !value_col(i) && !c.is_empty());
+            .any(|(i, c)| key_col(i) && !c.is_empty());
         // A level or category word in its column opens a row (a new group).
         let starts_level =
             cells
@@ -463,4 +551,3 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
     }
     vec![t]
 }
-
