@@ -7,7 +7,8 @@
 
 mod common;
 
-use common::{check, truth};
+use common::{check, dir, norm, truth};
+use jixiao_core::ingest::{IngestOptions, ingest_file};
 
 const SET: &str = "pdftext";
 
@@ -55,4 +56,49 @@ fn seed_long_pdf_four_pages_with_heads_repeated() {
 #[test]
 fn seed_wide_pdf_indicator_lists_wrapped_beside_the_goal() {
     layout("laisui_2024_wide_layout", 42);
+}
+
+/// Plain `pdftotext` of a ruled table prints a column's cells apart from
+/// their rows: the rows cannot be rebuilt with certainty. Whatever is read
+/// must be a row of the truth exactly (level, category, name and value);
+/// anything else is a reject, never data.
+#[test]
+fn plain_texts_give_no_row_that_is_not_in_the_table() {
+    let stems = [
+        "hunan_wenlv_2023_plain",
+        "sichuan_nongye_2024_plain",
+        "zhejiang_weijian_2024_plain",
+        "henan_jiaoyu_2022_plain",
+        "guangxi_shuili_2023_plain",
+        "shandong_minzheng_2024_plain",
+        "laisui_2024_long_plain",
+        "laisui_2024_wide_plain",
+    ];
+    for stem in stems {
+        let rows = truth(SET, stem);
+        assert!(!rows.is_empty(), "{stem}: truth");
+        let path = dir(SET, "raw").join(format!("{stem}.txt"));
+        let Ok(doc) = ingest_file(&path, &IngestOptions::default()) else {
+            continue;
+        };
+        for (_, p) in doc.projects() {
+            for i in &p.indicators {
+                let got = [
+                    norm(&i.level),
+                    norm(&i.category),
+                    norm(&i.name),
+                    norm(i.annual_value.as_deref().unwrap_or("")),
+                ];
+                let known = rows.iter().any(|t| {
+                    [
+                        norm(&t.level),
+                        norm(&t.category),
+                        norm(&t.name),
+                        norm(&t.annual),
+                    ] == got
+                });
+                assert!(known, "{stem}: a row not in the table: {got:?}");
+            }
+        }
+    }
 }

@@ -8,6 +8,7 @@ use crate::ingest::text::{self, TextOptions};
 use crate::model::{Document, Position, Reject, RejectKind};
 use crate::reader::{Fit, Input, Reader};
 use crate::textgrid::{self, TextTable};
+use crate::vocab;
 
 /// Largest text the grid readers look at: web pages and excerpts are small;
 /// a bigger file is the seed's layout or nothing.
@@ -62,6 +63,7 @@ impl TextGrid {
             .into_iter()
             .filter_map(|t| {
                 let mut doc = read_grid(&t.grid).ok()?.doc;
+                drop_misplaced(&mut doc, source);
                 for (line, text, reason) in t.rejects {
                     let kind = if reason.contains("ends inside") {
                         RejectKind::Truncated
@@ -85,6 +87,87 @@ impl TextGrid {
             })
             .collect()
     }
+}
+
+/// Why an indicator a grid reader read cannot be a row of the table: its
+/// name or value cell holds what only another column holds (a direction,
+/// a column head), or a lone character (a wrapped cell's
+/// tail). A text whose cells lost their order (plain `pdftotext` of a ruled
+/// table prints a column's cells apart from their rows) gives such rows;
+/// they are rejects, never data.
+fn misplaced(i: &crate::model::Indicator) -> Option<&'static str> {
+    let name = i.name.trim();
+    let value = i.annual_value.as_deref().unwrap_or("").trim();
+    if vocab::direction(name).is_some() || vocab::direction(value).is_some() {
+        return Some(
+            "a direction (正向/反向指标) in the name or value cell: the row's cells are out of place",
+        );
+    }
+    // A name may begin like a head (`绩效目标合理性`) or repeat its
+    // category (`服务对象满意度`): only the value is checked for heads.
+    if textgrid::role(value).is_some() {
+        return Some("a column head in the value cell: the row's cells are out of place");
+    }
+    // A category under a level the framework does not put it under (时效
+    // under 满意度): a level carried down past its group.
+    if let (Some(l), Some(c)) = (vocab::level(&i.level), vocab::category(&i.category)) {
+        let cost = c.name == "成本指标" && l == vocab::Level::Cost;
+        if !cost && vocab::framework(&i.level, &i.category).1.is_none() {
+            return Some(
+                "a category the framework does not put under this level: the row's cells are out of place",
+            );
+        }
+    }
+    // `新建公办幼儿园数≥100所` / `量`: the value sits in the name and a
+    // wrapped name's last character in the value cell.
+    let target_in_name = ["≥", "≤", ">=", "<=", "≧", "≦"].iter().any(|op| {
+        name.split(op)
+            .skip(1)
+            .any(|r| r.trim_start().starts_with(|c: char| c.is_ascii_digit()))
+    });
+    if target_in_name && value.chars().count() == 1 && !value.chars().any(|c| c.is_ascii_digit()) {
+        return Some(
+            "a target inside the name and one character in the value cell: the row's cells are out of place",
+        );
+    }
+    if name.chars().count() < 2 {
+        return Some(
+            "a one-character name, the tail of a wrapped cell: the row's cells are out of place",
+        );
+    }
+    None
+}
+
+/// Moves the misplaced indicators of a document to its rejects.
+fn drop_misplaced(doc: &mut Document, source: &str) {
+    let mut rejects = Vec::new();
+    for u in &mut doc.units {
+        for p in &mut u.projects {
+            p.indicators.retain(|i| match misplaced(i) {
+                Some(reason) => {
+                    rejects.push(Reject {
+                        source: source.to_string(),
+                        line: i.line,
+                        text: format!(
+                            "{} {} {} {}",
+                            i.level,
+                            i.category,
+                            i.name,
+                            i.annual_value.as_deref().unwrap_or("")
+                        )
+                        .trim()
+                        .to_string(),
+                        reason: reason.to_string(),
+                        kind: RejectKind::Indicator,
+                        pos: i.pos.clone(),
+                    });
+                    false
+                }
+                None => true,
+            });
+        }
+    }
+    doc.rejects.extend(rejects);
 }
 
 impl Reader for TextGrid {
