@@ -319,6 +319,77 @@ fn read_head(lines: &[&str], h: usize) -> Option<Head> {
     })
 }
 
+/// Rows of a table whose merged 一级/二级 are printed centred in their
+/// group rather than on its first line (its first row has no level or no
+/// category of its own). Which rows a centred label covers is not certain,
+/// so only rows that print their category on their own line are kept, with
+/// the level the framework puts that category under when that level is
+/// printed in the table; the others go to rejects. Tables whose labels
+/// stand on their groups' first lines are returned as they are.
+fn centred(
+    body: Vec<(usize, Vec<String>)>,
+    level: Option<usize>,
+    category: Option<usize>,
+    name: Option<usize>,
+    t: &mut TextTable,
+) -> Vec<(usize, Vec<String>)> {
+    let (Some(lc), Some(cc)) = (level, category) else {
+        return body;
+    };
+    let cell = |r: &Vec<String>, i: usize| r.get(i).cloned().unwrap_or_default();
+    // Rows with something beside their labels: a name or a value.
+    let is_row = |r: &Vec<String>| {
+        r.iter()
+            .enumerate()
+            .any(|(i, c)| i != lc && i != cc && !c.is_empty())
+    };
+    // The first indicator row: the first with a name.
+    let Some((_, first)) = name.and_then(|n| body.iter().find(|(_, r)| !cell(r, n).is_empty()))
+    else {
+        return body;
+    };
+    if !cell(first, lc).is_empty() && !cell(first, cc).is_empty() {
+        return body;
+    }
+    let printed: Vec<String> = body
+        .iter()
+        .map(|(_, r)| cell(r, lc))
+        .filter(|l| vocab::is_level_word(l))
+        .collect();
+    let mut out = Vec::new();
+    for (line, mut r) in body {
+        if !is_row(&r) {
+            continue;
+        }
+        let cat = cell(&r, cc);
+        let lvl = vocab::category(&cat).and_then(|c| {
+            printed
+                .iter()
+                .find(|p| vocab::level(p) == Some(c.level))
+                .cloned()
+        });
+        match lvl {
+            Some(l) => {
+                if let Some(x) = r.get_mut(lc) {
+                    *x = l;
+                }
+                out.push((line, r));
+            }
+            None => t.rejects.push((
+                line,
+                r.iter()
+                    .filter(|c| !c.is_empty())
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                "一级/二级 printed centred in their merged cells: which rows they cover is not certain"
+                    .to_string(),
+            )),
+        }
+    }
+    out
+}
+
 /// Whether a text is laid out in columns as `pdftotext -layout` prints
 /// them: a long head with its words at wide gaps, and body lines indented
 /// under a column (a merged cell's blank, a wrapped cell's tail). Such a text
@@ -383,10 +454,10 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
     push(&mut t.grid, 0, &head_cells);
     let mut row: Option<(usize, Vec<String>)> = None;
     let mut pending: Option<(usize, Vec<String>)> = None;
-    let flush = |t: &mut TextTable, row: &mut Option<(usize, Vec<String>)>| {
-        if let Some((line, cells)) = row.take() {
-            let pieces: Vec<Piece> = cells.into_iter().map(|c| Piece::new(c, line)).collect();
-            push(&mut t.grid, 0, &pieces);
+    let mut body: Vec<(usize, Vec<String>)> = Vec::new();
+    let flush = |body: &mut Vec<(usize, Vec<String>)>, row: &mut Option<(usize, Vec<String>)>| {
+        if let Some(r) = row.take() {
+            body.push(r);
         }
     };
     for (k, l) in lines.iter().enumerate().skip(last + 1) {
@@ -449,14 +520,23 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             .iter()
             .enumerate()
             .any(|(i, c)| key_col(i) && !c.is_empty());
+        // A label under a cell that already holds a whole framework word
+        // is not that cell's wrapped tail: a new group's (centred) label.
+        let after_word = |i: usize, c: &str| {
+            !c.is_empty()
+                && row
+                    .as_ref()
+                    .and_then(|r| r.1.get(i))
+                    .is_some_and(|p| vocab::is_level_word(p) || vocab::is_category_word(p))
+        };
         // A level or category word in its column opens a row (a new group).
         let starts_level =
             cells
                 .iter()
                 .enumerate()
                 .any(|(i, c)| match cols.get(i).and_then(|x| x.1) {
-                    Some(Role::Level) => vocab::is_level_word(c),
-                    Some(Role::Category) => vocab::is_category_word(c),
+                    Some(Role::Level) => vocab::is_level_word(c) || after_word(i, c),
+                    Some(Role::Category) => vocab::is_category_word(c) || after_word(i, c),
                     _ => false,
                 });
         // Nothing lands on a value the row already has.
@@ -538,10 +618,21 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             }
             continue;
         }
-        flush(&mut t, &mut row);
+        flush(&mut body, &mut row);
         row = Some((k + 1, cells));
     }
-    flush(&mut t, &mut row);
+    flush(&mut body, &mut row);
+    let col_of = |r: Role| cols.iter().position(|c| c.1 == Some(r));
+    for (line, cells) in centred(
+        body,
+        col_of(Role::Level),
+        col_of(Role::Category),
+        col_of(Role::Name),
+        &mut t,
+    ) {
+        let pieces: Vec<Piece> = cells.into_iter().map(|c| Piece::new(c, line)).collect();
+        push(&mut t.grid, 0, &pieces);
+    }
     if let Some((line, held)) = pending {
         t.rejects.push((
             line,
