@@ -235,10 +235,7 @@ fn write_wide(doc: &Document, path: &Path) -> Res<()> {
         }
         ws.write_string(r, 0, &u.name)?;
         if let Some(a) = &u.amounts {
-            for (c, v) in [a.total, a.fiscal, a.special, a.other]
-                .iter()
-                .enumerate()
-            {
+            for (c, v) in [a.total, a.fiscal, a.special, a.other].iter().enumerate() {
                 amount(ws, r, c as u16 + 1, *v, 0, &num)?;
             }
         }
@@ -390,10 +387,7 @@ fn write_long(doc: &Document, path: &Path) -> Res<()> {
     let mut r = 4u32;
     if let Some(g) = &doc.grand_total {
         span(ws, r, 0, r, 1, "合计", &Format::new())?;
-        for (c, v) in [g.total, g.fiscal, g.special, g.other]
-            .iter()
-            .enumerate()
-        {
+        for (c, v) in [g.total, g.fiscal, g.special, g.other].iter().enumerate() {
             amount(ws, r, c as u16 + 2, *v, 0, &num)?;
         }
         r += 1;
@@ -403,10 +397,7 @@ fn write_long(doc: &Document, path: &Path) -> Res<()> {
         // The unit's subtotal row, then its projects with the unit merged over them.
         ws.write_string(r, 0, &u.name)?;
         if let Some(a) = &u.amounts {
-            for (c, v) in [a.total, a.fiscal, a.special, a.other]
-                .iter()
-                .enumerate()
-            {
+            for (c, v) in [a.total, a.fiscal, a.special, a.other].iter().enumerate() {
                 amount(ws, r, c as u16 + 2, *v, 0, &num)?;
             }
         }
@@ -419,10 +410,7 @@ fn write_long(doc: &Document, path: &Path) -> Res<()> {
             span(ws, r, 1, last, 1, &wrap(&p.name, 20), &wrapf)?;
             span(ws, r, 6, last, 6, &wrap(&p.goal, 30), &wrapf)?;
             let a = &p.amounts;
-            for (c, v) in [a.total, a.fiscal, a.special, a.other]
-                .iter()
-                .enumerate()
-            {
+            for (c, v) in [a.total, a.fiscal, a.special, a.other].iter().enumerate() {
                 let c = c as u16 + 2;
                 if n > 1 {
                     ws.merge_range(r, c, last, c, "", &num)?;

@@ -31,8 +31,9 @@ pub fn reconcile(doc: &Document) -> Vec<SumCheck> {
     let mut checks = Vec::new();
     // A sum is checked only where the table prints every figure in it: a
     // project without amounts leaves its unit's sum unknown, not zero.
-    let projects_sum =
-        |u: &jixiao_core::model::Unit| -> Option<Decimal> { u.projects.iter().map(|p| p.amounts.total).sum() };
+    let projects_sum = |u: &jixiao_core::model::Unit| -> Option<Decimal> {
+        u.projects.iter().map(|p| p.amounts.total).sum()
+    };
     for u in &doc.units {
         if let Some(printed) = u.amounts.as_ref().and_then(|a| a.total)
             && let Some(summed) = projects_sum(u)

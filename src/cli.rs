@@ -60,15 +60,17 @@ Examples:
   jixiao convert samples/laisui_2024.txt --table projects -o projects.parquet
   jixiao convert a_2023.txt b_2024.txt -o all.xlsx        # both tables as sheets
   jixiao convert table.txt --year 2024 --no-bom -o rows.csv
+  jixiao convert 2024年部门预算.pdf -o indicators.csv      # the target table inside a PDF
 
-Rows that cannot be parsed go to OUT.rejects.csv (file, line, text, reason).
+Rows that cannot be parsed go to OUT.rejects.csv (file, line, text, reason, kind, position).
 Exit codes: 0 success, 1 data problems, 2 usage error, 3 output not written.")]
     Convert(ConvertArgs),
     /// Show what a table holds before trusting it: department, year, units,
     /// projects, reconciliation, and anything the parser could not place.
     #[command(after_help = "\
-Example:
+Examples:
   jixiao inspect samples/laisui_2024.txt
+  jixiao inspect --grid tests/fixtures/realdocs/raw/xiangtan_huanwei_2023_wupaoche_perf_target_apply.txt
 
 Exit codes: 0 clean, 1 rejects found, 2 usage error.")]
     Inspect(InspectArgs),
@@ -191,7 +193,8 @@ struct ReadArgs {
 
 #[derive(clap::Args)]
 struct ConvertArgs {
-    /// Input files, folders or globs (text extracted from PDF).
+    /// Input files, folders or globs: PDFs, workbooks (.xlsx/.xls/.ods) or text
+    /// (from a PDF-to-text tool or a web page), in any province's layout.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// Output file: .csv, .parquet or .xlsx.
@@ -220,6 +223,10 @@ struct ConvertArgs {
 struct InspectArgs {
     /// The input file.
     input: PathBuf,
+    /// Also print the grid of cells the reader built (rows of cells with their
+    /// positions and spans): why a table was read as it was.
+    #[arg(long)]
+    grid: bool,
     #[command(flatten)]
     read: ReadArgs,
 }
@@ -472,6 +479,9 @@ fn print_summary(
             s.duplicates
         );
     }
+    if !s.readers.is_empty() {
+        eprintln!("read as: {}", s.readers_line());
+    }
     for d in batch.docs.iter().filter(|d| d.encoding != "UTF-8") {
         eprintln!("note: {}: read as {}", d.source, d.encoding);
     }
@@ -528,7 +538,19 @@ fn inspect(a: InspectArgs) -> Result<u8, Failure> {
             });
         }
     };
-    let out_text = render_inspect(&doc);
+    let mut out_text = render_inspect(&doc);
+    if a.grid {
+        let grids = ingest::inspect_grids(&a.input, &opts).map_err(|e| Failure {
+            code: exit::DATA,
+            error: e.into(),
+        })?;
+        out_text.push_str("\ngrid:\n");
+        out_text.push_str(&grids.unwrap_or_else(|| {
+            "(none: the seed's text layout has no grid, its indicators are lists inside each \
+             project's block; a workbook's sheets are its grid)\n"
+                .to_string()
+        }));
+    }
     out(&out_text);
     Ok(if doc.rejects.is_empty() {
         exit::OK
@@ -542,6 +564,13 @@ fn render_inspect(doc: &Document) -> String {
     let mut o = String::new();
     let dash = "-".to_string();
     let _ = writeln!(o, "file:        {} ({})", doc.source, doc.encoding);
+    if let Some(r) = &doc.reader {
+        let _ = writeln!(
+            o,
+            "layout:      {r} ({})",
+            jixiao_core::readers::describe(r)
+        );
+    }
     let _ = writeln!(o, "title:       {}", doc.title.as_ref().unwrap_or(&dash));
     let _ = writeln!(
         o,
@@ -795,6 +824,9 @@ fn print_run_summary(r: &RunReport, verbose: bool) {
             "{} document(s) repeat another and were counted once (see the warnings)",
             s.duplicates
         );
+    }
+    if !s.readers.is_empty() {
+        eprintln!("read as: {}", s.readers_line());
     }
     for c in &r.checks {
         if c.failures > 0 || verbose {

@@ -309,7 +309,10 @@ mod tests {
             assert_eq!(doc.units.len(), g.units, "doc {i}");
             assert_eq!(doc.project_count(), g.projects, "doc {i}");
             assert_eq!(doc.indicator_count(), g.indicators, "doc {i}\n{}", g.text);
-            assert_eq!(doc.grand_total.as_ref().map(|a| a.total), Some(Some(g.total)));
+            assert_eq!(
+                doc.grand_total.as_ref().map(|a| a.total),
+                Some(Some(g.total))
+            );
             assert!(
                 crate::check::reconcile_warnings(&doc).is_empty(),
                 "doc {i}: {:?}",

@@ -5,8 +5,8 @@ use polars::prelude::*;
 use rust_decimal::Decimal;
 
 use crate::model::{Amounts, Document, Reject};
-use jixiao_core::target::Target;
 use crate::schema::{INDICATOR_COLUMNS, PROJECT_COLUMNS, REJECT_COLUMNS};
+use jixiao_core::target::Target;
 
 /// Builds a Decimal column exactly: scale is the largest scale among the values
 /// (at least 2, cents); precision 18 (stored as INT64 in Parquet) unless a value
@@ -214,7 +214,8 @@ pub fn indicators(docs: &[Document]) -> PolarsResult<DataFrame> {
                     Some(Target::Number { op, number, unit }) => {
                         r.target_op.push(Some(op.symbol()));
                         r.target_number.push(Some(number));
-                        r.target_unit.push((!unit.is_empty()).then_some(unit.as_str()));
+                        r.target_unit
+                            .push((!unit.is_empty()).then_some(unit.as_str()));
                     }
                     _ => {
                         r.target_op.push(None);

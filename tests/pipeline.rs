@@ -100,7 +100,9 @@ fn a_bad_file_goes_to_rejects_and_the_good_one_converts() {
     let (header, rejects) = read_csv(&out.join("rejects.csv"), true);
     assert_eq!(
         header,
-        ["source", "line", "text", "reason", "kind", "sheet", "cell", "page", "bbox"]
+        [
+            "source", "line", "text", "reason", "kind", "sheet", "cell", "page", "bbox"
+        ]
     );
     assert_eq!(rejects.len(), 1);
     assert_eq!(rejects[0][0], "noise_2024.bin");

@@ -560,7 +560,10 @@ fn shape(d: &Document) -> Vec<String> {
     for (u, p) in d.projects() {
         out.push(format!(
             "{} / {} {} {}",
-            u.name, p.name, p.amounts.total.unwrap_or_default(), p.goal
+            u.name,
+            p.name,
+            p.amounts.total.unwrap_or_default(),
+            p.goal
         ));
         for i in &p.indicators {
             out.push(format!(

@@ -57,6 +57,9 @@ pub struct Summary {
     /// Documents that repeat an earlier one (same department, year,
     /// projects and amounts): kept once, each named in a warning.
     pub duplicates: usize,
+    /// Files read by each reader (`seed-text`, `long-grid`, `pipe-text`, …):
+    /// which layouts a batch held.
+    pub readers: std::collections::BTreeMap<String, usize>,
 }
 
 impl Summary {
@@ -70,6 +73,18 @@ impl Summary {
         self.rejects += o.rejects;
         self.warnings += o.warnings;
         self.duplicates += o.duplicates;
+        for (r, n) in &o.readers {
+            *self.readers.entry(r.clone()).or_default() += n;
+        }
+    }
+
+    /// `seed-text 3, long-grid 1`: the readers of a batch's files.
+    pub fn readers_line(&self) -> String {
+        self.readers
+            .iter()
+            .map(|(r, n)| format!("{r} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -124,6 +139,11 @@ impl Batch {
             rejects: rejects.len(),
             warnings: warnings.len(),
             duplicates: self.duplicates,
+            readers: self.docs.iter().fold(Default::default(), |mut m, d| {
+                let r = d.reader.clone().unwrap_or_else(|| "unknown".into());
+                *m.entry(r).or_default() += 1;
+                m
+            }),
         };
         (summary, warnings, rejects)
     }
