@@ -642,3 +642,116 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
     }
     vec![t]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(text: &str) -> Vec<Vec<String>> {
+        let ts = tables("t.txt", text);
+        assert_eq!(ts.len(), 1);
+        ts[0]
+            .grid
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.text.clone()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn wrapped_names_values_below_and_a_head_tail() {
+        // Typed as pdftotext -layout prints a LibreOffice table: the cycle
+        // head wrapped (`值` on the next line), a name wrapped over two
+        // lines, a row's values a line below its name.
+        let text = "\
+一级指标    二级指标      三级指标         实施周期指标 年度指标值
+产出指标    数量指标      新建高标准农田面积       值
+                               ≥6万亩    ≥2万亩
+                  新增和改善灌溉面 ≥4.5万亩    ≥1.5万亩
+                  积
+";
+        let r = rows(text);
+        assert_eq!(
+            r[0],
+            [
+                "一级指标",
+                "二级指标",
+                "三级指标",
+                "实施周期指标值",
+                "年度指标值"
+            ]
+        );
+        assert_eq!(
+            r[1],
+            [
+                "产出指标",
+                "数量指标",
+                "新建高标准农田面积",
+                "≥6万亩",
+                "≥2万亩"
+            ]
+        );
+        assert_eq!(r[2], ["新增和改善灌溉面积", "≥4.5万亩", "≥1.5万亩"]);
+    }
+
+    #[test]
+    fn values_above_their_name_are_held_for_it() {
+        let text = "\
+一级指标    二级指标      三级指标         指标值
+产出指标    数量指标      印刷数量           ≥15万
+                                      100%
+          质量指标      验收通过率
+";
+        let r = rows(text);
+        assert_eq!(r[1], ["产出指标", "数量指标", "印刷数量", "≥15万"]);
+        assert_eq!(r[2], ["质量指标", "验收通过率", "100%"]);
+    }
+
+    #[test]
+    fn a_page_head_again_is_read_at_its_own_offsets() {
+        let text = "\
+一级指标    二级指标      三级指标         指标值
+产出指标    数量指标      印刷数量           ≥15万
+                第 1 页，共 2 页
+一级指标  二级指标  三级指标  指标值
+      质量指标  验收通过率  100%
+";
+        let r = rows(text);
+        assert_eq!(r.len(), 3);
+        assert_eq!(r[2], ["质量指标", "验收通过率", "100%"]);
+    }
+
+    #[test]
+    fn centred_labels_keep_only_rows_with_their_own_category() {
+        let text = "\
+一级指标    二级指标       三级指标       指标值
+                  普通国省道路面修复里程   ≥420公里
+        数量指标
+                  危旧桥梁加固改造座数    ≥35座
+产出指标
+        质量指标      养护工程交工验收合格率   100%
+";
+        let ts = tables("t.txt", text);
+        let t = &ts[0];
+        let names: Vec<String> = t
+            .grid
+            .rows
+            .iter()
+            .skip(1)
+            .filter_map(|r| r.cells.iter().find(|c| c.col == 2).map(|c| c.text.clone()))
+            .collect();
+        assert_eq!(names, ["危旧桥梁加固改造座数", "养护工程交工验收合格率"]);
+        assert_eq!(t.rejects.len(), 1);
+        assert!(t.rejects[0].1.contains("普通国省道路面修复里程"));
+    }
+
+    #[test]
+    fn laid_out_or_not() {
+        assert!(is_layout(
+            "一级指标    二级指标      三级指标         指标值\n          质量指标      验收通过率   100%\n"
+        ));
+        assert!(!is_layout(
+            "一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 印刷数量 ≥15万\n"
+        ));
+    }
+}
