@@ -328,3 +328,76 @@ pub fn describe(reader: &str) -> &'static str {
             .map_or("", |r| r.why),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Indicator;
+
+    fn ind(level: &str, category: &str, name: &str, value: &str) -> Indicator {
+        Indicator {
+            level: level.into(),
+            category: category.into(),
+            name: name.into(),
+            annual_value: Some(value.into()),
+            ..Indicator::default()
+        }
+    }
+
+    #[test]
+    fn rows_out_of_place_are_told_apart() {
+        // Rows read from plain pdftotext of guangxi_shuili_2023 and
+        // henan_jiaoyu_2022 (tests/fixtures/pdftext/raw/*_plain.txt).
+        assert!(misplaced(&ind("成本指标", "经济成本指标", "反向指标", "")).is_some());
+        assert!(
+            misplaced(&ind(
+                "成本指标",
+                "经济成本指标",
+                "单处工程维修养护补助标准≤8万元",
+                "指标方向"
+            ))
+            .is_some()
+        );
+        assert!(
+            misplaced(&ind(
+                "满意度指标",
+                "时效指标",
+                "维修养护任务完成时间",
+                "2023年12月"
+            ))
+            .is_some()
+        );
+        assert!(misplaced(&ind("满意度指标", "可持续影响指标", "标", "")).is_some());
+        assert!(
+            misplaced(&ind(
+                "产出指标",
+                "数量指标",
+                "新建、改扩建公办幼儿园数≥100所",
+                "量"
+            ))
+            .is_some()
+        );
+        // Real rows (realdocs and holdout truths).
+        assert!(misplaced(&ind("满意度", "服务对象满意度", "服务对象满意度", "≥90%")).is_none());
+        assert!(misplaced(&ind("决策", "绩效目标", "绩效目标合理性", "合理")).is_none());
+        assert!(
+            misplaced(&ind(
+                "效益指标",
+                "社会公众或服务对象满意度指标",
+                "群众满意度",
+                "≥90%"
+            ))
+            .is_none()
+        );
+        assert!(misplaced(&ind("成本指标", "成本指标", "项目建设成本", "≤65万元")).is_none());
+        assert!(
+            misplaced(&ind(
+                "产出指标",
+                "质量指标",
+                "*贫困地区旅游基础设施建设质量达标率100%",
+                ">=98%"
+            ))
+            .is_none()
+        );
+    }
+}
