@@ -337,6 +337,26 @@ fn inspect_shows_units_projects_and_reconciliation() {
         "{s}"
     );
     assert!(s.contains("unplaced text: none"), "{s}");
+    assert!(s.contains("layout:      seed-text ("), "{s}");
+}
+
+#[test]
+fn inspect_names_another_layout_and_shows_its_grid() {
+    // 湘潭's 申报表 as a web page flattens it: one cell per line, ending ` |`.
+    let f = root().join(
+        "tests/fixtures/realdocs/raw/xiangtan_huanwei_2023_wupaoche_perf_target_apply.txt",
+    );
+    let o = run(&["inspect", "--grid", f.to_str().unwrap(), "--year", "2023"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let s = stdout(&o);
+    assert!(s.contains("layout:      cell-lines (one cell per line)"), "{s}");
+    assert!(s.contains("1 unit(s), 1 project(s), 7 indicator(s)"), "{s}");
+    // The grid row of the second 数量指标 indicator, its 一级/二级 left to the row above.
+    assert!(
+        s.lines()
+            .any(|l| l.contains("|c3 雾炮车风炮射程 |c4 ≥80M |c5 计划标准")),
+        "{s}"
+    );
 }
 
 #[test]
