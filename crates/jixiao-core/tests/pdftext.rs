@@ -105,6 +105,20 @@ fn seed_long_pdf_four_pages_with_heads_repeated() {
     layout("laisui_2024_long_layout", 42);
 }
 
+/// The seed's units (typed from its text, seeds/000_236624cf1865c8cf.txt):
+/// the 合计 line above the first unit is the grand total's row of its own,
+/// not the start of that unit's name.
+#[test]
+fn seed_long_pdf_units_without_the_grand_total() {
+    let path = dir(SET, "raw").join("laisui_2024_long_layout.txt");
+    let doc = ingest_file(&path, &IngestOptions::default()).unwrap();
+    let units: Vec<&str> = doc.units.iter().map(|u| u.name.as_str()).collect();
+    assert_eq!(
+        units,
+        ["广州市来穗人员服务管理局", "广州市来穗人员服务中心"]
+    );
+}
+
 #[test]
 fn seed_wide_pdf_indicator_lists_wrapped_beside_the_goal() {
     layout("laisui_2024_wide_layout", 42);
@@ -131,4 +145,34 @@ fn plain_texts_give_no_row_that_is_not_in_the_table() {
     for stem in stems {
         only_truth_rows(stem);
     }
+}
+
+/// Plain `pdftotext` of guangxi's table: the cell-per-line reader finds its
+/// rows (the head is lines 13-16, 一级指标 … 指标值, one cell a line; the
+/// first row starts on line 17, 成本指标) but places none of them. The
+/// refusal says so and points at the first row, rather than claiming that no
+/// rows were found.
+#[test]
+fn rows_found_but_none_placed_are_refused_as_such() {
+    let path = dir(SET, "raw").join("guangxi_shuili_2023_plain.txt");
+    let err = ingest_file(&path, &IngestOptions::default()).unwrap_err();
+    let jixiao_core::ingest::IngestError::NotATable { line, reason, .. } = &err else {
+        panic!("not a NotATable refusal: {err}");
+    };
+    assert_eq!(*line, 17, "{err}");
+    assert!(!reason.contains("no 合计"), "{err}");
+    let (n, rest) = reason.split_once(" rows of a ").unwrap();
+    assert!(n.parse::<usize>().unwrap() > 0, "{err}");
+    let (reader, why) = rest
+        .split_once(" table found, none placed (first: ")
+        .unwrap();
+    assert!(
+        !reader.is_empty() && why.ends_with(')') && why.len() > 1,
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .contains("guangxi_shuili_2023_plain.txt:17: "),
+        "{err}"
+    );
 }

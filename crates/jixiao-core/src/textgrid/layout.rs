@@ -590,7 +590,13 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             .enumerate()
             .any(|(i, c)| value_col(i) && !c.is_empty());
         let clash = clash && !held_values;
+        // A 合计/总计 row is a row of its own (the grand total): it neither
+        // continues the row above nor is continued by the next line (a
+        // unit's name below it is that unit's row, not the total's tail).
+        let total = |r: &[String]| r.iter().any(|c| vocab::is_total(c));
         let continues = match &row {
+            _ if total(&cells) => false,
+            Some((_, prev)) if total(prev) => false,
             Some((_, prev)) => {
                 let prev_values = prev
                     .iter()
