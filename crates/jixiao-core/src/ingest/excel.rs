@@ -171,7 +171,7 @@ fn read_sheets_inner(
     let mut problems = Vec::new();
     let mut unreadable: Vec<String> = Vec::new();
     for (name, named) in chosen {
-        let outcome = book.with_grid(&name, limit, |g| parse_sheet(g, &source, &name));
+        let outcome = book.with_grid(&name, limit, |g| parse_sheet(g, &source, &name, true));
         let reason = match outcome {
             Ok(Ok(mut t)) => {
                 let sheet = name.clone();
@@ -332,7 +332,9 @@ pub fn read_grid(g: &crate::grid::Grid) -> Result<SheetTable, String> {
     let mut grid = b.build();
     grid.apply_merges(&merges, MAX_SHEET_CELLS)
         .map_err(too_large)?;
-    let mut t = parse_sheet(&grid, &g.source, &g.name)?;
+    // Text and PDF grids carry page titles, navigation and sign-offs around
+    // the table: cells outside it are not rejects there.
+    let mut t = parse_sheet(&grid, &g.source, &g.name, false)?;
     // The sheet readers count 1-based grid rows; put back the source's places.
     place(&mut t.doc, |line| {
         line.checked_sub(1)
@@ -374,7 +376,8 @@ pub(crate) fn place(doc: &mut Document, at: impl Fn(usize) -> crate::model::Posi
         }
     }
     for r in &mut doc.rejects {
-        if r.line > 0 {
+        // A reject naming its own cell (outside the table) keeps its column.
+        if r.line > 0 && !matches!(r.pos, crate::model::Position::Cell { .. }) {
             r.pos = at(r.line);
             r.line = r.pos.line();
         }
@@ -387,8 +390,15 @@ pub(crate) fn place(doc: &mut Document, at: impl Fn(usize) -> crate::model::Posi
     }
 }
 
-/// Parses one sheet's grid, or says why it holds no table.
-fn parse_sheet(grid: &Grid<'_>, source: &str, sheet: &str) -> Result<SheetTable, String> {
+/// Parses one sheet's grid, or says why it holds no table. `outside`: cells
+/// with content outside the table (below its notes, right of its last
+/// column) become rejects naming their cell.
+fn parse_sheet(
+    grid: &Grid<'_>,
+    source: &str,
+    sheet: &str,
+    outside: bool,
+) -> Result<SheetTable, String> {
     let head = header::find(grid)?;
     let mut doc = Document::new(source);
     let above = grid.rows.get(..head.first).unwrap_or_default();
@@ -446,12 +456,67 @@ fn parse_sheet(grid: &Grid<'_>, source: &str, sheet: &str) -> Result<SheetTable,
         Layout::Long => "long",
     };
     let mut doc = s.doc;
+    if outside {
+        outside_cells(grid, &head, sheet, &mut doc);
+    }
     doc.reader = Some(format!("{layout}-grid"));
     Ok(SheetTable {
         sheet: sheet.to_string(),
         layout,
         doc,
     })
+}
+
+/// Cells with content outside the recognised table, each a reject naming its
+/// cell: right of the head's last column in the body, and below the notes
+/// that end the table (the notes themselves and a date are not). A workbook
+/// row the readers never look at would otherwise be lost without a word.
+fn outside_cells(grid: &Grid<'_>, head: &header::Header, sheet: &str, doc: &mut Document) {
+    let body = grid.rows.get(head.body..).unwrap_or_default();
+    // The table's width: its head rows' cells, merged copies included.
+    let last_col = grid
+        .rows
+        .get(head.first..head.body)
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|r| r.cells.iter().map(|c| c.col))
+        .max()
+        .unwrap_or(0);
+    let end = body
+        .iter()
+        .position(cells::is_note_row)
+        .unwrap_or(body.len());
+    let mut reject = |row: &grid::GridRow<'_>, c: &grid::GridCell<'_>, where_: &str| {
+        let addr = grid::address(sheet, row.idx, c.col);
+        doc.rejects.push(Reject {
+            source: doc.source.clone(),
+            line: row.line(),
+            text: cells::joined_text(&c.val),
+            reason: format!("{addr}: a cell outside the table ({where_}); not read"),
+            kind: crate::model::RejectKind::OutsideTable,
+            pos: crate::model::Position::Cell {
+                sheet: sheet.to_string(),
+                row: u32::try_from(row.line()).unwrap_or(u32::MAX),
+                col: c.col,
+            },
+        });
+    };
+    let right = format!("right of its last column, {}", grid::col_name(last_col));
+    for row in body.get(..end).unwrap_or_default() {
+        for c in row.cells.iter().filter(|c| !c.filled && c.col > last_col) {
+            reject(row, c, &right);
+        }
+    }
+    for row in body.get(end..).unwrap_or_default() {
+        if cells::is_note_row(row) {
+            continue;
+        }
+        for c in row.cells.iter().filter(|c| !c.filled) {
+            if !cells::is_note_or_date(&c.val) {
+                reject(row, c, "below the notes that end it");
+            }
+        }
+    }
 }
 
 /// `label:value` pairs of one cell (`项目名称:X`, or several:

@@ -130,6 +130,29 @@ pub(crate) fn is_note_row(row: &GridRow<'_>) -> bool {
         .is_some_and(|c| matches!(c.val, Val::Text(_)) && is_note(&c.val.text()))
 }
 
+/// A cell under a table's notes that is part of them: a note or signature
+/// (`联系电话：…`), or a date (`2024年1月5日`, `2024-01-05`, a date cell).
+pub(crate) fn is_note_or_date(v: &Val<'_>) -> bool {
+    match v {
+        Val::Text(t) => is_note(t) || is_date(t),
+        // Dates come as `Other`; cell errors (`#N/A`) start with `#`.
+        Val::Other(t) => !t.starts_with('#'),
+        _ => false,
+    }
+}
+
+/// A date written as text: digits or Chinese numerals with 年/月/日 or at
+/// least two of `-`, `/`, `.` between them, and nothing else.
+pub(crate) fn is_date(text: &str) -> bool {
+    let t = squeeze(text);
+    let numeral = |c: char| c.is_ascii_digit() || "〇零一二三四五六七八九十".contains(c);
+    let marks = t.chars().filter(|c| "年月日号".contains(*c)).count();
+    let seps = t.chars().filter(|c| "-/.".contains(*c)).count();
+    t.chars().any(numeral)
+        && t.chars().all(|c| numeral(c) || "年月日号-/.".contains(c))
+        && (marks > 0 || seps >= 2)
+}
+
 // One definition for text and workbooks: the head fields and the level codes
 // read the same in both.
 pub(crate) use crate::ingest::indicator::split_code;
@@ -183,6 +206,18 @@ mod tests {
         assert!(is_grand_total("合 计"));
         assert!(is_grand_total("总计"));
         assert!(!is_grand_total("合计项目"));
+    }
+
+    #[test]
+    fn dates_under_notes() {
+        assert!(is_date("2024年1月5日"));
+        assert!(is_date("2024-01-05"));
+        assert!(is_date("二〇二四年三月"));
+        assert!(!is_date("2024"));
+        assert!(!is_date("项目名称2024年"));
+        assert!(is_note_or_date(&Val::Text("制表日期：2024年1月5日".into())));
+        assert!(!is_note_or_date(&Val::Text("运行维护经费".into())));
+        assert!(!is_note_or_date(&Val::Num(12.5)));
     }
 
     #[test]
