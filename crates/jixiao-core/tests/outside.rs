@@ -33,7 +33,14 @@ fn outside(doc: &Document) -> Vec<(String, String, Position)> {
 
 #[test]
 fn seed_workbooks_have_nothing_outside_their_tables() {
-    for name in ["laisui_2024_wide.xlsx", "laisui_2024_long.xlsx"] {
+    for name in [
+        "laisui_2024_wide.xlsx",
+        "laisui_2024_long.xlsx",
+        "laisui_2024_wide.xls",
+        "laisui_2024_long.xls",
+        "laisui_2024_wide.ods",
+        "laisui_2024_long.ods",
+    ] {
         let doc = ingest_file(&fixture(name), &IngestOptions::default()).unwrap();
         assert_eq!(indicators(&doc), 42, "{name}");
         assert_eq!(outside(&doc), Vec::new(), "{name}");
