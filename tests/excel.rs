@@ -472,7 +472,21 @@ fn long_layout_with_synonyms_yuan_split_values_and_no_merges() {
     );
     let out = dir.path().join("out.csv");
     let (code, h, rows) = convert_csv(&p, "indicators", &[], &out);
-    assert_eq!(code, 0, "{:?}", rejects_of(&out));
+    // The row under the notes is outside the table: each of its cells is a
+    // reject naming the cell (issue 15), and the table's rows are all read.
+    assert_eq!(code, 1, "{:?}", rejects_of(&out));
+    let rejects = rejects_of(&out);
+    let cells: Vec<(&str, &str, &str)> = rejects
+        .iter()
+        .map(|r| (r[2].as_str(), r[4].as_str(), r[6].as_str()))
+        .collect();
+    assert_eq!(
+        cells,
+        [
+            ("不是数据的一行", "outside-table", "A12"),
+            ("也不是", "outside-table", "B12")
+        ]
+    );
     let get = |r: usize, c: &str| rows[r][col(&h, c)].clone();
     assert_eq!(rows.len(), 5);
     assert_eq!(get(0, "year"), "2023");
@@ -590,7 +604,15 @@ fn a_sheet_claiming_the_whole_grid_costs_only_its_cells() {
     let started = std::time::Instant::now();
     let doc = excel::read_workbook(&fixture("hostile_far_2024.xlsx"), &[]).unwrap();
     assert_eq!(doc.indicator_count(), 2);
-    assert!(doc.rejects.is_empty(), "{:?}", doc.rejects);
+    // The stray value in the last cell is outside the table: a reject naming it.
+    assert_eq!(doc.rejects.len(), 1, "{:?}", doc.rejects);
+    assert_eq!(doc.rejects[0].kind, jixiao::model::RejectKind::OutsideTable);
+    assert!(
+        doc.rejects[0].reason.starts_with("Sheet1!XFD1048576: "),
+        "{:?}",
+        doc.rejects
+    );
+    assert_eq!(doc.rejects[0].text, "x");
     assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
 }
 

@@ -184,10 +184,13 @@ fn case01_a_table_without_department_costs_nothing_else() {
     let p = write_pipeline(dir.path(), &csv_pipeline(&input, &out));
     let rep = dir.path().join("run.json");
     let o = run(&["run", s(&p), "--report", s(&rep)]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // Exit 1 for hostile_far's stray cell far outside its table (a reject),
+    // not for the missing department (a warning).
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let j = report(&rep);
     assert_eq!(j["files"], 3);
     assert_eq!(j["files_failed"], 0);
+    assert_eq!(j["rejects"], 1);
     let projects = column(&out.join("indicators.csv"), "project");
     // hostile_far holds one project (甲项目) with two indicators.
     assert_eq!(projects.iter().filter(|p| p.contains("甲项目")).count(), 2);
