@@ -343,13 +343,15 @@ fn inspect_shows_units_projects_and_reconciliation() {
 #[test]
 fn inspect_names_another_layout_and_shows_its_grid() {
     // 湘潭's 申报表 as a web page flattens it: one cell per line, ending ` |`.
-    let f = root().join(
-        "tests/fixtures/realdocs/raw/xiangtan_huanwei_2023_wupaoche_perf_target_apply.txt",
-    );
+    let f = root()
+        .join("tests/fixtures/realdocs/raw/xiangtan_huanwei_2023_wupaoche_perf_target_apply.txt");
     let o = run(&["inspect", "--grid", f.to_str().unwrap(), "--year", "2023"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let s = stdout(&o);
-    assert!(s.contains("layout:      cell-lines (one cell per line)"), "{s}");
+    assert!(
+        s.contains("layout:      cell-lines (one cell per line)"),
+        "{s}"
+    );
     assert!(s.contains("1 unit(s), 1 project(s), 7 indicator(s)"), "{s}");
     // The grid row of the second 数量指标 indicator, its 一级/二级 left to the row above.
     assert!(
