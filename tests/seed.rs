@@ -186,9 +186,9 @@ fn every_indicator_field_matches_the_document() {
     for ((row, exp), t) in rows.iter().zip(INDICATORS).zip(TARGETS) {
         let (p, seq, lc, l, cc, c, name, cycle, annual, line) = *exp;
         let (op, number, t_unit, kind, fl, fc) = *t;
-        // The Excel-facing CSV guards a cell starting with `=` against formula
-        // injection (README, Outputs): the comparison `=` is written `'=`.
-        let op = if op == "=" { "'=" } else { op };
+        // The Excel-facing CSV never starts a cell with `=` (a formula to
+        // Excel): the comparison `=` is written full-width, `＝` (README).
+        let op = if op == "=" { "＝" } else { op };
         let (unit, project, amount, _, _) = PROJECTS[p];
         let expected = [
             "2024",

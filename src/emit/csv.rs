@@ -78,8 +78,7 @@ pub fn write_csv(path: &Path, table: &dyn Batches, opts: CsvOptions) -> Result<u
                             }
                             AnyValue::String(t) => {
                                 scratch.clear();
-                                scratch.push('\'');
-                                scratch.push_str(t);
+                                push_guarded(&mut scratch, t);
                                 record.push_field(scratch.as_bytes());
                             }
                             AnyValue::Int32(i) => push_int(&mut record, &mut scratch, i),
@@ -125,14 +124,34 @@ fn push_int(record: &mut csv::ByteRecord, scratch: &mut String, i: impl std::fmt
     record.push_field(scratch.as_bytes());
 }
 
-/// `=1+1` → `'=1+1`; text that a spreadsheet would not run is unchanged. A
+/// `=HYPERLINK(…)` → `'=HYPERLINK(…)`, `=100%` → `＝100%`; text that a spreadsheet would not run is unchanged. A
 /// signed plain number held as text (`-5%`, `+3`) is data a spreadsheet reads
 /// as a number, never as a formula, so it is left as printed.
 pub fn guard_formula(text: String) -> String {
     if needs_guard(&text) {
-        format!("'{text}")
+        let mut out = String::with_capacity(text.len() + 3);
+        push_guarded(&mut out, &text);
+        out
     } else {
         text
+    }
+}
+
+/// Appends `text` defused: a comparison target (`=`, `=100%`, `=11个`: `=`
+/// alone or before a digit) gets the full-width `＝`, which no spreadsheet
+/// reads as a formula and which reads as the same comparison to a person
+/// (a leading `'` would show as a stray character in Excel); anything else
+/// gets a leading `'`.
+fn push_guarded(out: &mut String, text: &str) {
+    match text.strip_prefix('=') {
+        Some(rest) if rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_digit()) => {
+            out.push('＝');
+            out.push_str(rest);
+        }
+        _ => {
+            out.push('\'');
+            out.push_str(text);
+        }
     }
 }
 
@@ -162,7 +181,10 @@ mod tests {
     #[test]
     fn formulas_are_defused_numbers_kept() {
         for (cell, out) in [
-            ("=1+1", "'=1+1"),
+            ("=1+1", "＝1+1"),
+            ("=", "＝"),
+            ("=100%", "＝100%"),
+            ("=11个", "＝11个"),
             (
                 "=HYPERLINK(\"http://x\",\"y\")",
                 "'=HYPERLINK(\"http://x\",\"y\")",
@@ -209,7 +231,7 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap();
         assert_eq!(
             text,
-            "\u{feff}name,value,amount\r\n'=1+1,-5%,-3.00\r\nok,'@x,42.00\r\n"
+            "\u{feff}name,value,amount\r\n＝1+1,-5%,-3.00\r\nok,'@x,42.00\r\n"
         );
         write_csv(&path, &df, CsvOptions { bom: false }).unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
