@@ -181,7 +181,9 @@ fn every_prefix_reads_without_panic() {
         let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(7).collect();
         for end in ends {
             let prefix = &text[..end];
-            if let Some(doc) = jixiao_core::readers::read_text_grids("prefix.txt", prefix) {
+            if let jixiao_core::readers::GridReading::Read(doc) =
+                jixiao_core::readers::read_text_grids("prefix.txt", prefix)
+            {
                 for (_, p) in doc.projects() {
                     for i in &p.indicators {
                         assert!(

@@ -158,7 +158,9 @@ fn every_prefix_of_a_real_document_reads_without_panic() {
             let ends: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(5).collect();
             for end in ends {
                 let prefix = &text[..end];
-                if let Some(doc) = jixiao_core::readers::read_text_grids("prefix.txt", prefix) {
+                if let jixiao_core::readers::GridReading::Read(doc) =
+                    jixiao_core::readers::read_text_grids("prefix.txt", prefix)
+                {
                     for (_, p) in doc.projects() {
                         for i in &p.indicators {
                             let squeeze = |s: &str| {

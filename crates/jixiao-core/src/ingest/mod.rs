@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use encoding_rs::Encoding;
 
 use crate::model::Document;
+use crate::readers::GridReading;
 pub use text::{DroppedCells, TextOptions};
 
 /// Largest input accepted, so one runaway file cannot exhaust memory.
@@ -186,20 +187,27 @@ pub fn ingest_text_file(path: &Path, opts: &IngestOptions) -> Result<Document, I
     // reads no indicator (a file of several tables is merged into one
     // document for now, units appended).
     let mut doc = text::parse(&source, &decoded.text, &opts.text);
+    let mut unplaced = None;
     if doc.indicator_count() > 0 {
         doc.reader = Some("seed-text".into());
-    } else if let Some(d) = crate::readers::read_text_grids(&source, &decoded.text) {
-        doc = d;
+    } else {
+        match crate::readers::read_text_grids(&source, &decoded.text) {
+            GridReading::Read(d) => doc = d,
+            GridReading::Unplaced {
+                rows,
+                reader,
+                first,
+            } => unplaced = Some((rows, reader, first)),
+            GridReading::Nothing => {}
+        }
     }
     doc.encoding = decoded.encoding.to_string();
     doc.year = Some(resolve_year(path, opts, doc.title.as_deref())?);
     if let Some((mut line, mut reason)) = text::not_a_table(&doc) {
-        // The reason an empty document gets is "no rows found": when a grid
-        // reader did find rows but placed none, say that instead, with the
-        // first row's reason.
-        let no_rows = text::not_a_table(&Document::new(&source)).map(|r| r.1);
-        if no_rows.as_ref() == Some(&reason)
-            && let Some((n, reader, first)) = unplaced_rows(&source, &decoded.text)
+        // "No rows found" is wrong when a grid reader did find rows but
+        // placed none: say that instead, with the first row's reason.
+        if reason == text::NO_ROWS
+            && let Some((n, reader, first)) = unplaced
         {
             line = first.line;
             reason = format!(
@@ -214,30 +222,6 @@ pub fn ingest_text_file(path: &Path, opts: &IngestOptions) -> Result<Document, I
         });
     }
     Ok(doc)
-}
-
-/// The grid reader that found the most rows in a text it placed none of:
-/// how many rows it rejected, its name, and its first reject (by line).
-fn unplaced_rows(source: &str, text: &str) -> Option<(usize, &'static str, crate::model::Reject)> {
-    let input = crate::reader::Input::Text { source, text };
-    let mut best: Option<(usize, &'static str, crate::model::Reject)> = None;
-    for r in crate::readers::text_readers() {
-        if r.name() == "seed-text" {
-            continue;
-        }
-        let docs = r.read(&input);
-        if docs.iter().any(|d| d.indicator_count() > 0) {
-            continue;
-        }
-        let rejects: Vec<&crate::model::Reject> = docs.iter().flat_map(|d| &d.rejects).collect();
-        let Some(first) = rejects.iter().min_by_key(|x| x.line) else {
-            continue;
-        };
-        if best.as_ref().is_none_or(|b| rejects.len() > b.0) {
-            best = Some((rejects.len(), r.name(), (*first).clone()));
-        }
-    }
-    best
 }
 
 /// The budget year of a file: `opts.year`, else a 20xx year in the file name,

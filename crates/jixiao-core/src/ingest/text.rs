@@ -604,7 +604,8 @@ pub fn not_a_table(doc: &Document) -> Option<(usize, String)> {
 
 const SELF_EVALUATION: &str = "a self-evaluation table (绩效自评表: 实际完成值, 得分, 偏差原因), which reports results, not targets";
 const CSV_FILE: &str = "a comma-separated (CSV) file, not text extracted from a PDF table";
-const NO_ROWS: &str = "no 合计, unit or project rows found (expected a 项目支出绩效目标表)";
+/// The refusal of a text in which no reader found a row.
+pub const NO_ROWS: &str = "no 合计, unit or project rows found (expected a 项目支出绩效目标表)";
 
 /// Non-blank lines searched for the marks of another kind of table.
 const KIND_WINDOW: usize = 40;

@@ -250,27 +250,89 @@ pub fn text_readers() -> &'static [&'static dyn Reader] {
     &TEXT_READERS
 }
 
-/// Reads a text that the seed's layout did not fit with the grid reader that
-/// reads the most indicators from it; its documents merged into one (units
-/// appended). `None` when no reader reads an indicator.
-pub fn read_text_grids(source: &str, text: &str) -> Option<Document> {
-    // A column layout's rows span several lines: its own reader, when it
-    // reads any, rather than one that counts wrapped lines as rows.
+/// What the grid readers make of a text that the seed's layout did not fit.
+#[derive(Debug)]
+pub enum GridReading {
+    /// The documents of the reader that placed the most indicators, merged
+    /// into one (units appended).
+    Read(Document),
+    /// Rows found but none placed: the reader that rejected the most rows,
+    /// how many, and its first reject by line (a refusal should say so, not
+    /// "no rows found").
+    Unplaced {
+        rows: usize,
+        reader: &'static str,
+        first: Reject,
+    },
+    /// No reader found a row.
+    Nothing,
+}
+
+/// Reads a text with the grid reader that fits it best (see [`choose`]).
+pub fn read_text_grids(source: &str, text: &str) -> GridReading {
+    match choose(source, text) {
+        Choice {
+            placed: Some((_, docs)),
+            ..
+        } => GridReading::Read(merge(docs)),
+        Choice {
+            unplaced: Some((rows, reader, first)),
+            ..
+        } => GridReading::Unplaced {
+            rows,
+            reader,
+            first,
+        },
+        _ => GridReading::Nothing,
+    }
+}
+
+/// The grid readers' verdict on a text, from one pass over them.
+struct Choice {
+    /// The reader that placed the most indicators, with its documents.
+    placed: Option<(&'static TextGrid, Vec<Document>)>,
+    /// Among readers that placed none, the one that rejected the most rows.
+    unplaced: Option<(usize, &'static str, Reject)>,
+}
+
+/// The one place that decides which grid reader reads a text, for reading
+/// and for `inspect --grid` alike: a column layout's own reader when it
+/// places any row (its rows span several lines, which other readers would
+/// count as rows), else the reader that places the most indicators (the
+/// earlier on a tie).
+fn choose(source: &str, text: &str) -> Choice {
     if textgrid::layout::is_layout(text) {
         let docs = LAYOUT.documents(source, text);
         if docs.iter().map(Document::indicator_count).sum::<usize>() > 0 {
-            return Some(merge(docs));
+            return Choice {
+                placed: Some((&LAYOUT, docs)),
+                unplaced: None,
+            };
         }
     }
-    let mut best: Option<(usize, Vec<Document>)> = None;
+    let mut placed: Option<(usize, &'static TextGrid, Vec<Document>)> = None;
+    let mut unplaced: Option<(usize, &'static str, Reject)> = None;
     for r in GRID_READERS {
         let docs = r.documents(source, text);
         let n: usize = docs.iter().map(Document::indicator_count).sum();
-        if n > 0 && best.as_ref().is_none_or(|(b, _)| n > *b) {
-            best = Some((n, docs));
+        if n > 0 {
+            if placed.as_ref().is_none_or(|(b, _, _)| n > *b) {
+                placed = Some((n, r, docs));
+            }
+            continue;
+        }
+        let rejects = docs.iter().map(|d| d.rejects.len()).sum::<usize>();
+        let first = docs.iter().flat_map(|d| &d.rejects).min_by_key(|x| x.line);
+        if let Some(first) = first
+            && unplaced.as_ref().is_none_or(|b| rejects > b.0)
+        {
+            unplaced = Some((rejects, r.name, first.clone()));
         }
     }
-    best.map(|(_, docs)| merge(docs))
+    Choice {
+        placed: placed.map(|(_, r, docs)| (r, docs)),
+        unplaced,
+    }
 }
 
 /// Several tables of one file as one document: the first's head, every
@@ -293,18 +355,7 @@ fn merge(docs: Vec<Document>) -> Document {
 /// The grids the best grid reader builds from a text, as `Grid::render`
 /// prints them (what `inspect --grid` shows); `None` when no reader builds one.
 pub fn inspect_grid(source: &str, text: &str) -> Option<String> {
-    let mut best: Option<(usize, &TextGrid)> = None;
-    for r in GRID_READERS {
-        let n: usize = r
-            .documents(source, text)
-            .iter()
-            .map(Document::indicator_count)
-            .sum();
-        if n > 0 && best.is_none_or(|(b, _)| n > b) {
-            best = Some((n, r));
-        }
-    }
-    let (_, r) = best?;
+    let (r, _) = choose(source, text).placed?;
     let out: Vec<String> = r
         .tables(source, text)
         .iter()
