@@ -414,12 +414,17 @@ fn convert(a: ConvertArgs) -> Result<u8, Failure> {
         Format::Csv => emit::csv::write_csv(&a.output, chosen, csv_opts).map(|_| ()),
         Format::Parquet => emit::parquet::write_parquet(&a.output, chosen).map(|_| ()),
         Format::Xlsx => {
-            let mut sheets: Vec<(&str, &DataFrame)> =
+            let mut frames: Vec<(&str, &DataFrame)> =
                 vec![("indicators", &indicators), ("projects", &projects)];
             if !rejects.is_empty() {
-                sheets.push(("rejects", &reject_df));
+                frames.push(("rejects", &reject_df));
             }
-            emit::xlsx::write_xlsx(&a.output, &sheets).map(|_| ())
+            let sheets = frames
+                .iter()
+                .map(|(n, df)| jixiao::aggregate::sheet(n, *df, df.height()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(data_err)?;
+            emit::xlsx::write_xlsx(&a.output, &sheets, &[]).map(|_| ())
         }
     }
     .map_err(|e| out_err(e.into()))?;

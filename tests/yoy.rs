@@ -506,8 +506,18 @@ fn xlsx_gets_report_sheets_and_native_charts() {
     let r = aggregate::reports(&ind, &proj).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("yoy.xlsx");
-    let list: Vec<(&str, &DataFrame)> = r.iter().map(|(n, d)| (n.as_str(), d)).collect();
-    let stats = jixiao::emit::xlsx::write_xlsx(&path, &list).unwrap();
+    let sheets: Vec<jixiao::emit::xlsx::Sheet<'_>> = r
+        .iter()
+        .map(|(n, d)| aggregate::sheet(n, d, d.height()).unwrap())
+        .collect();
+    let table = |n: &str| r.iter().find(|(t, _)| t == n).map(|(_, d)| d);
+    let charts = aggregate::ChartData::of_tables(
+        table("summary_by_year"),
+        table("project_trend"),
+        aggregate::DEFAULT_CHART_DEPARTMENTS,
+    )
+    .blocks(true, true);
+    let stats = jixiao::emit::xlsx::write_xlsx(&path, &sheets, &charts).unwrap();
     assert_eq!(
         stats.sheets,
         ["年度汇总", "项目跨年趋势", "指标结构", "指标值变化", "图表"]

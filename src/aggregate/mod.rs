@@ -7,14 +7,21 @@
 //!   their moves judged;
 //! - the reports, each a polars `DataFrame`: [`summary_by_year`],
 //!   [`project_trend`], [`indicator_mix`], [`target_changes`]; all of them
-//!   by [`reports`].
+//!   by [`reports`] in memory, or by [`stream`] a batch of departments at a
+//!   time, in memory that does not grow with the corpus;
+//! - [`charts`]: what the workbook's charts plot, as chart blocks.
 
+pub mod charts;
 pub mod key;
 pub mod series;
+pub mod stream;
 pub use jixiao_core::target;
 
 mod input;
 mod reports;
+
+pub use charts::{ChartData, DEFAULT_CHART_DEPARTMENTS};
+pub use stream::{DEFAULT_BATCH_ROWS, Source, StreamOptions, stream};
 
 use std::borrow::Cow;
 
@@ -111,6 +118,40 @@ pub fn label_zh(column: &str) -> Option<Cow<'static, str>> {
         _ => return None,
     };
     Some(Cow::Owned(label))
+}
+
+/// The sheet label and column captions of a table (canonical or report):
+/// Chinese labels where there are, the names otherwise.
+pub fn captions(table: &str, columns: &[String]) -> (String, Vec<String>) {
+    let label = crate::schema::table_label_zh(table)
+        .or_else(|| table_label_zh(table))
+        .unwrap_or(table)
+        .to_string();
+    let captions = columns
+        .iter()
+        .map(|c| label_zh(c).map_or_else(|| c.clone(), Cow::into_owned))
+        .collect();
+    (label, captions)
+}
+
+/// A table as a workbook sheet, labelled as [`captions`] says.
+pub fn sheet<'a>(
+    name: &str,
+    table: &'a dyn crate::emit::Batches,
+    rows: usize,
+) -> Result<crate::emit::xlsx::Sheet<'a>, PolarsError> {
+    let columns: Vec<String> = table
+        .schema()?
+        .iter_names()
+        .map(|n| n.to_string())
+        .collect();
+    let (label, captions) = captions(name, &columns);
+    Ok(crate::emit::xlsx::Sheet {
+        label,
+        captions,
+        rows,
+        table,
+    })
 }
 
 /// The sheet label of a report table.

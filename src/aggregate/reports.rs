@@ -218,15 +218,31 @@ pub fn indicator_mix(indicators: &DataFrame) -> Result<DataFrame, AggregateError
 }
 
 /// The projects table linked into series.
-struct Linked {
+pub(crate) struct Linked {
     refs: Vec<ProjectRef>,
     sources: Vec<Option<String>>,
     lines: Vec<Option<i64>>,
     a: Assignment,
+    /// Series numbered before these projects' (earlier departments' when
+    /// the reports are made a batch of departments at a time).
+    offset: usize,
+    /// Every budget year of the comparison (all departments'), when the
+    /// projects here are a batch of them.
+    all_years: Option<Vec<i32>>,
 }
 
 impl Linked {
-    fn new(projects: &DataFrame) -> Result<Self, AggregateError> {
+    pub(crate) fn new(projects: &DataFrame) -> Result<Self, AggregateError> {
+        Self::batch(projects, 0, None)
+    }
+
+    /// The projects of a batch of whole departments: series numbered from
+    /// `offset`, the year columns of the reports those of `all_years`.
+    pub(crate) fn batch(
+        projects: &DataFrame,
+        offset: usize,
+        all_years: Option<Vec<i32>>,
+    ) -> Result<Self, AggregateError> {
         require(projects, "projects", &["year", "project"])?;
         let ys = years(projects, "projects")?;
         let departments = strings(projects, "projects", "department", false)?;
@@ -250,7 +266,18 @@ impl Linked {
             lines: ints(projects, "projects", "line", false)?,
             refs,
             a,
+            offset,
+            all_years,
         })
+    }
+
+    /// Series numbered so far, these projects' included.
+    pub(crate) fn series_end(&self) -> usize {
+        self.offset + self.a.series_count
+    }
+
+    fn series_id(&self, s: usize) -> u32 {
+        u32::try_from(self.offset + s + 1).unwrap_or(u32::MAX)
     }
 
     /// Each series' projects, in year order.
@@ -268,6 +295,9 @@ impl Linked {
     }
 
     fn years(&self) -> Vec<i32> {
+        if let Some(all) = &self.all_years {
+            return all.clone();
+        }
         let mut ys: Vec<i32> = self.refs.iter().map(|r| r.year).collect();
         ys.sort_unstable();
         ys.dedup();
@@ -282,10 +312,6 @@ impl Linked {
     }
 }
 
-fn series_id(s: usize) -> u32 {
-    u32::try_from(s + 1).unwrap_or(u32::MAX)
-}
-
 /// `project_trend`: one row per project series, with its amount in each year
 /// (`amount_<year>`), and for each year after the first the change from the
 /// year before (`change_<year>`, 万元; a project absent from one of the two
@@ -298,7 +324,7 @@ pub fn project_trend(projects: &DataFrame) -> Result<DataFrame, AggregateError> 
     trend(projects, &linked)
 }
 
-fn trend(projects: &DataFrame, linked: &Linked) -> Result<DataFrame, AggregateError> {
+pub(crate) fn trend(projects: &DataFrame, linked: &Linked) -> Result<DataFrame, AggregateError> {
     require(projects, "projects", &["amount"])?;
     let err = polars_err("project_trend");
     let scale = money_scale(projects, "projects", "amount")?.unwrap_or(2);
@@ -323,7 +349,7 @@ fn trend(projects: &DataFrame, linked: &Linked) -> Result<DataFrame, AggregateEr
             continue;
         };
         let latest = &linked.refs[last];
-        ids.push(series_id(s));
+        ids.push(linked.series_id(s));
         department.push(latest.department.clone());
         unit.push(latest.unit.clone());
         key.push(linked.a.keys[last].clone());
@@ -365,7 +391,12 @@ fn trend(projects: &DataFrame, linked: &Linked) -> Result<DataFrame, AggregateEr
 
     // Amounts per series and year, summed exactly.
     let mut amounts = projects.select(["year", "amount"]).map_err(&err)?;
-    let membership: Vec<u32> = linked.a.series.iter().map(|&s| series_id(s)).collect();
+    let membership: Vec<u32> = linked
+        .a
+        .series
+        .iter()
+        .map(|&s| linked.series_id(s))
+        .collect();
     amounts
         .with_column(Column::new("series_id".into(), membership))
         .map_err(&err)?;
@@ -556,7 +587,10 @@ pub fn target_changes(
     changes(indicators, &linked)
 }
 
-fn changes(indicators: &DataFrame, linked: &Linked) -> Result<DataFrame, AggregateError> {
+pub(crate) fn changes(
+    indicators: &DataFrame,
+    linked: &Linked,
+) -> Result<DataFrame, AggregateError> {
     let err = polars_err("target_changes");
     let ind = IndicatorRows::new(indicators, linked)?;
     let mut links: Vec<(i32, usize, usize, usize)> = linked
@@ -605,7 +639,7 @@ fn changes(indicators: &DataFrame, linked: &Linked) -> Result<DataFrame, Aggrega
                 (_, None) => Change::Dropped,
                 _ => judge(prev_target.as_ref(), target.as_ref()),
             };
-            out.series_id.push(series_id(series));
+            out.series_id.push(linked.series_id(series));
             out.department.push(linked.refs[cur].department.as_deref());
             out.project_key.push(&linked.a.keys[cur]);
             out.prev_year.push(linked.refs[prev].year);

@@ -2,17 +2,16 @@
 //! table (header + autofilter) with Chinese captions, frozen header row and
 //! column widths computed from the content.
 //!
-//! When the tables include the reports `summary_by_year` or `project_trend`,
-//! a last sheet, 图表, gets native charts (live and editable in Excel, WPS
-//! and LibreOffice) of the department totals per year and of the largest
-//! project changes between the last two years, beside the figures they plot.
+//! Given chart blocks (a title, figures, how to draw them), a last sheet,
+//! 图表, gets native charts (live and editable in Excel, WPS and
+//! LibreOffice) beside the figures they plot. The writer knows tables,
+//! captions and charts, nothing of what the tables are.
 //!
 //! The output is deterministic: the same tables give a byte-identical file
 //! (fixed document creation time; rust_xlsxwriter already stamps every zip
 //! entry with the fixed DOS date 1980-01-01 00:00).
 
-use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::Path;
 
 use polars::prelude::{
@@ -25,9 +24,7 @@ use rust_xlsxwriter::{
 };
 use unicode_width::UnicodeWidthStr;
 
-use super::{EmitError, atomic_write, decimal_text};
-use crate::aggregate;
-use crate::schema::table_label_zh;
+use super::{Batches, EmitError, atomic_write, decimal_text};
 
 /// Data rows that fit below the header row of one worksheet (Excel has
 /// 1,048,576 rows).
@@ -66,15 +63,69 @@ pub struct XlsxStats {
     pub rows: usize,
 }
 
-/// Writes one workbook with one worksheet per table, atomically (temp file then rename).
+/// A table to write: its sheet's name, the captions of its columns (one per
+/// column, in order) and its rows, read batch by batch.
+pub struct Sheet<'a> {
+    pub label: String,
+    pub captions: Vec<String>,
+    /// Rows the table has (the sheets it needs are laid out before it is read).
+    pub rows: usize,
+    pub table: &'a dyn Batches,
+}
+
+/// One block of the chart sheet: a title, a table of the figures, and a
+/// chart of them below it. Given by whoever made the figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartBlock {
+    pub title: String,
+    pub kind: ChartKind,
+    /// The header row of the figures.
+    pub header: Vec<String>,
+    /// The figures, row by row, as wide as the header.
+    pub rows: Vec<Vec<ChartCell>>,
+    /// The column of the category labels.
+    pub categories: usize,
+    /// The columns plotted, one series each, named by their header.
+    pub series: Vec<usize>,
+    pub category_axis: Option<String>,
+    /// The value axis' title; its numbers show as `#,##0`.
+    pub value_axis: String,
+}
+
+/// How a chart block is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Columns: one colour per series, categories along the bottom.
+    Columns,
+    /// Horizontal bars of one series, first row on top, each bar blue when
+    /// positive and red when negative, its value written beside it.
+    RankedBars,
+}
+
+/// A figure of a chart block.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ChartCell {
+    Empty,
+    Text(String),
+    /// A plain number (a year).
+    Number(f64),
+    /// An amount, shown as `#,##0.00`.
+    Money(f64),
+}
+
+/// Writes one workbook with one worksheet per table and, when `charts` is
+/// not empty, a last sheet of charts; atomically (temp file then rename).
+/// Tables are read batch by batch: memory does not grow with their rows.
 ///
-/// Each table gets a worksheet named after `table_label_zh(name)` (or the
-/// name itself), sanitised for Excel. A table with more rows than fit in one
-/// worksheet continues on worksheets named `<name>_2`, `<name>_3`, …, each
-/// with its own header row.
-pub fn write_xlsx(path: &Path, tables: &[(&str, &DataFrame)]) -> Result<XlsxStats, EmitError> {
+/// A table with more rows than fit in one worksheet continues on worksheets
+/// named `<label>_2`, `<label>_3`, …, each with its own header row.
+pub fn write_xlsx(
+    path: &Path,
+    sheets: &[Sheet<'_>],
+    charts: &[ChartBlock],
+) -> Result<XlsxStats, EmitError> {
     let (mut workbook, stats) =
-        build_workbook(tables, MAX_DATA_ROWS).map_err(|m| EmitError::format(path, m))?;
+        build_workbook(sheets, charts, MAX_DATA_ROWS).map_err(|m| EmitError::format(path, m))?;
     atomic_write(path, |w| {
         workbook
             .save_to_writer(w)
@@ -83,10 +134,11 @@ pub fn write_xlsx(path: &Path, tables: &[(&str, &DataFrame)]) -> Result<XlsxStat
     Ok(stats)
 }
 
-/// Builds the workbook in memory. `rows_per_sheet` is the number of data rows
-/// per worksheet (a parameter so that tests can exercise the split).
+/// Builds the workbook. `rows_per_sheet` is the number of data rows per
+/// worksheet (a parameter so that tests can exercise the split).
 fn build_workbook(
-    tables: &[(&str, &DataFrame)],
+    sheets: &[Sheet<'_>],
+    charts: &[ChartBlock],
     rows_per_sheet: usize,
 ) -> Result<(Workbook, XlsxStats), String> {
     let rows_per_sheet = rows_per_sheet.clamp(1, MAX_DATA_ROWS);
@@ -109,53 +161,162 @@ fn build_workbook(
     used_names.insert("history".to_string());
 
     let mut stats = XlsxStats::default();
-    for (table_name, df) in tables {
-        let label = table_label_zh(table_name)
-            .or_else(|| aggregate::table_label_zh(table_name))
-            .unwrap_or(table_name);
-        let columns = plan_columns(df, &base).map_err(|e| format!("table {table_name}: {e}"))?;
-        let headers = unique_headers(df);
-        let widths = column_widths(&columns, &headers, df.height());
-
-        let height = df.height();
-        let parts = height.div_ceil(rows_per_sheet).max(1);
-        for part in 0..parts {
-            let suffix = if part == 0 {
-                String::new()
-            } else {
-                format!("_{}", part + 1)
-            };
-            let sheet_name = unique_sheet_name(label, &suffix, &mut used_names);
-            let offset = part * rows_per_sheet;
-            let len = rows_per_sheet.min(height - offset);
-
-            // Low-memory mode: rows go to a temporary file as they are written
-            // (the shared string table stays, which WPS needs; constant-memory
-            // files were reported not to open there).
-            let worksheet = workbook
-                .add_worksheet_with_low_memory()
-                .map_err(|e| e.to_string())?;
-            write_sheet(
-                worksheet,
-                &sheet_name,
-                &columns,
-                &headers,
-                &widths,
-                offset,
-                len,
-            )
-            .map_err(|e| format!("sheet {sheet_name}: {e}"))?;
-
-            stats.sheets.push(sheet_name);
-            stats.rows += len;
-        }
+    for sheet in sheets {
+        write_table(
+            &mut workbook,
+            sheet,
+            &base,
+            rows_per_sheet,
+            &mut used_names,
+            &mut stats,
+        )
+        .map_err(|e| format!("table {}: {e}", sheet.label))?;
     }
-    if let Some(sheet_name) = add_charts(&mut workbook, tables, &base, &mut used_names)
-        .map_err(|e| format!("sheet {CHART_SHEET}: {e}"))?
-    {
-        stats.sheets.push(sheet_name);
+    if !charts.is_empty() {
+        let name = add_charts(&mut workbook, charts, &base, &mut used_names)
+            .map_err(|e| format!("sheet {CHART_SHEET}: {e}"))?;
+        stats.sheets.push(name);
     }
     Ok((workbook, stats))
+}
+
+/// Lays out the worksheets of one table (an Excel table each, sized to its
+/// share of the rows), then writes the rows batch by batch. Low-memory
+/// worksheets: a finished row goes to a temporary file; the shared string
+/// table stays, which WPS needs (constant-memory files, with inline
+/// strings, were reported not to open there).
+fn write_table(
+    workbook: &mut Workbook,
+    sheet: &Sheet<'_>,
+    base: &Format,
+    rows_per_sheet: usize,
+    used_names: &mut HashSet<String>,
+    stats: &mut XlsxStats,
+) -> Result<(), String> {
+    let schema = sheet.table.schema().map_err(|e| e.to_string())?;
+    if sheet.captions.len() != schema.len() {
+        return Err(format!(
+            "{} captions for {} columns",
+            sheet.captions.len(),
+            schema.len()
+        ));
+    }
+    let captions = unique_captions(&sheet.captions);
+    let height = sheet.rows;
+    let parts = height.div_ceil(rows_per_sheet).max(1);
+    let first_index = workbook.worksheets().len();
+    for part in 0..parts {
+        let suffix = if part == 0 {
+            String::new()
+        } else {
+            format!("_{}", part + 1)
+        };
+        let name = unique_sheet_name(&sheet.label, &suffix, used_names);
+        let len = rows_per_sheet.min(height - part * rows_per_sheet);
+        let ws = workbook
+            .add_worksheet_with_low_memory()
+            .map_err(|e| e.to_string())?;
+        lay_out_sheet(ws, &name, &captions, len).map_err(|e| format!("sheet {name}: {e}"))?;
+        stats.sheets.push(name);
+    }
+
+    // Widths from the captions and the first rows, set once they are read.
+    let mut widths: Vec<usize> = captions
+        .iter()
+        .map(|c| c.width() + if height > 0 { FILTER_BUTTON_WIDTH } else { 0 })
+        .collect();
+    let mut written = 0usize;
+    let mut failure: Option<String> = None;
+    let result = sheet.table.for_each_batch(&mut |df| {
+        let columns = match plan_columns(df, base) {
+            Ok(c) => c,
+            Err(e) => {
+                failure = Some(e);
+                return Err(polars::prelude::polars_err!(ComputeError: "columns"));
+            }
+        };
+        let mut iters: Vec<_> = columns.iter().map(ColumnData::iter).collect();
+        for _ in 0..df.height() {
+            if written >= height {
+                failure = Some(format!("more rows than the {height} announced"));
+                return Err(polars::prelude::polars_err!(ComputeError: "rows"));
+            }
+            let part = written / rows_per_sheet;
+            let row = (written % rows_per_sheet) + 1;
+            let scan = written < WIDTH_SCAN_ROWS;
+            let step = (|| -> Result<(), XlsxError> {
+                let ws = workbook.worksheet_from_index(first_index + part)?;
+                let row = row_num(row)?;
+                for (c, (col, it)) in columns.iter().zip(iters.iter_mut()).enumerate() {
+                    let value = it.next().unwrap_or(Value::Blank);
+                    if scan && let Some(w) = widths.get_mut(c) {
+                        *w = (*w).max(col.display_width(value));
+                    }
+                    write_value(ws, row, col_num(c)?, col, value)?;
+                }
+                Ok(())
+            })();
+            if let Err(e) = step {
+                failure = Some(e.to_string());
+                return Err(polars::prelude::polars_err!(ComputeError: "cells"));
+            }
+            written += 1;
+        }
+        Ok(())
+    });
+    if let Some(f) = failure {
+        return Err(f);
+    }
+    result.map_err(|e| e.to_string())?;
+    if written != height {
+        return Err(format!("{written} rows, {height} announced"));
+    }
+    stats.rows += written;
+    for part in 0..parts {
+        let ws = workbook
+            .worksheet_from_index(first_index + part)
+            .map_err(|e| e.to_string())?;
+        for (i, w) in widths.iter().enumerate() {
+            let width = (w + WIDTH_PADDING).clamp(MIN_WIDTH, MAX_WIDTH);
+            ws.set_column_width(col_num(i).map_err(|e| e.to_string())?, width as f64)
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
+}
+
+/// Names the worksheet, freezes the header row and adds the Excel table of
+/// `len` data rows (before the data, which suits a row-streaming worksheet).
+fn lay_out_sheet(
+    ws: &mut Worksheet,
+    name: &str,
+    captions: &[String],
+    len: usize,
+) -> Result<(), XlsxError> {
+    ws.set_name(name)?;
+    ws.set_freeze_panes(1, 0)?;
+    if captions.is_empty() {
+        return Ok(());
+    }
+    if len == 0 {
+        // rust_xlsxwriter refuses a table without data rows ("Table must have
+        // at least one row"): the header row alone, without a table.
+        for (i, caption) in captions.iter().enumerate() {
+            ws.write_string(0, col_num(i)?, caption.as_str())?;
+        }
+        return Ok(());
+    }
+    // The table writes the header cells itself from the column captions.
+    let table_columns: Vec<TableColumn> = captions
+        .iter()
+        .map(|h| TableColumn::new().set_header(h.as_str()))
+        .collect();
+    let table = Table::new()
+        .set_style(TableStyle::Medium2)
+        .set_autofilter(true)
+        .set_columns(&table_columns);
+    ws.add_table(0, 0, row_num(len)?, col_num(captions.len() - 1)?, &table)?;
+    Ok(())
 }
 
 fn base_format() -> Format {
@@ -347,26 +508,20 @@ fn percent_text(f: f64) -> String {
     }
 }
 
-/// Header captions: the Chinese label or the column name, made non-empty and
-/// unique (case-insensitively, as Excel tables require).
-fn unique_headers(df: &DataFrame) -> Vec<String> {
+/// Captions made non-empty and unique (case-insensitively, as Excel tables
+/// require).
+fn unique_captions(captions: &[String]) -> Vec<String> {
     let mut seen = HashSet::new();
-    df.columns()
+    captions
         .iter()
         .enumerate()
-        .map(|(i, col)| {
-            let name = col.name().as_str();
-            // The report columns' labels too (per-year ones are made up).
-            let base = aggregate::label_zh(name)
-                .map(Cow::into_owned)
-                .unwrap_or_else(|| {
-                    let trimmed = name.trim();
-                    if trimmed.is_empty() {
-                        format!("Column{}", i + 1)
-                    } else {
-                        trimmed.to_string()
-                    }
-                });
+        .map(|(i, name)| {
+            let trimmed = name.trim();
+            let base = if trimmed.is_empty() {
+                format!("Column{}", i + 1)
+            } else {
+                trimmed.to_string()
+            };
             let mut caption = base.clone();
             let mut n = 2;
             while !seen.insert(caption.to_lowercase()) {
@@ -376,86 +531,6 @@ fn unique_headers(df: &DataFrame) -> Vec<String> {
             caption
         })
         .collect()
-}
-
-/// Column widths in character units from the header and the first
-/// `WIDTH_SCAN_ROWS` rows.
-fn column_widths(columns: &[ColumnData], headers: &[String], height: usize) -> Vec<f64> {
-    columns
-        .iter()
-        .zip(headers)
-        .map(|(col, header)| {
-            let mut widest = header.width();
-            if height > 0 {
-                // The header cell of a table also shows the filter button.
-                widest += FILTER_BUTTON_WIDTH;
-            }
-            for value in col.iter().take(WIDTH_SCAN_ROWS) {
-                widest = widest.max(col.display_width(value));
-            }
-            let width = (widest + WIDTH_PADDING).clamp(MIN_WIDTH, MAX_WIDTH);
-            width as f64
-        })
-        .collect()
-}
-
-/// Writes rows `offset .. offset + len` of the table to `worksheet`.
-fn write_sheet(
-    worksheet: &mut Worksheet,
-    sheet_name: &str,
-    columns: &[ColumnData],
-    headers: &[String],
-    widths: &[f64],
-    offset: usize,
-    len: usize,
-) -> Result<(), XlsxError> {
-    worksheet.set_name(sheet_name)?;
-    worksheet.set_freeze_panes(1, 0)?;
-
-    if columns.is_empty() {
-        return Ok(());
-    }
-    let last_col = col_num(columns.len() - 1)?;
-    for (i, width) in widths.iter().enumerate() {
-        worksheet.set_column_width(col_num(i)?, *width)?;
-    }
-
-    if len == 0 {
-        // rust_xlsxwriter refuses a table without data rows ("Table must have
-        // at least one row"): the header row alone, without a table.
-        for (i, header) in headers.iter().enumerate() {
-            worksheet.write_string(0, col_num(i)?, header.as_str())?;
-        }
-        return Ok(());
-    }
-
-    // The table writes the header cells itself from the column captions, so
-    // the captions and the header cells are the same strings. Added before
-    // the data so that the row order also suits a row-streaming worksheet.
-    let last_row = row_num(len)?;
-    let table_columns: Vec<TableColumn> = headers
-        .iter()
-        .map(|h| TableColumn::new().set_header(h.as_str()))
-        .collect();
-    let table = Table::new()
-        .set_style(TableStyle::Medium2)
-        .set_autofilter(true)
-        .set_columns(&table_columns);
-    worksheet.add_table(0, 0, last_row, last_col, &table)?;
-
-    // Row by row, each column through its own iterator.
-    let mut iters: Vec<_> = columns
-        .iter()
-        .map(|c| c.iter().skip(offset).take(len))
-        .collect();
-    for r in 0..len {
-        let row = row_num(r + 1)?;
-        for (c, (col, it)) in columns.iter().zip(iters.iter_mut()).enumerate() {
-            let value = it.next().unwrap_or(Value::Blank);
-            write_value(worksheet, row, col_num(c)?, col, value)?;
-        }
-    }
-    Ok(())
 }
 
 fn write_value(
@@ -515,15 +590,9 @@ fn col_num(c: usize) -> Result<ColNum, XlsxError> {
     ColNum::try_from(c).map_err(|_| XlsxError::RowColumnLimitError)
 }
 
-/// The sheet of charts, added when the tables include the reports
-/// `summary_by_year` or `project_trend`. It holds the figures it plots, so
-/// the charts stay live: edit a figure and the chart follows.
+/// The sheet of charts. It holds the figures it plots, so the charts stay
+/// live: edit a figure and the chart follows.
 const CHART_SHEET: &str = "图表";
-/// Bars in the chart of the largest project changes.
-const TOP_CHANGES: usize = 15;
-/// Departments in the chart of yearly totals (the largest ones); the
-/// `summary_by_year` sheet has them all.
-const MAX_CHART_DEPARTMENTS: usize = 12;
 /// Chart size in pixels, and the rows it covers at the default row height.
 const CHART_WIDTH_PX: u32 = 760;
 const CHART_HEIGHT_PX: u32 = 360;
@@ -533,213 +602,55 @@ const MONEY_FORMAT: &str = "#,##0.00";
 const COLOR_UP: u32 = 0x4472C4;
 const COLOR_DOWN: u32 = 0xC0504D;
 
-/// Each department's total (万元) per year, from `summary_by_year`.
-struct YearTotals {
-    years: Vec<i64>,
-    departments: Vec<String>,
-    /// `values[d][y]`, for departments[d] and years[y].
-    values: Vec<Vec<Option<f64>>>,
-}
-
-/// The largest project changes between the last two years, from `project_trend`.
-struct TopChanges {
-    from: Option<i64>,
-    to: i64,
-    /// Project, department, change (万元), largest first.
-    items: Vec<(String, String, f64)>,
-}
-
-/// Longest bar label, in characters; the full name is beside it.
-const MAX_BAR_LABEL_CHARS: usize = 24;
-
-/// A bar's label: the project without the department's name in front, and
-/// not longer than [`MAX_BAR_LABEL_CHARS`].
-fn bar_label(project: &str, department: &str) -> String {
-    let short = project
-        .strip_prefix(department)
-        .filter(|rest| !rest.is_empty() && !department.is_empty())
-        .unwrap_or(project);
-    if short.chars().count() <= MAX_BAR_LABEL_CHARS {
-        return short.to_string();
-    }
-    let mut out: String = short.chars().take(MAX_BAR_LABEL_CHARS - 1).collect();
-    out.push('…');
-    out
-}
-
-fn table<'a>(tables: &[(&str, &'a DataFrame)], name: &str) -> Option<&'a DataFrame> {
-    tables.iter().find(|(n, _)| *n == name).map(|(_, df)| *df)
-}
-
-fn text_values(df: &DataFrame, name: &str) -> Option<Vec<Option<String>>> {
-    let c = df.column(name).ok()?.cast(&DataType::String).ok()?;
-    Some(
-        c.str()
-            .ok()?
-            .iter()
-            .map(|v| v.map(str::to_string))
-            .collect(),
-    )
-}
-
-/// A numeric column as f64: decimals exactly rounded, integers as they are.
-fn number_values(df: &DataFrame, name: &str) -> Option<Vec<Option<f64>>> {
-    let col = df.column(name).ok()?;
-    match col.dtype() {
-        DataType::Decimal(_, scale) => {
-            let scale = *scale;
-            let ca = col.decimal().ok()?.physical().clone();
-            Some(
-                ca.iter()
-                    .map(|m| m.map(|m| decimal_f64(m, scale)))
-                    .collect(),
-            )
-        }
-        dt if dt.is_primitive_numeric() => {
-            let c = col.cast(&DataType::Float64).ok()?;
-            Some(c.f64().ok()?.iter().collect())
-        }
-        _ => None,
-    }
-}
-
-/// A table that lacks the expected columns gets no chart rather than failing
-/// the whole workbook: the tables themselves are what matters.
-fn year_totals(df: &DataFrame) -> Option<YearTotals> {
-    let year = number_values(df, "year")?;
-    let department = text_values(df, "department")?;
-    let scope = text_values(df, "scope")?;
-    let amount = number_values(df, "amount")?;
-    let mut by_dept: BTreeMap<String, BTreeMap<i64, f64>> = BTreeMap::new();
-    for i in 0..df.height() {
-        if scope[i].as_deref() != Some("department") {
-            continue;
-        }
-        let (Some(y), Some(a)) = (year[i], amount[i]) else {
-            continue;
-        };
-        let d = department[i]
-            .clone()
-            .unwrap_or_else(|| "（部门未注明）".into());
-        *by_dept.entry(d).or_default().entry(y as i64).or_default() += a;
-    }
-    if by_dept.is_empty() {
-        return None;
-    }
-    let mut largest: Vec<(&String, f64)> = by_dept
-        .iter()
-        .map(|(d, ys)| (d, ys.values().sum::<f64>()))
-        .collect();
-    largest.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    let mut departments: Vec<String> = largest
-        .into_iter()
-        .take(MAX_CHART_DEPARTMENTS)
-        .map(|(d, _)| d.clone())
-        .collect();
-    departments.sort();
-    let mut years: Vec<i64> = by_dept.values().flat_map(|ys| ys.keys().copied()).collect();
-    years.sort_unstable();
-    years.dedup();
-    let values = departments
-        .iter()
-        .map(|d| {
-            years
-                .iter()
-                .map(|y| by_dept.get(d).and_then(|ys| ys.get(y)).copied())
-                .collect()
-        })
-        .collect();
-    Some(YearTotals {
-        years,
-        departments,
-        values,
-    })
-}
-
-/// The year of a `<prefix>_<year>` column name.
-fn column_year(name: &str, prefix: &str) -> Option<i64> {
-    let y = name.strip_prefix(prefix)?.strip_prefix('_')?;
-    (y.len() == 4 && y.chars().all(|c| c.is_ascii_digit()))
-        .then(|| y.parse().ok())
-        .flatten()
-}
-
-fn top_changes(df: &DataFrame) -> Option<TopChanges> {
-    let names: Vec<String> = df
-        .get_column_names()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let to = names
-        .iter()
-        .filter_map(|n| column_year(n, "change"))
-        .max()?;
-    let from = names
-        .iter()
-        .filter_map(|n| column_year(n, "amount"))
-        .filter(|y| *y < to)
-        .max();
-    let change = number_values(df, &format!("change_{to}"))?;
-    let project = text_values(df, "project")?;
-    let department = text_values(df, "department").unwrap_or_else(|| vec![None; df.height()]);
-    let mut items: Vec<(String, String, f64)> = (0..df.height())
-        .filter_map(|i| {
-            let c = change[i].filter(|c| *c != 0.0)?;
-            Some((
-                project[i].clone().unwrap_or_default(),
-                department[i].clone().unwrap_or_default(),
-                c,
-            ))
-        })
-        .collect();
-    if items.is_empty() {
-        return None;
-    }
-    items.sort_by(|a, b| b.2.abs().total_cmp(&a.2.abs()).then_with(|| a.0.cmp(&b.0)));
-    items.truncate(TOP_CHANGES);
-    Some(TopChanges { from, to, items })
-}
-
-/// Adds the chart sheet when there is something to chart; returns its name.
+/// Adds the chart sheet, its blocks one below the other; returns its name.
 fn add_charts(
     workbook: &mut Workbook,
-    tables: &[(&str, &DataFrame)],
+    blocks: &[ChartBlock],
     base: &Format,
     used_names: &mut HashSet<String>,
-) -> Result<Option<String>, XlsxError> {
-    let totals = table(tables, "summary_by_year").and_then(year_totals);
-    let changes = table(tables, "project_trend").and_then(top_changes);
-    if totals.is_none() && changes.is_none() {
-        return Ok(None);
-    }
+) -> Result<String, XlsxError> {
     let sheet_name = unique_sheet_name(CHART_SHEET, "", used_names);
     let ws = workbook.add_worksheet();
     ws.set_name(&sheet_name)?;
     let bold = base.clone().set_bold();
     let money = base.clone().set_num_format(MONEY_FORMAT);
     let mut row: RowNum = 0;
-    // Widths from the content, as on the table sheets: column A holds years
-    // and bar labels, B project names or a department, the rest departments.
-    let mut widths = vec!["年度".width(); 2];
-    let mut dept_width = 0;
-    if let Some(t) = &totals {
-        dept_width = t.departments.iter().map(|d| d.width()).max().unwrap_or(0);
-        row = totals_chart(ws, &sheet_name, t, row, &bold, &money)?;
-    }
-    if let Some(c) = &changes {
-        for (p, d, _) in &c.items {
-            widths[0] = widths[0].max(bar_label(p, d).width());
-            widths[1] = widths[1].max(p.width());
-            dept_width = dept_width.max(d.width());
+    // Widths from the content, as on the table sheets (titles excepted:
+    // they run over the empty cells beside them).
+    let mut widths: Vec<usize> = Vec::new();
+    for block in blocks {
+        let cells = block.header.iter().map(|h| (h.as_str(), None)).chain(
+            block
+                .rows
+                .iter()
+                .flat_map(|r| r.iter().map(|c| ("", Some(c)))),
+        );
+        let mut width_of = |i: usize, w: usize| {
+            if widths.len() <= i {
+                widths.resize(i + 1, 0);
+            }
+            if let Some(x) = widths.get_mut(i) {
+                *x = (*x).max(w);
+            }
+        };
+        let n = block.header.len().max(1);
+        for (i, (h, c)) in cells.enumerate() {
+            let w = match c {
+                None => h.width(),
+                Some(ChartCell::Text(s)) => s.width(),
+                Some(ChartCell::Number(f)) => general_text(*f).width(),
+                Some(ChartCell::Money(f)) => format!("{f:.2}").width() + 2,
+                Some(ChartCell::Empty) => 0,
+            };
+            width_of(i % n, w);
         }
-        changes_chart(ws, &sheet_name, c, row, &bold, &money)?;
+        row = chart_block(ws, &sheet_name, block, row, &bold, &money)?;
     }
-    widths[1] = widths[1].max(dept_width);
-    let fit = |w: usize| (w + WIDTH_PADDING).clamp(MIN_WIDTH, MAX_WIDTH) as f64;
-    ws.set_column_width(0, fit(widths[0]))?;
-    ws.set_column_width(1, fit(widths[1]))?;
-    ws.set_column_range_width(2, MAX_CHART_DEPARTMENTS as ColNum + 1, fit(dept_width))?;
-    Ok(Some(sheet_name))
+    for (i, w) in widths.iter().enumerate() {
+        let width = (w + WIDTH_PADDING).clamp(MIN_WIDTH, MAX_WIDTH);
+        ws.set_column_width(col_num(i)?, width as f64)?;
+    }
+    Ok(sheet_name)
 }
 
 /// Rows a chart covers, with a blank row after it.
@@ -747,109 +658,112 @@ fn chart_rows(height_px: u32) -> RowNum {
     height_px.div_ceil(DEFAULT_ROW_HEIGHT_PX) + 1
 }
 
-/// The yearly totals at `row`: a title, years down column A, one column per
-/// department, and a column chart below. Returns the next free row.
-fn totals_chart(
+/// One block at `row`: its title, header and figures, and the chart below.
+/// Returns the next free row.
+fn chart_block(
     ws: &mut Worksheet,
     sheet: &str,
-    t: &YearTotals,
+    b: &ChartBlock,
     row: RowNum,
     bold: &Format,
     money: &Format,
 ) -> Result<RowNum, XlsxError> {
-    let title = "部门年度预算总额（万元）";
-    ws.write_string_with_format(row, 0, title, bold)?;
-    ws.write_string_with_format(row + 1, 0, "年度", bold)?;
-    let first = row + 2;
-    let last = first + row_num(t.years.len().saturating_sub(1))?;
-    for (i, y) in t.years.iter().enumerate() {
-        ws.write_number(first + row_num(i)?, 0, *y as f64)?;
+    ws.write_string_with_format(row, 0, b.title.as_str(), bold)?;
+    for (c, head) in b.header.iter().enumerate() {
+        ws.write_string_with_format(row + 1, col_num(c)?, head.as_str(), bold)?;
     }
-    let mut chart = Chart::new(ChartType::Column);
-    for (d, dept) in t.departments.iter().enumerate() {
-        let c = col_num(d + 1)?;
-        ws.write_string_with_format(row + 1, c, dept.as_str(), bold)?;
-        for (i, v) in t.values[d].iter().enumerate() {
-            if let Some(v) = v {
-                ws.write_number_with_format(first + row_num(i)?, c, *v, money)?;
+    let first = row + 2;
+    let last = first + row_num(b.rows.len().saturating_sub(1))?;
+    for (i, cells) in b.rows.iter().enumerate() {
+        let r = first + row_num(i)?;
+        for (c, cell) in cells.iter().enumerate() {
+            let c = col_num(c)?;
+            match cell {
+                ChartCell::Empty => {}
+                ChartCell::Text(s) => {
+                    ws.write_string(r, c, s.as_str())?;
+                }
+                ChartCell::Number(f) => {
+                    ws.write_number(r, c, *f)?;
+                }
+                ChartCell::Money(f) => {
+                    ws.write_number_with_format(r, c, *f, money)?;
+                }
             }
         }
-        chart
+    }
+    let cat = col_num(b.categories)?;
+    let (mut chart, height) = match b.kind {
+        ChartKind::Columns => (Chart::new(ChartType::Column), CHART_HEIGHT_PX),
+        ChartKind::RankedBars => {
+            let n = u32::try_from(b.rows.len()).unwrap_or(u32::MAX);
+            (
+                Chart::new(ChartType::Bar),
+                CHART_HEIGHT_PX / 2 + 28u32.saturating_mul(n),
+            )
+        }
+    };
+    for &s in &b.series {
+        let c = col_num(s)?;
+        let series = chart
             .add_series()
             .set_name((sheet, row + 1, c))
-            .set_categories((sheet, first, 0, last, 0))
+            .set_categories((sheet, first, cat, last, cat))
             .set_values((sheet, first, c, last, c));
+        if b.kind == ChartKind::RankedBars {
+            let points: Vec<ChartPoint> = b
+                .rows
+                .iter()
+                .map(|cells| {
+                    let negative =
+                        matches!(cells.get(s), Some(ChartCell::Money(f) | ChartCell::Number(f)) if *f < 0.0);
+                    let mut fill = ChartSolidFill::new();
+                    fill.set_color(if negative { COLOR_DOWN } else { COLOR_UP });
+                    let mut format = ChartFormat::new();
+                    format.set_solid_fill(&fill);
+                    ChartPoint::new().set_format(&mut format)
+                })
+                .collect();
+            let mut labels = ChartDataLabel::new();
+            labels.show_value().set_num_format(MONEY_FORMAT);
+            series.set_points(&points).set_data_label(&labels);
+        }
     }
-    chart.title().set_name(title);
-    chart.x_axis().set_name("年度");
-    chart.y_axis().set_name("万元").set_num_format("#,##0");
-    if t.departments.len() == 1 {
+    chart.title().set_name(b.title.as_str());
+    match b.kind {
+        ChartKind::Columns => {
+            if let Some(a) = &b.category_axis {
+                chart.x_axis().set_name(a.as_str());
+            }
+            chart
+                .y_axis()
+                .set_name(b.value_axis.as_str())
+                .set_num_format("#,##0");
+        }
+        ChartKind::RankedBars => {
+            // A bar chart's category axis is its y axis: reversed, the first
+            // row is on top; labels at the left edge, clear of the bars that
+            // go below zero.
+            chart
+                .y_axis()
+                .set_reverse()
+                .set_label_position(ChartAxisLabelPosition::Low);
+            if let Some(a) = &b.category_axis {
+                chart.y_axis().set_name(a.as_str());
+            }
+            chart
+                .x_axis()
+                .set_name(b.value_axis.as_str())
+                .set_num_format("#,##0");
+        }
+    }
+    if b.series.len() == 1 {
         chart.legend().set_hidden();
     }
-    chart.set_width(CHART_WIDTH_PX).set_height(CHART_HEIGHT_PX);
+    chart.set_width(CHART_WIDTH_PX).set_height(height);
     let chart_row = last + 2;
     ws.insert_chart(chart_row, 0, &chart)?;
-    Ok(chart_row + chart_rows(CHART_HEIGHT_PX) + 1)
-}
-
-/// The largest changes at `row`: a title, label | project | department |
-/// change, and a bar chart below, largest on top, decreases in red.
-fn changes_chart(
-    ws: &mut Worksheet,
-    sheet: &str,
-    c: &TopChanges,
-    row: RowNum,
-    bold: &Format,
-    money: &Format,
-) -> Result<(), XlsxError> {
-    let span = match c.from {
-        Some(from) => format!("{from}→{}年", c.to),
-        None => format!("{}年", c.to),
-    };
-    let title = format!("{span}项目金额变化最大的{}个项目（万元）", c.items.len());
-    ws.write_string_with_format(row, 0, title.as_str(), bold)?;
-    for (col, head) in ["简称", "项目", "部门", "增减（万元）"].iter().enumerate() {
-        ws.write_string_with_format(row + 1, col_num(col)?, *head, bold)?;
-    }
-    let first = row + 2;
-    let last = first + row_num(c.items.len().saturating_sub(1))?;
-    let mut points = Vec::with_capacity(c.items.len());
-    for (i, (project, dept, change)) in c.items.iter().enumerate() {
-        let r = first + row_num(i)?;
-        ws.write_string(r, 0, bar_label(project, dept).as_str())?;
-        ws.write_string(r, 1, project.as_str())?;
-        ws.write_string(r, 2, dept.as_str())?;
-        ws.write_number_with_format(r, 3, *change, money)?;
-        let mut fill = ChartSolidFill::new();
-        fill.set_color(if *change < 0.0 { COLOR_DOWN } else { COLOR_UP });
-        let mut format = ChartFormat::new();
-        format.set_solid_fill(&fill);
-        points.push(ChartPoint::new().set_format(&mut format));
-    }
-    let mut chart = Chart::new(ChartType::Bar);
-    let mut labels = ChartDataLabel::new();
-    labels.show_value().set_num_format(MONEY_FORMAT);
-    chart
-        .add_series()
-        .set_name((sheet, row + 1, 3))
-        .set_categories((sheet, first, 0, last, 0))
-        .set_values((sheet, first, 3, last, 3))
-        .set_points(&points)
-        .set_data_label(&labels);
-    chart.title().set_name(title.as_str());
-    // A bar chart's category axis is its y axis: reversed, the first
-    // (largest) change is on top; labels at the left edge, clear of the
-    // bars that go below zero.
-    chart
-        .y_axis()
-        .set_reverse()
-        .set_label_position(ChartAxisLabelPosition::Low);
-    chart.x_axis().set_name("万元").set_num_format("#,##0");
-    chart.legend().set_hidden();
-    let height = CHART_HEIGHT_PX / 2 + 28 * u32::try_from(c.items.len()).unwrap_or(0);
-    chart.set_width(CHART_WIDTH_PX).set_height(height);
-    ws.insert_chart(last + 2, 0, &chart)?;
-    Ok(())
+    Ok(chart_row + chart_rows(height) + 1)
 }
 
 /// A valid sheet name from `name`: forbidden characters `[ ] : * ? / \` and
@@ -941,6 +855,27 @@ mod tests {
         DataFrame::new(4, vec![project, year, amount, share]).expect("frame")
     }
 
+    /// The tables as sheets with the labels the pipeline gives them.
+    fn with_sheets<R>(tables: &[(&str, &DataFrame)], f: impl FnOnce(&[Sheet<'_>]) -> R) -> R {
+        let sheets: Vec<Sheet<'_>> = tables
+            .iter()
+            .map(|(n, df)| crate::aggregate::sheet(n, *df, df.height()).expect("sheet"))
+            .collect();
+        f(&sheets)
+    }
+
+    fn write(path: &Path, tables: &[(&str, &DataFrame)]) -> Result<XlsxStats, EmitError> {
+        with_sheets(tables, |s| write_xlsx(path, s, &[]))
+    }
+
+    fn build(
+        tables: &[(&str, &DataFrame)],
+        charts: &[ChartBlock],
+        rows: usize,
+    ) -> Result<(Workbook, XlsxStats), String> {
+        with_sheets(tables, |s| build_workbook(s, charts, rows))
+    }
+
     fn read(path: &Path) -> Xlsx<std::io::BufReader<std::fs::File>> {
         open_workbook(path).expect("open xlsx")
     }
@@ -951,8 +886,8 @@ mod tests {
         let df = sample();
         let a = dir.path().join("a.xlsx");
         let b = dir.path().join("b.xlsx");
-        let stats = write_xlsx(&a, &[("projects", &df)]).expect("write a");
-        write_xlsx(&b, &[("projects", &df)]).expect("write b");
+        let stats = write(&a, &[("projects", &df)]).expect("write a");
+        write(&b, &[("projects", &df)]).expect("write b");
         assert_eq!(
             stats,
             XlsxStats {
@@ -977,7 +912,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("out.xlsx");
         let df = sample();
-        write_xlsx(&path, &[("projects", &df)]).expect("write");
+        write(&path, &[("projects", &df)]).expect("write");
 
         let mut wb = read(&path);
         assert_eq!(wb.sheet_names(), vec!["项目".to_string()]);
@@ -1014,7 +949,7 @@ mod tests {
         let df = sample();
         let empty = df.clear();
         let (mut wb, stats) =
-            build_workbook(&[("projects", &df), ("rejects", &empty)], 3).expect("build");
+            build(&[("projects", &df), ("rejects", &empty)], &[], 3).expect("build");
         assert_eq!(stats.sheets, vec!["项目", "项目_2", "未能解析"]);
         assert_eq!(stats.rows, 4);
 
@@ -1052,10 +987,14 @@ mod tests {
             ],
         )
         .expect("frame");
-        assert_eq!(unique_headers(&df), vec!["指标数", "指标数_2"]);
+        let (_, captions) = crate::aggregate::captions(
+            "summary",
+            &["indicators".to_string(), "indicator_count".to_string()],
+        );
+        assert_eq!(unique_captions(&captions), vec!["指标数", "指标数_2"]);
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("dup.xlsx");
-        write_xlsx(&path, &[("summary", &df)]).expect("write");
+        write(&path, &[("summary", &df)]).expect("write");
     }
 
     #[test]
@@ -1123,14 +1062,16 @@ mod tests {
         )
         .expect("trend");
         let tables = [("summary_by_year", &summary), ("project_trend", &trend)];
-        let (mut wb, stats) = build_workbook(&tables, MAX_DATA_ROWS).expect("build");
+        let charts = crate::aggregate::ChartData::of_tables(Some(&summary), Some(&trend), 12)
+            .blocks(true, true);
+        let (mut wb, stats) = build(&tables, &charts, MAX_DATA_ROWS).expect("build");
         assert_eq!(stats.sheets, vec!["年度汇总", "项目跨年趋势", "图表"]);
         assert_eq!(
             stats.rows, 7,
             "the chart sheet's figures are not table rows"
         );
         let bytes = wb.save_to_buffer().expect("save");
-        let (mut again, _) = build_workbook(&tables, MAX_DATA_ROWS).expect("build");
+        let (mut again, _) = build(&tables, &charts, MAX_DATA_ROWS).expect("build");
         assert_eq!(
             bytes,
             again.save_to_buffer().expect("save"),
@@ -1174,7 +1115,10 @@ mod tests {
     #[test]
     fn tables_without_report_columns_get_no_charts() {
         let df = sample();
-        let (_, stats) = build_workbook(&[("summary_by_year", &df)], MAX_DATA_ROWS).expect("build");
+        let charts =
+            crate::aggregate::ChartData::of_tables(Some(&df), Some(&df), 12).blocks(true, true);
+        assert!(charts.is_empty());
+        let (_, stats) = build(&[("summary_by_year", &df)], &charts, MAX_DATA_ROWS).expect("build");
         assert_eq!(stats.sheets, vec!["年度汇总"]);
     }
 

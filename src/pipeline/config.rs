@@ -224,6 +224,14 @@ pub struct AggregateStage {
     /// Which reports; empty = all.
     #[serde(default)]
     pub reports: Vec<String>,
+    /// Departments the workbook's chart of yearly totals shows (the
+    /// largest; default 12). The `summary_by_year` sheet has them all.
+    #[serde(default)]
+    pub chart_departments: Option<usize>,
+    /// Rows of both tables reported at a time (whole departments; default
+    /// 100,000): the reports' memory is about 1 KB a row of a batch.
+    #[serde(default)]
+    pub batch_rows: Option<usize>,
 }
 
 /// `sql`: a polars SQL query over the tables so far; the result is a new

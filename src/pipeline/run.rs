@@ -15,7 +15,7 @@ use super::batch::{self, FileFailure, Summary};
 use super::config::{
     CheckStage, ColumnTest, EmitStage, Format, IngestStage, Pipeline, Severity, Stage, YearRule,
 };
-use super::table::{SpillWriter, Table};
+use super::table::{Spill, SpillWriter, Table};
 use crate::emit::{self, EmitError, csv::CsvOptions};
 use crate::flatten;
 use crate::ingest::{self, IngestOptions, TextOptions, decode};
@@ -276,6 +276,8 @@ pub fn run(
     let mut outputs = Vec::new();
     let mut warnings: Vec<Warning> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
+    // What the workbook's charts plot, when reports are made.
+    let mut charts: Option<crate::aggregate::ChartData> = None;
     // One run at a time per output folder: a second refuses with a clear
     // message instead of mixing its files with the first's.
     let tag = run_tag(opts.shard);
@@ -416,47 +418,66 @@ pub fn run(
             }
             Stage::Check(c) => checks.extend(run_checks(&s.name, c, &tables, &warnings)?),
             Stage::Aggregate(a) => {
-                let get = |name: &str, drop: &[&str]| -> Result<DataFrame, RunError> {
-                    let t = tables
+                let get = |name: &str| -> Result<&Table, RunError> {
+                    tables
                         .iter()
                         .find(|(n, _)| n == name)
                         .map(|(_, t)| t)
-                        .ok_or_else(|| {
-                            RunError::Usage(format!("aggregate needs the {name} table"))
-                        })?;
-                    // Read from the spilled Parquet only the columns the reports use.
-                    let keep: Vec<Expr> = t
-                        .schema()
-                        .map_err(polars_usage)?
-                        .iter_names()
-                        .filter(|n| !drop.contains(&n.as_str()))
-                        .map(|n| col(n.as_str()))
-                        .collect();
-                    t.lazy()
-                        .and_then(|lf| lf.select(keep).collect())
-                        .map_err(polars_usage)
+                        .ok_or_else(|| RunError::Usage(format!("aggregate needs the {name} table")))
                 };
-                // source and line tie each indicator to its project row.
-                // No report reads an indicator's amounts (the projects
-                // table has them) or its number in the list.
-                let indicators = get(
-                    "indicators",
-                    &[
-                        "amount",
-                        "amount_fiscal",
-                        "amount_special",
-                        "amount_other",
-                        "seq",
-                    ],
-                )?;
-                let projects = get("projects", &["goal", "amount_note"])?;
-                let reports = crate::aggregate::reports(&indicators, &projects)
-                    .map_err(|e| RunError::Usage(format!("stage \"{}\": {e}", s.name)))?;
-                for (name, df) in reports {
-                    if a.reports.is_empty() || a.reports.contains(&name) {
-                        tables.push((name, Table::Mem(df)));
+                let (indicators, projects) = (get("indicators")?, get("projects")?);
+                // A batch of departments at a time, each report's rows spilled
+                // as they come: memory does not grow with the corpus.
+                let dir = work.file(&format!("aggregate-{}", tables.len()));
+                std::fs::create_dir_all(&dir).map_err(|source| {
+                    RunError::Output(EmitError::Io {
+                        path: dir.clone(),
+                        source,
+                    })
+                })?;
+                let stream_opts = crate::aggregate::StreamOptions {
+                    batch_rows: a.batch_rows.unwrap_or(crate::aggregate::DEFAULT_BATCH_ROWS),
+                    work_dir: dir.clone(),
+                    reports: a.reports.clone(),
+                    chart_departments: a
+                        .chart_departments
+                        .unwrap_or(crate::aggregate::DEFAULT_CHART_DEPARTMENTS),
+                };
+                let mut parts: BTreeMap<(&'static str, i64), SpillWriter> = BTreeMap::new();
+                let mut files = 0usize;
+                let stage_err = |e: &dyn std::fmt::Display| {
+                    RunError::Usage(format!("stage \"{}\": {e}", s.name))
+                };
+                let chart_data = crate::aggregate::stream(
+                    indicators,
+                    projects,
+                    &stream_opts,
+                    &mut |report, part, df| {
+                        files += 1;
+                        parts
+                            .entry((report, part))
+                            .or_default()
+                            .push(dir.join(format!("{report}-{files}.parquet")), &df)
+                            .map_err(|source| crate::aggregate::AggregateError::Polars {
+                                report,
+                                source,
+                            })
+                    },
+                )
+                .map_err(|e| stage_err(&e))?;
+                let mut reports: BTreeMap<&'static str, Vec<Spill>> = BTreeMap::new();
+                for ((report, _), w) in parts {
+                    reports
+                        .entry(report)
+                        .or_default()
+                        .push(w.finish().map_err(work_err)?);
+                }
+                for name in crate::aggregate::REPORT_TABLES {
+                    if let Some(spills) = reports.remove(name) {
+                        tables.push((name.to_string(), Table::Spilled(Spill::concat(spills))));
                     }
                 }
+                charts = Some(chart_data);
             }
             Stage::Sql(q) => {
                 // Also refused at validation: the query sees the run's tables only.
@@ -488,7 +509,15 @@ pub fn run(
             }
             Stage::Emit(e) => {
                 let dir = opts.out.clone().unwrap_or_else(|| e.out.clone());
-                outputs.extend(emit_stage(p, e, &dir, &tables, opts.shard, &mut notes)?);
+                outputs.extend(emit_stage(
+                    p,
+                    e,
+                    &dir,
+                    &tables,
+                    charts.as_ref(),
+                    opts.shard,
+                    &mut notes,
+                )?);
             }
         }
         stage_seconds.push((s.name.clone(), stage_started.elapsed().as_secs_f64()));
@@ -879,6 +908,7 @@ fn emit_stage(
     e: &EmitStage,
     dir: &Path,
     tables: &[(String, Table)],
+    charts: Option<&crate::aggregate::ChartData>,
     shard: Option<(u32, u32)>,
     notes: &mut Vec<String>,
 ) -> Result<Vec<PathBuf>, RunError> {
@@ -898,7 +928,7 @@ fn emit_stage(
         unique_suffix()
     ));
     std::fs::create_dir_all(&staging).map_err(|err| io(&staging, err))?;
-    let result = write_staged(p, e, &staging, tables, &part, &suffix, notes)
+    let result = write_staged(p, e, &staging, tables, charts, &part, &suffix, notes)
         .and_then(|files| switch(dir, &staging, &files).map_err(RunError::Output))
         .and_then(|moved| {
             finish_datasets(dir, e, tables, shard, &moved).map_err(|err| io(dir, err))?;
@@ -1058,6 +1088,7 @@ fn write_staged(
     e: &EmitStage,
     staging: &Path,
     tables: &[(String, Table)],
+    charts: Option<&crate::aggregate::ChartData>,
     part: &str,
     suffix: &str,
     notes: &mut Vec<String>,
@@ -1112,30 +1143,49 @@ fn write_staged(
     }
     if e.formats.contains(&Format::Xlsx) {
         let f = PathBuf::from(format!("{}{suffix}.xlsx", p.name));
-        let path = staging.join(&f);
-        let frames: Vec<(&str, DataFrame)> = chosen
-            .iter()
-            .filter(|(n, t)| n != "rejects" || t.rows() > 0)
-            .map(|(n, t)| t.collect().map(|d| (n.as_str(), d)))
-            .collect::<PolarsResult<_>>()
-            .map_err(|e| EmitError::format(&path, e))?;
-        let sheets: Vec<(&str, &DataFrame)> = frames.iter().map(|(n, d)| (*n, d)).collect();
-        let stats = emit::xlsx::write_xlsx(&path, &sheets)?;
-        // A sheet holds 1,048,576 rows: longer tables continue on `…_2`, `…_3`.
-        for (name, df) in &frames {
-            if df.height() > emit::xlsx::MAX_DATA_ROWS {
-                notes.push(format!(
-                    "{}: table {name} has {} rows, more than a sheet holds; it continues over {} sheets ({})",
-                    f.display(),
-                    df.height(),
-                    df.height().div_ceil(emit::xlsx::MAX_DATA_ROWS),
-                    stats.sheets.join(", ")
-                ));
-            }
-        }
-        files.push(f);
+        files.push(f.clone());
+        write_workbook(&staging.join(&f), &f, &chosen, charts, notes)?;
     }
     Ok(files)
+}
+
+/// The workbook of the chosen tables (an empty rejects table left out),
+/// with the charts of the reports among them.
+fn write_workbook(
+    path: &Path,
+    f: &Path,
+    chosen: &[&(String, Table)],
+    charts: Option<&crate::aggregate::ChartData>,
+    notes: &mut Vec<String>,
+) -> Result<(), RunError> {
+    let shown: Vec<&(String, Table)> = chosen
+        .iter()
+        .copied()
+        .filter(|(n, t)| n != "rejects" || t.rows() > 0)
+        .collect();
+    let sheets: Vec<emit::xlsx::Sheet<'_>> = shown
+        .iter()
+        .map(|(name, t)| crate::aggregate::sheet(name, t, t.rows()))
+        .collect::<PolarsResult<_>>()
+        .map_err(|e| EmitError::format(path, e))?;
+    let has = |n: &str| shown.iter().any(|(t, _)| t == n);
+    let blocks = charts.map_or_else(Vec::new, |c| {
+        c.blocks(has("summary_by_year"), has("project_trend"))
+    });
+    let stats = emit::xlsx::write_xlsx(path, &sheets, &blocks)?;
+    // A sheet holds 1,048,576 rows: longer tables continue on `…_2`, `…_3`.
+    for (name, t) in &shown {
+        if t.rows() > emit::xlsx::MAX_DATA_ROWS {
+            notes.push(format!(
+                "{}: table {name} has {} rows, more than a sheet holds; it continues over {} sheets ({})",
+                f.display(),
+                t.rows(),
+                t.rows().div_ceil(emit::xlsx::MAX_DATA_ROWS),
+                stats.sheets.join(", ")
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The output folders of a pipeline's emit stages (for messages).

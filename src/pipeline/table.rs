@@ -26,6 +26,9 @@ pub struct Spill {
     rows: usize,
     /// (integer digits, scale) per Decimal column: the most any chunk needs.
     decimals: BTreeMap<String, (usize, usize)>,
+    /// Per Decimal column, the widest precision of a chunk: never narrowed
+    /// (a report's sums are Decimal(38) whatever their values).
+    precisions: BTreeMap<String, usize>,
     /// The schema of the first chunk (column order and types but decimals).
     schema: Option<Schema>,
 }
@@ -94,8 +97,9 @@ impl std::io::Write for SharedBuf {
 /// The Decimal type a column of `int` integer digits and `scale` places needs:
 /// precision 18 (INT64 in Parquet) unless more digits are needed, as
 /// [`crate::flatten::decimal_column`] chooses.
-fn decimal_type((int, scale): (usize, usize)) -> DataType {
-    DataType::Decimal(if int + scale <= 18 { 18 } else { 38 }, scale)
+fn decimal_type((int, scale): (usize, usize), floor: usize) -> DataType {
+    let need = if int + scale <= 18 { 18 } else { 38 };
+    DataType::Decimal(need.max(floor).min(38), scale)
 }
 
 /// (integer digits, scale) that the values of a Decimal column need.
@@ -125,10 +129,12 @@ impl SpillWriter {
             return Ok(());
         }
         for c in df.columns() {
-            if let DataType::Decimal(_, s) = c.dtype() {
+            if let DataType::Decimal(p, s) = c.dtype() {
                 let need = decimal_need(c, *s)?;
                 let e = spill.decimals.entry(c.name().to_string()).or_insert(need);
                 *e = (e.0.max(need.0), e.1.max(need.1));
+                let f = spill.precisions.entry(c.name().to_string()).or_insert(*p);
+                *f = (*f).max(*p);
             }
         }
         if spill.schema.is_none() {
@@ -139,7 +145,7 @@ impl SpillWriter {
             spill
                 .decimals
                 .iter()
-                .all(|(n, &d)| o.seg.schema.get(n) == Some(&decimal_type(d)))
+                .all(|(n, &d)| o.seg.schema.get(n) == Some(&spill.decimal_type(n, d)))
         });
         if !fits {
             self.close()?;
@@ -204,6 +210,10 @@ fn cast_decimals(mut df: DataFrame, schema: &Schema) -> PolarsResult<DataFrame> 
 }
 
 impl Spill {
+    fn decimal_type(&self, name: &str, need: (usize, usize)) -> DataType {
+        decimal_type(need, self.precisions.get(name).copied().unwrap_or(0))
+    }
+
     /// The schema every batch is read with: the first chunk's, with the
     /// widest decimals.
     fn full_schema(&self) -> PolarsResult<Schema> {
@@ -212,9 +222,32 @@ impl Spill {
             .clone()
             .ok_or_else(|| polars_err!(NoData: "empty spilled table"))?;
         for (name, &d) in &self.decimals {
-            schema.with_column(name.as_str().into(), decimal_type(d));
+            schema.with_column(name.as_str().into(), self.decimal_type(name, d));
         }
         Ok(schema)
+    }
+
+    /// The tables one after the other (their chunks in order): the parts of
+    /// a table written by several writers. Their columns must agree but
+    /// for the decimals' widths.
+    pub fn concat(parts: Vec<Spill>) -> Spill {
+        let mut out = Spill::default();
+        for p in parts {
+            if out.schema.is_none() {
+                out.schema = p.schema;
+            }
+            out.rows += p.rows;
+            out.segments.extend(p.segments);
+            for (n, d) in p.decimals {
+                let e = out.decimals.entry(n).or_insert(d);
+                *e = (e.0.max(d.0), e.1.max(d.1));
+            }
+            for (n, f) in p.precisions {
+                let e = out.precisions.entry(n).or_insert(f);
+                *e = (*e).max(f);
+            }
+        }
+        out
     }
 
     /// The single Parquet file holding the whole table with the table's own
@@ -231,6 +264,16 @@ impl Spill {
         &self,
         f: &mut dyn FnMut(&DataFrame) -> PolarsResult<()>,
     ) -> PolarsResult<()> {
+        self.for_each_group_of(None, &mut |df| f(&df))
+    }
+
+    /// Calls `f` with each row group, only `columns` if given, cast to the
+    /// table's schema.
+    fn for_each_group_of(
+        &self,
+        columns: Option<&[&str]>,
+        f: &mut dyn FnMut(DataFrame) -> PolarsResult<()>,
+    ) -> PolarsResult<()> {
         let schema = self.full_schema()?;
         for seg in &self.segments {
             let open = || {
@@ -241,9 +284,11 @@ impl Spill {
             let meta = reader.get_metadata()?.clone();
             let mut offset = 0;
             for &rows in &seg.groups {
-                let mut r = ParquetReader::new(open()?).with_slice(Some((offset, rows)));
+                let mut r = ParquetReader::new(open()?)
+                    .with_slice(Some((offset, rows)))
+                    .with_columns(columns.map(|c| c.iter().map(|s| s.to_string()).collect()));
                 r.set_metadata(meta.clone());
-                f(&cast_decimals(r.finish()?, &schema)?)?;
+                f(cast_decimals(r.finish()?, &schema)?)?;
                 offset += rows;
             }
         }
@@ -325,6 +370,22 @@ impl Table {
                 out.rechunk_mut();
                 Ok(out)
             }
+        }
+    }
+}
+
+impl crate::aggregate::Source for Table {
+    fn column_names(&self) -> PolarsResult<Vec<String>> {
+        Ok(self.schema()?.iter_names().map(|n| n.to_string()).collect())
+    }
+    fn for_each_batch_of(
+        &self,
+        columns: &[&str],
+        f: &mut dyn FnMut(DataFrame) -> PolarsResult<()>,
+    ) -> PolarsResult<()> {
+        match self {
+            Table::Mem(df) => f(df.select(columns.iter().copied())?),
+            Table::Spilled(s) => s.for_each_group_of(Some(columns), f),
         }
     }
 }

@@ -1,0 +1,520 @@
+//! The reports in bounded memory: a batch of whole departments at a time.
+//!
+//! Series never cross a department and every report is a per-department
+//! computation followed by a concatenation, so the reports of the whole
+//! corpus are those of its departments, one batch after another:
+//!
+//! 1. a first pass reads only `department` and `year` of both tables: the
+//!    departments, their sizes and the budget years of the comparison (the
+//!    `amount_<year>` columns of `project_trend` are every year's);
+//! 2. departments are grouped, in the order series are numbered (no
+//!    department first, then by name), into batches of about
+//!    [`StreamOptions::batch_rows`] rows; a second pass copies each table's
+//!    rows into one file per batch, in table order;
+//! 3. each batch is read back alone and reported with the in-memory code,
+//!    its series numbered after the previous batches'; the rows go to the
+//!    caller's sink as they come.
+//!
+//! The rows and their order are those of [`super::reports`]. Each report
+//! names a `part` with its rows: the caller concatenates parts in ascending
+//! order. `target_changes` is ordered by year first, so its rows go to one
+//! part per year; the rows of tables without a department sort last in
+//! `summary_by_year` and `indicator_mix` (part 1), though their series come
+//! first.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+
+use super::AggregateError;
+use super::charts::ChartData;
+use super::reports::{Linked, changes, indicator_mix, summary_by_year, trend};
+
+/// A table the reports read batch by batch, only the columns they use.
+pub trait Source {
+    /// The table's column names.
+    fn column_names(&self) -> PolarsResult<Vec<String>>;
+    /// Calls `f` with each batch of the table, in order, holding `columns`
+    /// only (each of which the table has).
+    fn for_each_batch_of(
+        &self,
+        columns: &[&str],
+        f: &mut dyn FnMut(DataFrame) -> PolarsResult<()>,
+    ) -> PolarsResult<()>;
+}
+
+impl Source for DataFrame {
+    fn column_names(&self) -> PolarsResult<Vec<String>> {
+        Ok(self
+            .get_column_names()
+            .iter()
+            .map(|n| n.to_string())
+            .collect())
+    }
+    fn for_each_batch_of(
+        &self,
+        columns: &[&str],
+        f: &mut dyn FnMut(DataFrame) -> PolarsResult<()>,
+    ) -> PolarsResult<()> {
+        f(self.select(columns.iter().copied())?)
+    }
+}
+
+/// Rows of both tables a batch gathers by default. About 1 KB of memory a
+/// row while a batch is reported: some 100 MB.
+pub const DEFAULT_BATCH_ROWS: usize = 100_000;
+
+/// How the reports are streamed.
+#[derive(Debug, Clone)]
+pub struct StreamOptions {
+    /// Rows (indicators and projects) a batch gathers before it is reported.
+    /// A department larger than this is a batch of its own.
+    pub batch_rows: usize,
+    /// Where the batches' rows wait between the passes (removed by the caller).
+    pub work_dir: PathBuf,
+    /// The reports wanted, by name; empty means all.
+    pub reports: Vec<String>,
+    /// Departments the chart of yearly totals shows (the largest).
+    pub chart_departments: usize,
+}
+
+/// The columns of each table that a report reads.
+const INDICATOR_COLUMNS: &[&str] = &[
+    "year",
+    "department",
+    "unit",
+    "project",
+    "name",
+    "level",
+    "category",
+    "level_code",
+    "category_code",
+    "source",
+    "line",
+    "annual_value",
+    "cycle_value",
+];
+const PROJECT_COLUMNS: &[&str] = &[
+    "year",
+    "department",
+    "unit",
+    "project",
+    "source",
+    "line",
+    "amount",
+    "amount_fiscal",
+    "amount_special",
+    "amount_other",
+];
+
+fn polars_err(report: &'static str) -> impl Fn(PolarsError) -> AggregateError {
+    move |source| AggregateError::Polars { report, source }
+}
+
+/// The columns of `wanted` that `table` has, in `wanted`'s order.
+fn present(table: &dyn Source, wanted: &[&'static str]) -> PolarsResult<Vec<&'static str>> {
+    let names = table.column_names()?;
+    Ok(wanted
+        .iter()
+        .copied()
+        .filter(|w| names.iter().any(|n| n == w))
+        .collect())
+}
+
+/// The table's projected columns with no rows: the schema every batch has.
+fn empty_of(table: &dyn Source, columns: &[&str]) -> PolarsResult<DataFrame> {
+    let mut out = None;
+    table.for_each_batch_of(columns, &mut |df| {
+        if out.is_none() {
+            out = Some(df.clear());
+        }
+        Ok(())
+    })?;
+    match out {
+        Some(df) => Ok(df),
+        None => Err(polars_err!(NoData: "table has no batches")),
+    }
+}
+
+/// A department's name, as a batch key (`None`: the table names none).
+type Dept = Option<String>;
+
+/// The department column of a batch as strings.
+fn departments(df: &DataFrame) -> PolarsResult<Option<StringChunked>> {
+    match df.column("department") {
+        Err(_) => Ok(None),
+        Ok(c) => Ok(Some(c.cast(&DataType::String)?.str()?.clone())),
+    }
+}
+
+/// What the first pass learns: rows per department, the projects' years,
+/// and the first row without a year, if any.
+#[derive(Default)]
+struct Census {
+    rows: BTreeMap<Dept, usize>,
+    years: BTreeSet<i32>,
+}
+
+fn census(
+    table: &dyn Source,
+    name: &'static str,
+    columns: &[&str],
+    into: &mut Census,
+    keep_years: bool,
+) -> Result<(), AggregateError> {
+    let read: Vec<&str> = ["department", "year"]
+        .into_iter()
+        .filter(|c| columns.contains(c))
+        .collect();
+    let mut row = 0usize;
+    let mut missing_year: Option<usize> = None;
+    table
+        .for_each_batch_of(&read, &mut |df| {
+            let depts = departments(&df)?;
+            if let Ok(year) = df.column("year") {
+                let years = year.cast(&DataType::Int64)?;
+                for (i, y) in years.i64()?.iter().enumerate() {
+                    match y.and_then(|y| i32::try_from(y).ok()) {
+                        Some(y) if keep_years => {
+                            into.years.insert(y);
+                        }
+                        Some(_) => {}
+                        None => {
+                            missing_year.get_or_insert(row + i);
+                        }
+                    }
+                }
+            }
+            match &depts {
+                Some(d) => {
+                    for v in d.iter() {
+                        *into.rows.entry(v.map(str::to_string)).or_default() += 1;
+                    }
+                }
+                None => *into.rows.entry(None).or_default() += df.height(),
+            }
+            row += df.height();
+            Ok(())
+        })
+        .map_err(polars_err(name))?;
+    if let Some(row) = missing_year {
+        return Err(AggregateError::MissingYear {
+            table: name,
+            row: row + 1,
+            source_name: source_at(table, columns, row).unwrap_or_default(),
+        });
+    }
+    Ok(())
+}
+
+/// The `source` of row `row` (for an error message).
+fn source_at(table: &dyn Source, columns: &[&str], row: usize) -> Option<String> {
+    if !columns.contains(&"source") {
+        return None;
+    }
+    let mut seen = 0usize;
+    let mut found = None;
+    let _ = table.for_each_batch_of(&["source"], &mut |df| {
+        if found.is_none() && row < seen + df.height() {
+            let c = df.column("source")?.cast(&DataType::String)?;
+            found = c.str()?.get(row - seen).map(str::to_string);
+        }
+        seen += df.height();
+        Ok(())
+    });
+    found
+}
+
+/// Departments grouped into batches, in series order.
+struct Batches {
+    /// Batch of each named department; `none` that of rows without one.
+    named: HashMap<String, usize>,
+    none: Option<usize>,
+    count: usize,
+}
+
+impl Batches {
+    fn plan(rows: &BTreeMap<Dept, usize>, limit: usize) -> Self {
+        let mut b = Batches {
+            named: HashMap::new(),
+            none: None,
+            count: 0,
+        };
+        let mut filled = 0usize;
+        // BTreeMap order: no department first, then by name (as `assign`
+        // numbers series). No department is a batch of its own: its rows
+        // sort last in two reports.
+        for (dept, &n) in rows {
+            let fresh = b.count == 0 || filled >= limit || b.none == Some(b.count - 1);
+            if fresh {
+                b.count += 1;
+                filled = 0;
+            }
+            filled += n;
+            let batch = b.count - 1;
+            match dept {
+                None => b.none = Some(batch),
+                Some(d) => {
+                    b.named.insert(d.clone(), batch);
+                }
+            }
+        }
+        b
+    }
+
+    fn of(&self, dept: Option<&str>) -> Option<usize> {
+        match dept {
+            None => self.none,
+            Some(d) => self.named.get(d).copied(),
+        }
+    }
+}
+
+/// One table's rows, split into one Parquet file per batch.
+struct Split {
+    files: Vec<Option<PathBuf>>,
+}
+
+fn split(
+    table: &dyn Source,
+    name: &'static str,
+    columns: &[&str],
+    batches: &Batches,
+    dir: &Path,
+) -> Result<Split, AggregateError> {
+    let err = polars_err(name);
+    let mut writers: Vec<Option<(PathBuf, polars::io::parquet::write::BatchedWriter<File>)>> =
+        (0..batches.count).map(|_| None).collect();
+    let mut write = |k: usize, df: &DataFrame| -> PolarsResult<()> {
+        let slot = writers
+            .get_mut(k)
+            .ok_or_else(|| polars_err!(ComputeError: "no batch {k}"))?;
+        if slot.is_none() {
+            let path = dir.join(format!("{name}-{k}.parquet"));
+            let file = File::create(&path)
+                .map_err(|e| polars_err!(ComputeError: "{}: {e}", path.display()))?;
+            // Read back once, soon: fast compression, no statistics.
+            let w = ParquetWriter::new(file)
+                .with_compression(ParquetCompression::Lz4Raw)
+                .with_statistics(StatisticsOptions::empty())
+                .batched(df.schema())?;
+            *slot = Some((path, w));
+        }
+        match slot {
+            Some((_, w)) => w.write_batch(df),
+            None => Ok(()),
+        }
+    };
+    table
+        .for_each_batch_of(columns, &mut |df| {
+            let depts = departments(&df)?;
+            let batch_of = |i: usize| -> PolarsResult<usize> {
+                let d = depts.as_ref().and_then(|d| d.get(i));
+                batches.of(d).ok_or_else(
+                    || polars_err!(ComputeError: "department {d:?} changed between passes"),
+                )
+            };
+            if df.height() == 0 {
+                return Ok(());
+            }
+            // Tables come file by file: a chunk is mostly one department.
+            let first = batch_of(0)?;
+            let mut rows: Vec<Vec<IdxSize>> = vec![Vec::new(); batches.count];
+            let mut mixed = false;
+            for i in 0..df.height() {
+                let k = batch_of(i)?;
+                mixed |= k != first;
+                if let Some(r) = rows.get_mut(k) {
+                    r.push(IdxSize::try_from(i).unwrap_or(IdxSize::MAX));
+                }
+            }
+            if !mixed {
+                return write(first, &df);
+            }
+            for (k, idx) in rows.into_iter().enumerate() {
+                if !idx.is_empty() {
+                    let part = df.take(&IdxCa::from_vec("".into(), idx))?;
+                    write(k, &part)?;
+                }
+            }
+            Ok(())
+        })
+        .map_err(&err)?;
+    let mut files = Vec::with_capacity(writers.len());
+    for w in writers {
+        match w {
+            Some((path, w)) => {
+                w.finish().map_err(&err)?;
+                files.push(Some(path));
+            }
+            None => files.push(None),
+        }
+    }
+    Ok(Split { files })
+}
+
+fn read_batch(
+    split: &Split,
+    k: usize,
+    empty: &DataFrame,
+    name: &'static str,
+) -> Result<DataFrame, AggregateError> {
+    let err = polars_err(name);
+    match split.files.get(k).and_then(Option::as_ref) {
+        None => Ok(empty.clone()),
+        Some(path) => {
+            let file = File::open(path)
+                .map_err(|e| polars_err!(ComputeError: "{}: {e}", path.display()))
+                .map_err(&err)?;
+            let df = ParquetReader::new(file).finish().map_err(&err)?;
+            // Removed as soon as read: the batches together are the tables.
+            let _ = std::fs::remove_file(path);
+            Ok(df)
+        }
+    }
+}
+
+/// Makes the reports a batch of departments at a time, handing each batch's
+/// rows to `sink(report, part, rows)` as they come; returns what the charts
+/// need. Reports that get no rows are handed once, empty, at part 0.
+pub fn stream(
+    indicators: &dyn Source,
+    projects: &dyn Source,
+    opts: &StreamOptions,
+    sink: &mut dyn FnMut(&'static str, i64, DataFrame) -> Result<(), AggregateError>,
+) -> Result<ChartData, AggregateError> {
+    let want = |r: &str| opts.reports.is_empty() || opts.reports.iter().any(|w| w == r);
+    let ind_cols = present(indicators, INDICATOR_COLUMNS).map_err(polars_err("indicators"))?;
+    let proj_cols = present(projects, PROJECT_COLUMNS).map_err(polars_err("projects"))?;
+    let empty_ind = empty_of(indicators, &ind_cols).map_err(polars_err("indicators"))?;
+    let empty_proj = empty_of(projects, &proj_cols).map_err(polars_err("projects"))?;
+    // The column and type checks of the in-memory reports, on no rows.
+    super::reports::all(&empty_ind, &empty_proj)?;
+
+    let mut counts = Census::default();
+    census(projects, "projects", &proj_cols, &mut counts, true)?;
+    census(indicators, "indicators", &ind_cols, &mut counts, false)?;
+    let years: Vec<i32> = counts.years.iter().copied().collect();
+    let batches = Batches::plan(&counts.rows, opts.batch_rows.max(1));
+
+    let mut charts = ChartData::new(&years, opts.chart_departments);
+    let mut rows_out: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut emit = |report: &'static str,
+                    part: i64,
+                    df: DataFrame,
+                    rows_out: &mut BTreeMap<&'static str, usize>|
+     -> Result<(), AggregateError> {
+        if df.height() > 0 {
+            *rows_out.entry(report).or_default() += df.height();
+            sink(report, part, df)?;
+        }
+        Ok(())
+    };
+
+    if batches.count > 0 {
+        let ind_split = split(
+            indicators,
+            "indicators",
+            &ind_cols,
+            &batches,
+            &opts.work_dir,
+        )?;
+        let proj_split = split(projects, "projects", &proj_cols, &batches, &opts.work_dir)?;
+        let mut offset = 0usize;
+        for k in 0..batches.count {
+            let ind = read_batch(&ind_split, k, &empty_ind, "indicators")?;
+            let proj = read_batch(&proj_split, k, &empty_proj, "projects")?;
+            let linked = Linked::batch(&proj, offset, Some(years.clone()))?;
+            offset = linked.series_end();
+            // Rows without a department sort last where departments order
+            // the rows, though their series come first.
+            let late = i64::from(batches.none == Some(k));
+            if want("summary_by_year") {
+                let s = summary_by_year(&ind, &proj)?;
+                charts.add_totals(&s);
+                emit("summary_by_year", late, s, &mut rows_out)?;
+            }
+            if want("project_trend") {
+                let t = trend(&proj, &linked)?;
+                charts.add_changes(&t);
+                emit("project_trend", 0, t, &mut rows_out)?;
+            }
+            if want("indicator_mix") {
+                emit("indicator_mix", late, indicator_mix(&ind)?, &mut rows_out)?;
+            }
+            if want("target_changes") {
+                let c = changes(&ind, &linked)?;
+                for (year, rows) in year_runs(&c)? {
+                    emit("target_changes", year, rows, &mut rows_out)?;
+                }
+            }
+        }
+    }
+    // Reports without rows still have their columns (the years' included).
+    for report in super::REPORT_TABLES {
+        if want(report) && !rows_out.contains_key(report) {
+            let linked = Linked::batch(&empty_proj, 0, Some(years.clone()))?;
+            let df = match *report {
+                "summary_by_year" => summary_by_year(&empty_ind, &empty_proj)?,
+                "project_trend" => trend(&empty_proj, &linked)?,
+                "indicator_mix" => indicator_mix(&empty_ind)?,
+                _ => changes(&empty_ind, &linked)?,
+            };
+            sink(report, 0, df)?;
+        }
+    }
+    Ok(charts)
+}
+
+/// `target_changes` rows are sorted by year: the run of each year.
+fn year_runs(df: &DataFrame) -> Result<Vec<(i64, DataFrame)>, AggregateError> {
+    let err = polars_err("target_changes");
+    let years = df.column("year").map_err(&err)?.i32().map_err(&err)?;
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut current: Option<i32> = None;
+    for (i, y) in years.iter().enumerate() {
+        if y != current {
+            if let (Some(c), true) = (current, i > start) {
+                out.push((i64::from(c), df.slice(start as i64, i - start)));
+            }
+            start = i;
+            current = y;
+        }
+    }
+    if let (Some(c), true) = (current, df.height() > start) {
+        out.push((i64::from(c), df.slice(start as i64, df.height() - start)));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_follow_series_order_and_keep_no_department_alone() {
+        let rows: BTreeMap<Dept, usize> = [
+            (None, 5),
+            (Some("乙局".to_string()), 60),
+            (Some("甲局".to_string()), 50),
+            (Some("丙局".to_string()), 10),
+        ]
+        .into_iter()
+        .collect();
+        let b = Batches::plan(&rows, 100);
+        assert_eq!(b.none, Some(0));
+        // 丙局 < 乙局 < 甲局 by code point; 丙+乙 = 70 < 100, then 甲 joins.
+        assert_eq!(b.of(Some("丙局")), Some(1));
+        assert_eq!(b.of(Some("乙局")), Some(1));
+        assert_eq!(b.of(Some("甲局")), Some(1));
+        let b = Batches::plan(&rows, 50);
+        assert_eq!(b.of(Some("丙局")), Some(1));
+        assert_eq!(b.of(Some("乙局")), Some(1));
+        assert_eq!(b.of(Some("甲局")), Some(2));
+        assert_eq!(b.count, 3);
+        assert_eq!(b.of(Some("丁局")), None);
+    }
+}
