@@ -19,8 +19,8 @@ use polars::prelude::{
 };
 use rust_xlsxwriter::{
     Chart, ChartAxisLabelPosition, ChartDataLabel, ChartFormat, ChartPoint, ChartSolidFill,
-    ChartType, ColNum, DocProperties, ExcelDateTime, Format, RowNum, Table, TableColumn,
-    TableStyle, Workbook, Worksheet, XlsxError,
+    ChartType, ColNum, DocProperties, ExcelDateTime, Format, FormatBorder, RowNum, Table,
+    TableColumn, TableStyle, Workbook, Worksheet, XlsxError,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -124,8 +124,28 @@ pub fn write_xlsx(
     sheets: &[Sheet<'_>],
     charts: &[ChartBlock],
 ) -> Result<XlsxStats, EmitError> {
-    let (mut workbook, stats) =
-        build_workbook(sheets, charts, MAX_DATA_ROWS).map_err(|m| EmitError::format(path, m))?;
+    write_xlsx_in(path, sheets, charts, Memory::Low)
+}
+
+/// How worksheets hold their rows while the workbook is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Memory {
+    /// Rows on disk; strings in the workbook's shared string table (memory
+    /// grows with the distinct strings).
+    Low,
+    /// Rows on disk, strings inline in each cell: memory does not grow.
+    Constant,
+}
+
+/// [`write_xlsx`] with the worksheets' memory mode chosen.
+pub fn write_xlsx_in(
+    path: &Path,
+    sheets: &[Sheet<'_>],
+    charts: &[ChartBlock],
+    memory: Memory,
+) -> Result<XlsxStats, EmitError> {
+    let (mut workbook, stats) = build_workbook(sheets, charts, MAX_DATA_ROWS, memory)
+        .map_err(|m| EmitError::format(path, m))?;
     atomic_write(path, |w| {
         workbook
             .save_to_writer(w)
@@ -140,6 +160,7 @@ fn build_workbook(
     sheets: &[Sheet<'_>],
     charts: &[ChartBlock],
     rows_per_sheet: usize,
+    memory: Memory,
 ) -> Result<(Workbook, XlsxStats), String> {
     let rows_per_sheet = rows_per_sheet.clamp(1, MAX_DATA_ROWS);
     let mut workbook = Workbook::new();
@@ -164,6 +185,7 @@ fn build_workbook(
     for sheet in sheets {
         write_table(
             &mut workbook,
+            memory,
             sheet,
             &base,
             rows_per_sheet,
@@ -187,6 +209,7 @@ fn build_workbook(
 /// strings, were reported not to open there).
 fn write_table(
     workbook: &mut Workbook,
+    memory: Memory,
     sheet: &Sheet<'_>,
     base: &Format,
     rows_per_sheet: usize,
@@ -205,6 +228,11 @@ fn write_table(
     let height = sheet.rows;
     let parts = height.div_ceil(rows_per_sheet).max(1);
     let first_index = workbook.worksheets().len();
+    // The header of a sheet too large for an Excel table.
+    let header = base
+        .clone()
+        .set_bold()
+        .set_border_bottom(FormatBorder::Thin);
     for part in 0..parts {
         let suffix = if part == 0 {
             String::new()
@@ -213,10 +241,13 @@ fn write_table(
         };
         let name = unique_sheet_name(&sheet.label, &suffix, used_names);
         let len = rows_per_sheet.min(height - part * rows_per_sheet);
-        let ws = workbook
-            .add_worksheet_with_low_memory()
-            .map_err(|e| e.to_string())?;
-        lay_out_sheet(ws, &name, &captions, len).map_err(|e| format!("sheet {name}: {e}"))?;
+        let ws = match memory {
+            Memory::Low => workbook.add_worksheet_with_low_memory(),
+            Memory::Constant => workbook.add_worksheet_with_constant_memory(),
+        }
+        .map_err(|e| e.to_string())?;
+        lay_out_sheet(ws, &name, &captions, len, &header)
+            .map_err(|e| format!("sheet {name}: {e}"))?;
         stats.sheets.push(name);
     }
 
@@ -285,24 +316,37 @@ fn write_table(
     Ok(())
 }
 
+/// Cells (rows × columns) up to which a sheet is an Excel table. Beyond,
+/// the sheet gets a bold header row with an autofilter instead: for its
+/// overlap check rust_xlsxwriter keeps a hash entry for every cell of a
+/// table's range (about 40 bytes a cell: 1 GB for a million rows of 25
+/// columns, and as many seconds of hashing).
+const TABLE_MAX_CELLS: usize = 1_000_000;
+
 /// Names the worksheet, freezes the header row and adds the Excel table of
-/// `len` data rows (before the data, which suits a row-streaming worksheet).
+/// `len` data rows (before the data, which suits a row-streaming worksheet),
+/// or for a large sheet a header row with an autofilter.
 fn lay_out_sheet(
     ws: &mut Worksheet,
     name: &str,
     captions: &[String],
     len: usize,
+    header: &Format,
 ) -> Result<(), XlsxError> {
     ws.set_name(name)?;
     ws.set_freeze_panes(1, 0)?;
     if captions.is_empty() {
         return Ok(());
     }
-    if len == 0 {
+    let last_col = col_num(captions.len() - 1)?;
+    if len == 0 || len.saturating_mul(captions.len()) > TABLE_MAX_CELLS {
         // rust_xlsxwriter refuses a table without data rows ("Table must have
         // at least one row"): the header row alone, without a table.
         for (i, caption) in captions.iter().enumerate() {
-            ws.write_string(0, col_num(i)?, caption.as_str())?;
+            ws.write_string_with_format(0, col_num(i)?, caption.as_str(), header)?;
+        }
+        if len > 0 {
+            ws.autofilter(0, 0, row_num(len)?, last_col)?;
         }
         return Ok(());
     }
@@ -315,7 +359,7 @@ fn lay_out_sheet(
         .set_style(TableStyle::Medium2)
         .set_autofilter(true)
         .set_columns(&table_columns);
-    ws.add_table(0, 0, row_num(len)?, col_num(captions.len() - 1)?, &table)?;
+    ws.add_table(0, 0, row_num(len)?, last_col, &table)?;
     Ok(())
 }
 
@@ -873,7 +917,7 @@ mod tests {
         charts: &[ChartBlock],
         rows: usize,
     ) -> Result<(Workbook, XlsxStats), String> {
-        with_sheets(tables, |s| build_workbook(s, charts, rows))
+        with_sheets(tables, |s| build_workbook(s, charts, rows, Memory::Low))
     }
 
     fn read(path: &Path) -> Xlsx<std::io::BufReader<std::fs::File>> {
