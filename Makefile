@@ -38,9 +38,11 @@ $(VENV)/.installed: tests/consumers/requirements.txt
 	touch $@
 
 # Throughput and peak memory on a generated 200 MB corpus (and 1 GB for memory growth),
+# the cross-year reports and the yoy pipeline at 50 MB, 200 MB and 1 GB,
 # then PDF pages/s beside Python pdfplumber on the PDF fixtures.
 bench: build venv
 	BIN=$(BIN) PYTHON=$(PYTHON) bench/run.sh
+	BIN=$(BIN) bench/reports.sh
 	$(CARGO) build --release --locked -p jixiao-core --example pdf_rows
 	$(PY) -m pip install --quiet pdfplumber
 	PDF_ROWS=$(TARGET_DIR)/release/examples/pdf_rows PYTHON=$(PY) bench/pdf.sh

@@ -27,6 +27,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::AggregateError;
 use super::charts::ChartData;
@@ -386,6 +387,7 @@ pub fn stream(
     sink: &mut dyn FnMut(&'static str, i64, DataFrame) -> Result<(), AggregateError>,
 ) -> Result<ChartData, AggregateError> {
     let want = |r: &str| opts.reports.is_empty() || opts.reports.iter().any(|w| w == r);
+    let want: &(dyn Fn(&str) -> bool + Sync) = &want;
     let ind_cols = present(indicators, INDICATOR_COLUMNS).map_err(polars_err("indicators"))?;
     let proj_cols = present(projects, PROJECT_COLUMNS).map_err(polars_err("projects"))?;
     let empty_ind = empty_of(indicators, &ind_cols).map_err(polars_err("indicators"))?;
@@ -422,32 +424,41 @@ pub fn stream(
             &opts.work_dir,
         )?;
         let proj_split = split(projects, "projects", &proj_cols, &batches, &opts.work_dir)?;
+        let input = BatchInput {
+            ind: &ind_split,
+            proj: &proj_split,
+            empty_ind: &empty_ind,
+            empty_proj: &empty_proj,
+            years: &years,
+            want: &want,
+        };
         let mut offset = 0usize;
-        for k in 0..batches.count {
-            let ind = read_batch(&ind_split, k, &empty_ind, "indicators")?;
-            let proj = read_batch(&proj_split, k, &empty_proj, "projects")?;
-            let linked = Linked::batch(&proj, offset, Some(years.clone()))?;
-            offset = linked.series_end();
-            // Rows without a department sort last where departments order
-            // the rows, though their series come first.
-            let late = i64::from(batches.none == Some(k));
-            if want("summary_by_year") {
-                let s = summary_by_year(&ind, &proj)?;
-                charts.add_totals(&s);
-                emit("summary_by_year", late, s, &mut rows_out)?;
-            }
-            if want("project_trend") {
-                let t = trend(&proj, &linked)?;
-                charts.add_changes(&t);
-                emit("project_trend", 0, t, &mut rows_out)?;
-            }
-            if want("indicator_mix") {
-                emit("indicator_mix", late, indicator_mix(&ind)?, &mut rows_out)?;
-            }
-            if want("target_changes") {
-                let c = changes(&ind, &linked)?;
-                for (year, rows) in year_runs(&c)? {
-                    emit("target_changes", year, rows, &mut rows_out)?;
+        // Two batches at a time, one a core; their rows go out in order.
+        let order: Vec<usize> = (0..batches.count).collect();
+        for pair in order.chunks(2) {
+            let outs: Vec<Result<BatchOut, AggregateError>> =
+                pair.par_iter().map(|&k| input.report(k)).collect();
+            for (&k, out) in pair.iter().zip(outs) {
+                let out = out?.numbered_from(offset)?;
+                offset += out.series;
+                // Rows without a department sort last where departments
+                // order the rows, though their series come first.
+                let late = i64::from(batches.none == Some(k));
+                if let Some(s) = out.summary {
+                    charts.add_totals(&s);
+                    emit("summary_by_year", late, s, &mut rows_out)?;
+                }
+                if let Some(t) = out.trend {
+                    charts.add_changes(&t);
+                    emit("project_trend", 0, t, &mut rows_out)?;
+                }
+                if let Some(m) = out.mix {
+                    emit("indicator_mix", late, m, &mut rows_out)?;
+                }
+                if let Some(c) = out.changes {
+                    for (year, rows) in year_runs(&c)? {
+                        emit("target_changes", year, rows, &mut rows_out)?;
+                    }
                 }
             }
         }
@@ -466,6 +477,75 @@ pub fn stream(
         }
     }
     Ok(charts)
+}
+
+/// What a batch is reported from.
+struct BatchInput<'a> {
+    ind: &'a Split,
+    proj: &'a Split,
+    empty_ind: &'a DataFrame,
+    empty_proj: &'a DataFrame,
+    years: &'a [i32],
+    want: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+/// A batch's reports, its series numbered from 1.
+struct BatchOut {
+    summary: Option<DataFrame>,
+    trend: Option<DataFrame>,
+    mix: Option<DataFrame>,
+    changes: Option<DataFrame>,
+    /// Series the batch has.
+    series: usize,
+}
+
+impl BatchInput<'_> {
+    fn report(&self, k: usize) -> Result<BatchOut, AggregateError> {
+        let ind = read_batch(self.ind, k, self.empty_ind, "indicators")?;
+        let proj = read_batch(self.proj, k, self.empty_proj, "projects")?;
+        let linked = Linked::batch(&proj, 0, Some(self.years.to_vec()))?;
+        let want = self.want;
+        Ok(BatchOut {
+            summary: want("summary_by_year")
+                .then(|| summary_by_year(&ind, &proj))
+                .transpose()?,
+            trend: want("project_trend")
+                .then(|| trend(&proj, &linked))
+                .transpose()?,
+            mix: want("indicator_mix")
+                .then(|| indicator_mix(&ind))
+                .transpose()?,
+            changes: want("target_changes")
+                .then(|| changes(&ind, &linked))
+                .transpose()?,
+            series: linked.series_end(),
+        })
+    }
+}
+
+impl BatchOut {
+    /// The batch's series numbered after `offset` earlier ones (adding
+    /// keeps the rows' order, which is by series in `project_trend`).
+    fn numbered_from(mut self, offset: usize) -> Result<Self, AggregateError> {
+        let by = u32::try_from(offset).map_err(|_| AggregateError::BadColumn {
+            table: "projects",
+            column: "series_id".into(),
+            message: format!("more than {} series", u32::MAX),
+        })?;
+        if by > 0 {
+            for (df, report) in [
+                (&mut self.trend, "project_trend"),
+                (&mut self.changes, "target_changes"),
+            ] {
+                if let Some(df) = df.as_mut() {
+                    let err = polars_err(report);
+                    let ids = df.column("series_id").map_err(&err)?.u32().map_err(&err)? + by;
+                    df.with_column(ids.into_column()).map_err(&err)?;
+                }
+            }
+        }
+        Ok(self)
+    }
 }
 
 /// `target_changes` rows are sorted by year: the run of each year.
