@@ -259,6 +259,66 @@ fn cross_year_report_tables() {
 }
 
 #[test]
+fn convert_summaries() {
+    let dir = scratch();
+    settings(Some(dir.path())).bind(|| {
+        assert_cmd_snapshot!(
+            "convert_seed_to_csv",
+            jixiao(
+                dir.path(),
+                &[
+                    "convert",
+                    "samples/laisui_2024.txt",
+                    "-o",
+                    "out/indicators.csv"
+                ]
+            )
+        );
+        // A text, a folder of two workbooks holding the same 2024 table: the
+        // repeat is counted once, with a warning.
+        assert_cmd_snapshot!(
+            "convert_text_and_workbooks_to_xlsx",
+            jixiao(
+                dir.path(),
+                &[
+                    "convert",
+                    "samples/laisui_2023.txt",
+                    "samples/excel",
+                    "-o",
+                    "out/all.xlsx"
+                ]
+            )
+        );
+    });
+    assert!(dir.path().join("out/indicators.csv").is_file());
+    assert!(dir.path().join("out/all.xlsx").is_file());
+}
+
+#[test]
+fn errors_and_their_exit_codes() {
+    settings(None).bind(|| {
+        assert_cmd_snapshot!(
+            "inspect_missing_file",
+            in_repo(&["inspect", "samples/no_such_2024.txt"])
+        );
+        assert_cmd_snapshot!(
+            "run_shard_out_of_range",
+            in_repo(&[
+                "run",
+                "pipelines/dataset.toml",
+                "--shard",
+                "8/8",
+                "--dry-run"
+            ])
+        );
+        assert_cmd_snapshot!(
+            "run_misspelt_pipeline",
+            in_repo(&["run", "tests/fixtures/pipelines/misspelt.toml", "--dry-run"])
+        );
+    });
+}
+
+#[test]
 fn gen_prints_the_expected_counts() {
     let dir = tempfile::tempdir().expect("temp folder");
     settings(Some(dir.path())).bind(|| {
