@@ -3,8 +3,6 @@
 //! Decimal(18, 2) total can overflow); matching and target judging are plain
 //! Rust over the columns, since they are string work polars has no words for.
 
-use std::collections::HashMap;
-
 use polars::prelude::*;
 use rust_decimal::Decimal;
 
@@ -504,7 +502,7 @@ impl<'a> IndicatorRows<'a> {
             &'p str,
             Option<&'p str>,
         );
-        let mut places: HashMap<Place<'_>, Vec<(Option<i64>, usize)>> = HashMap::new();
+        let mut places: PlHashMap<Place<'_>, Vec<(Option<i64>, usize)>> = PlHashMap::default();
         for (row, r) in linked.refs.iter().enumerate() {
             places
                 .entry((

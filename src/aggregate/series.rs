@@ -8,7 +8,7 @@
 //! taken first, so a contract stays with itself and a successor contract
 //! does not take its place. Linked projects form one series.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::hash::Hash;
 
 use super::key::{name_years, normalize_name, project_key};
@@ -260,7 +260,9 @@ impl Used {
         cur_key: impl Fn(usize) -> Option<K>,
         mut linked: impl FnMut(usize, usize),
     ) {
-        let mut buckets: HashMap<K, VecDeque<usize>> = HashMap::new();
+        // polars' fast hasher: the keys are our own strings, not an attacker's.
+        let mut buckets: polars::prelude::PlHashMap<K, VecDeque<usize>> =
+            polars::prelude::PlHashMap::default();
         for &ci in cs {
             if !self.cur[ci]
                 && let Some(k) = cur_key(ci)
