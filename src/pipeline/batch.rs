@@ -111,22 +111,22 @@ impl Batch {
         out
     }
 
-    /// Every warning: the parser's and the reconciliation's.
+    /// Every warning of reading: the parsers' and the batch's own (repeated
+    /// documents). Sums are the check stage's (see [`Batch::totals`]).
     pub fn warnings(&self) -> Vec<Warning> {
         self.docs
             .iter()
-            .flat_map(|d| {
-                d.warnings
-                    .iter()
-                    .cloned()
-                    .chain(check::reconcile_warnings(d))
-            })
+            .flat_map(|d| d.warnings.iter().cloned())
             .chain(self.notes.iter().cloned())
             .collect()
     }
 
-    /// The summary, warnings and rejects together, each computed once (the
-    /// warnings include the reconciliation, which sums every table).
+    /// What reconciliation needs of each document, kept for the check stage.
+    pub fn totals(&self) -> Vec<check::Totals> {
+        self.docs.iter().map(check::Totals::of).collect()
+    }
+
+    /// The summary, warnings and rejects together, each computed once.
     pub fn outcome(&self) -> (Summary, Vec<Warning>, Vec<Reject>) {
         let warnings = self.warnings();
         let rejects = self.rejects();
