@@ -495,3 +495,33 @@ impl Drop for WorkDir {
         let _ = std::fs::remove_dir_all(&self.0);
     }
 }
+
+#[cfg(test)]
+mod outcome_tests {
+    use super::*;
+
+    /// An internal failure has its own code and keeps its cause, in the
+    /// message and as the error's source.
+    #[test]
+    fn an_internal_error_exits_4_with_its_cause() {
+        let cause =
+            polars::prelude::polars_err!(ComputeError: "cannot compare Decimal(18, 2) with str");
+        let e = RunError::Internal {
+            context: "stage \"reports\": report summary_by_year".into(),
+            source: Box::new(cause),
+        };
+        assert_eq!(e.outcome(), Outcome::Internal);
+        assert_eq!(e.exit_code(), 4);
+        assert_eq!(
+            e.to_string(),
+            "internal error: stage \"reports\": report summary_by_year: cannot compare Decimal(18, 2) with str"
+        );
+        let source = std::error::Error::source(&e).map(ToString::to_string);
+        assert_eq!(
+            source.as_deref(),
+            Some("cannot compare Decimal(18, 2) with str")
+        );
+        assert_eq!(RunError::Usage("x".into()).exit_code(), 2);
+        assert_eq!(RunError::FailFast("x".into()).exit_code(), 1);
+    }
+}

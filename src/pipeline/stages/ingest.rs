@@ -496,3 +496,27 @@ fn chunks(paths: &[PathBuf]) -> impl Iterator<Item = &[PathBuf]> {
     // An empty input list still makes one (empty) chunk, so tables have a schema.
     .chain(paths.is_empty().then_some(&paths[..0]))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A panicked writer thread is reported with what it panicked with.
+    #[test]
+    fn a_panic_keeps_its_message() {
+        let h = std::thread::spawn(|| {
+            let v: Vec<u8> = Vec::new();
+            v[3]
+        });
+        let panic = h.join().unwrap_err();
+        assert_eq!(
+            panic_cause(panic),
+            "panicked: index out of bounds: the len is 0 but the index is 3"
+        );
+        let h = std::thread::spawn(|| panic!("spill chunk 7"));
+        assert_eq!(
+            panic_cause(h.join().unwrap_err()),
+            "panicked: spill chunk 7"
+        );
+    }
+}
