@@ -7,8 +7,10 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 
-/// A folder with the seed whose 合计 is misprinted (one sum fails) and the
-/// seed without its 部门名称 line (one parser warning, its sums fine).
+/// A folder with the seed whose 合计 is misprinted (one sum of units fails),
+/// the seed with a row whose sources do not sum to its 总计 (a row's sum,
+/// checked by the reader), and the seed without its 部门名称 line (one
+/// parser warning, its sums fine).
 fn inputs(dir: &Path) -> PathBuf {
     let input = dir.join("in");
     std::fs::create_dir_all(&input).unwrap();
@@ -16,6 +18,13 @@ fn inputs(dir: &Path) -> PathBuf {
     let misprinted = seed.replacen("合计 950.00 950.00", "合计 951.00 951.00", 1);
     assert_ne!(misprinted, seed);
     std::fs::write(input.join("sums_2024.txt"), misprinted).unwrap();
+    let row = seed.replacen(
+        "    专项工作经费 42.00 42.00",
+        "    专项工作经费 42.00 41.00 0.00 0.00",
+        1,
+    );
+    assert_ne!(row, seed);
+    std::fs::write(input.join("rows_2025.txt"), row).unwrap();
     let nodept: String = seed
         .lines()
         .filter(|l| !l.contains("部门名称"))
@@ -100,12 +109,16 @@ fn reconcile_judges_the_sums_and_warnings_the_rest() {
     assert_eq!(
         c,
         [
-            ("reconcile".to_string(), "error".to_string(), 1),
+            ("reconcile".to_string(), "error".to_string(), 2),
             ("warnings".to_string(), "warn".to_string(), 1)
         ]
     );
     assert!(
-        e.contains("check reconcile [error]: FAILED (1 failure(s)): sums_2024.txt:8: 合计: sum of its 2 units is 950.00 but the table prints 951.00 (difference 1.00)"),
+        e.contains("rows_2025.txt:12: 专项工作经费: sources sum to 41.00 but 总计 is 42.00"),
+        "{e}"
+    );
+    assert!(
+        e.contains("check reconcile [error]: FAILED (2 failure(s)): rows_2025.txt:12: 专项工作经费: sources sum to 41.00 but 总计 is 42.00 (difference 1.00); sums_2024.txt:8: 合计: sum of its 2 units is 950.00 but the table prints 951.00 (difference 1.00)"),
         "{e}"
     );
 
@@ -120,7 +133,7 @@ fn reconcile_judges_the_sums_and_warnings_the_rest() {
     assert_eq!(
         c,
         [
-            ("reconcile".to_string(), "warn".to_string(), 1),
+            ("reconcile".to_string(), "warn".to_string(), 2),
             ("warnings".to_string(), "error".to_string(), 1)
         ]
     );
@@ -129,6 +142,7 @@ fn reconcile_judges_the_sums_and_warnings_the_rest() {
     // the run on the parser's warning (it did when reconcile judged every
     // warning).
     std::fs::remove_file(input.join("sums_2024.txt")).unwrap();
+    std::fs::remove_file(input.join("rows_2025.txt")).unwrap();
     let p = pipeline(dir.path(), &input, "reconcile = \"error\"");
     let (code, c, e) = run_with(dir.path(), &p);
     assert_eq!(code, Some(0), "{e}");
@@ -155,9 +169,14 @@ fn off_leaves_the_sums_unchecked_and_convert_reconciles() {
     let (code, c, e) = run_with(dir.path(), &p);
     assert_eq!(code, Some(0), "{e}");
     assert!(c.is_empty(), "{c:?}");
+    // The sums of units are not computed; the row's own, which the reader
+    // checks as it reads, is still listed, judged by nothing.
     assert!(!e.contains("table prints 951.00"), "{e}");
-    // One parser warning, no sums.
-    assert!(e.contains("1 warning(s)"), "{e}");
+    assert!(
+        e.contains("rows_2025.txt:12: 专项工作经费: sources sum to 41.00"),
+        "{e}"
+    );
+    assert!(e.contains("2 warning(s)"), "{e}");
 
     // convert reconciles: the sum is a warning, and --strict fails on it.
     let out = dir.path().join("x.csv");

@@ -143,21 +143,27 @@ impl Stage for Check {
         let c = &self.config;
         let stage = self.name.as_str();
         if c.reconcile != Severity::Off {
-            let sums: Vec<Warning> = st.totals.iter().flat_map(|t| t.warnings()).collect();
+            // The sums of projects and units, over the figures ingest kept,
+            // join the rows' own (sources against 总计, checked by the reader)
+            // as warnings of the run, once however many check stages.
+            if !st.reconciled {
+                let sums: Vec<Warning> = st.totals.iter().flat_map(|t| t.warnings()).collect();
+                st.summary.warnings += sums.len();
+                st.warnings.extend(sums);
+                st.reconciled = true;
+            }
+            let sums: Vec<&Warning> = st
+                .warnings
+                .iter()
+                .filter(|w| w.kind == WarningKind::Sum)
+                .collect();
             st.checks.push(CheckResult {
                 stage: stage.to_string(),
                 check: "reconcile".into(),
                 severity: c.reconcile.name(),
                 failures: sums.len(),
-                examples: sums.iter().take(5).map(message).collect(),
+                examples: sums.iter().take(5).map(|w| message(w)).collect(),
             });
-            // A second check stage reports the same sums, but they are
-            // warnings of the run once.
-            if !st.reconciled {
-                st.summary.warnings += sums.len();
-                st.warnings.extend(sums);
-                st.reconciled = true;
-            }
         }
         if c.warnings != Severity::Off {
             let other: Vec<&Warning> = st
