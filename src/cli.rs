@@ -67,7 +67,7 @@ Examples:
 
 Exit codes: 0 clean, 1 rejects found, 2 usage error, 4 internal error.")]
     Inspect(InspectArgs),
-    /// Run a pipeline file (stages: ingest, flatten, check, sql, emit).
+    /// Run a pipeline file (stages: ingest, flatten, check, aggregate, sql, emit).
     #[command(after_help = "\
 Examples:
   jixiao run pipelines/default.toml

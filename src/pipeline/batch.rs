@@ -149,12 +149,6 @@ impl Batch {
     }
 }
 
-/// Ingests `paths` in parallel, keeping input order in the result.
-/// `on_done` is called once per file (for progress).
-pub fn ingest_all(paths: &[PathBuf], opts: &IngestOptions, on_done: &(dyn Fn() + Sync)) -> Batch {
-    ingest_each(paths, &|_| Ok(opts.clone()), false, on_done)
-}
-
 /// Ingests `paths` with per-file options (e.g. a year taken from the file
 /// name by a pattern). In parallel, keeping input order; with `fail_fast`,
 /// in order, stopping at the first file that fails.
@@ -280,26 +274,6 @@ fn fingerprint(d: &Document) -> [u8; 32] {
         h.update(b"\n");
     }
     *h.finalize().as_bytes()
-}
-
-/// Removes the documents that cannot be tabled (each a failure naming its
-/// file), so one broken document never costs the others their tables.
-pub fn isolate_unfit(batch: &mut Batch) -> Vec<FileFailure> {
-    let ok = |docs: &[Document]| {
-        crate::flatten::indicators(docs).and_then(|_| crate::flatten::projects(docs))
-    };
-    let mut bad = Vec::new();
-    for d in std::mem::take(&mut batch.docs) {
-        match ok(std::slice::from_ref(&d)) {
-            Ok(_) => batch.docs.push(d),
-            Err(e) => bad.push(FileFailure {
-                path: PathBuf::from(&d.source),
-                line: 0,
-                reason: format!("{}: cannot be tabled: {e}", d.source),
-            }),
-        }
-    }
-    bad
 }
 
 /// Ingests one file by its kind (text unless a workbook extension says otherwise).

@@ -286,7 +286,7 @@ pub fn run(
     // message instead of mixing its files with the first's.
     let tag = run_tag(opts.shard);
     let dirs = output_dirs(p, opts);
-    let _locks = lock_outputs(&dirs, &tag)?;
+    let _locks = lock_outputs(p, opts, &tag)?;
     let work = WorkDir::new(dirs.first().map(PathBuf::as_path), &tag)?;
     let mut st = RunState {
         tables: Vec::new(),
@@ -351,12 +351,33 @@ pub const LOCK_FILE: &str = ".jixiao.lock";
 
 /// Takes the lock of every output folder (created if missing), then removes
 /// what killed runs left there (work and staging folders, temporary files):
-/// with the lock held, nothing else is writing.
-fn lock_outputs(dirs: &[PathBuf], tag: &str) -> Result<Vec<std::fs::File>, RunError> {
+/// with the lock held, nothing else is writing. In a folder that is not the
+/// run's own (`convert`'s output file's folder), only the temporary files of
+/// the run's own files go.
+fn lock_outputs(
+    p: &Pipeline,
+    opts: &RunOptions,
+    tag: &str,
+) -> Result<Vec<std::fs::File>, RunError> {
     let mut locks = Vec::new();
-    for d in dirs {
-        locks.push(lock_dir(d, tag).map_err(RunError::Output)?);
-        clean_leftovers(d, tag);
+    for s in &p.stages {
+        let Some(d) = s.stage.output_dir(opts) else {
+            continue;
+        };
+        locks.push(lock_dir(&d, tag).map_err(RunError::Output)?);
+        let own: Vec<String> = s
+            .stage
+            .own_outputs(opts)
+            .iter()
+            .filter(|o| **o != d)
+            .filter_map(|o| o.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
+        if own.is_empty() {
+            clean_leftovers(&d, tag, None);
+        } else {
+            let own: Vec<&str> = own.iter().map(String::as_str).collect();
+            clean_leftovers(&d, tag, Some(&own));
+        }
     }
     Ok(locks)
 }
@@ -402,7 +423,8 @@ pub fn lock_dir(dir: &Path, tag: &str) -> Result<std::fs::File, EmitError> {
 
 /// Removes the work and staging folders and temporary files of earlier runs
 /// that were killed (the caller holds the folder's lock).
-pub fn clean_leftovers(dir: &Path, tag: &str) {
+/// `temps`: the files whose temporary files go (`None`: any).
+pub fn clean_leftovers(dir: &Path, tag: &str, temps: Option<&[&str]>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -419,7 +441,9 @@ pub fn clean_leftovers(dir: &Path, tag: &str) {
             if rest.starts_with(&format!("{tag}-")) || legacy {
                 let _ = std::fs::remove_dir_all(&p);
             }
-        } else if tag == "all" && temp_of(&name).is_some() {
+        } else if tag == "all"
+            && temp_of(&name).is_some_and(|f| temps.is_none_or(|own| own.contains(&f)))
+        {
             let _ = std::fs::remove_file(&p);
         }
     }
@@ -431,20 +455,6 @@ fn temp_of(name: &str) -> Option<&str> {
     let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
     let (file, pid) = inner.rsplit_once('.')?;
     (!file.is_empty() && !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit())).then_some(file)
-}
-
-/// Removes the temporary files killed writers left for `files` in `dir`
-/// (the caller holds the folder's lock).
-pub fn clean_temp_files(dir: &Path, files: &[&str]) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if temp_of(&name).is_some_and(|f| files.contains(&f)) {
-            let _ = std::fs::remove_file(e.path());
-        }
-    }
 }
 
 /// A name no other run uses, even one with the same PID in another
