@@ -144,3 +144,34 @@ pub(crate) fn internal(
         source: Box::new(e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::REGISTRY;
+    use crate::pipeline::config::parse;
+
+    /// Each registered type reads a stage of its own type, found by its name.
+    #[test]
+    fn every_registered_type_reads_its_own_stages() {
+        let options = |t: &str| match t {
+            "ingest" => "inputs = [\"in\"]",
+            "sql" => "query = \"SELECT 1 AS one\"",
+            "emit" => "out = \"out\"",
+            _ => "",
+        };
+        let mut text = String::new();
+        for (i, t) in REGISTRY.iter().enumerate() {
+            text.push_str(&format!(
+                "[[stages]]\nname = \"s{i}\"\ntype = \"{}\"\n{}\n\n",
+                t.name,
+                options(t.name)
+            ));
+        }
+        let p = parse(std::path::Path::new("p.toml"), &text).unwrap();
+        let types: Vec<&str> = p.stages.iter().map(|s| s.stage.type_name()).collect();
+        assert_eq!(
+            types,
+            ["ingest", "flatten", "check", "aggregate", "sql", "emit"]
+        );
+    }
+}
