@@ -161,6 +161,12 @@ impl StageConfig for IngestConfig {
             year,
             base,
             fail_fast: b.opts.fail_fast || self.fail_fast,
+            // The figures reconciliation needs are kept (a few per unit,
+            // growing with the corpus) only for a check stage that uses them.
+            keep_totals: b.pipeline.stages.iter().any(|s| {
+                s.config::<super::check::CheckConfig>()
+                    .is_some_and(|c| c.reconcile != super::check::Severity::Off)
+            }),
         }))
     }
 
@@ -185,6 +191,7 @@ pub struct Ingest {
     year: Year,
     base: IngestOptions,
     fail_fast: bool,
+    keep_totals: bool,
 }
 
 impl Ingest {
@@ -363,7 +370,9 @@ impl Stage for Ingest {
                 st.summary.add(&counts);
                 st.warnings.extend(w);
                 rejects.extend(r);
-                st.totals.extend(batch.totals());
+                if self.keep_totals {
+                    st.totals.extend(batch.totals());
+                }
                 read_notes(&batch.docs, &mut st.encoding_notes, &mut st.dropped_notes);
                 if tx.send((n, batch.docs)).is_err() {
                     // The writer stopped on an error: join says which.
