@@ -67,6 +67,25 @@ rm -rf "$DIR/out-pq"
 measure parquet "$BIN" run bench/parquet.toml --input "$C" --out "$DIR/out-pq" --quiet
 PQ_S=$SECS; PQ_RSS=$RSS_MB; row "jixiao text to Parquet" "$SECS" "$CORPUS_MB" "$ROWS" "$RSS_MB"
 
+# convert is a pipeline too: `convert DIR -o x.parquet` and `run` of the pipeline that
+# writes the same file (bench/convert.toml) should cost the same. Their runs alternate,
+# so that a load on the shared machine falls on both alike.
+rm -rf "$DIR/out-convert" "$DIR/out-convert-run"; mkdir -p "$DIR/out-convert"
+CV_S=""; CR_S=""; CV_KB=0; CR_KB=0
+for _ in $(seq "$RUNS"); do
+  RUNS=1 measure convert "$BIN" convert "$C" -o "$DIR/out-convert/x.parquet" --quiet
+  CV_S=$(awk -v a="$CV_S" -v b="$SECS" 'BEGIN{print (a == "" || b < a) ? b : a}')
+  CV_KB=$(awk -v a="$CV_KB" -v b="$RSS_MB" 'BEGIN{print (b > a) ? b : a}')
+  RUNS=1 measure convert-run "$BIN" run bench/convert.toml --input "$C" --out "$DIR/out-convert-run" --quiet
+  CR_S=$(awk -v a="$CR_S" -v b="$SECS" 'BEGIN{print (a == "" || b < a) ? b : a}')
+  CR_KB=$(awk -v a="$CR_KB" -v b="$RSS_MB" 'BEGIN{print (b > a) ? b : a}')
+done
+CV_RSS=$CV_KB; CR_RSS=$CR_KB
+row "jixiao convert to Parquet" "$CV_S" "$CORPUS_MB" "$ROWS" "$CV_RSS"
+row "jixiao run of it (convert.toml)" "$CR_S" "$CORPUS_MB" "$ROWS" "$CR_RSS"
+cmp -s "$DIR/out-convert/x.parquet" "$DIR/out-convert-run/indicators.parquet" ||
+  echo "note: convert and run wrote different Parquet files" >&2
+
 rm -rf "$DIR/out-csv"
 measure csv "$BIN" run bench/csv.toml --input "$C" --out "$DIR/out-csv" --quiet
 row "jixiao text to CSV" "$SECS" "$CORPUS_MB" "$ROWS" "$RSS_MB"
@@ -95,6 +114,11 @@ fi
 echo
 awk -v p="$PQ_S" -v y="$PY_S" -v w="$WC_S" -v mb="$CORPUS_MB" 'BEGIN{
   printf "text to Parquet: %.1f MB/s; %.1fx the Python parser; %.1fx the time of wc -l\n", mb/p, y/p, p/w }'
+
+awk -v cs="$CV_S" -v rs="$CR_S" -v cm="$CV_RSS" -v rm="$CR_RSS" 'BEGIN{
+  ds = (cs - rs) * 100 / rs; dm = (cm - rm) * 100 / rm
+  printf "convert vs run of the same pipeline: %.2fs vs %.2fs (%+.0f%%), peak RSS %s vs %s MB (%+.0f%%): %s\n",
+    cs, rs, ds, cm, rm, dm, (ds <= 10 && ds >= -10 && dm <= 20 && dm >= -20) ? "within 10% and 20%" : "OUTSIDE 10% (time) or 20% (memory)" }'
 
 if [ "$BIG_MB" != 0 ]; then
   read -r BDOCS BMB BROWS < <(corpus big "$BIG_MB")

@@ -7,23 +7,13 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
-use polars::prelude::DataFrame;
 
-use jixiao::check;
-use jixiao::emit::{self, csv::CsvOptions};
-use jixiao::flatten;
+use jixiao::emit;
 use jixiao::ingest::{self, DroppedCells, IngestOptions, TextOptions, decode};
-use jixiao::model::Document;
-use jixiao::pipeline::batch::{self, Batch};
-use jixiao::pipeline::{self, RunOptions, RunReport};
-
-/// Exit codes, documented in `--help` and the README.
-pub mod exit {
-    pub const OK: u8 = 0;
-    pub const DATA: u8 = 1;
-    pub const USAGE: u8 = 2;
-    pub const OUTPUT: u8 = 3;
-}
+use jixiao::pipeline::batch;
+use jixiao::pipeline::config::Format;
+use jixiao::pipeline::stages::emit::rejects_beside;
+use jixiao::pipeline::{self, Outcome, RunError, RunOptions, RunReport};
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -37,7 +27,9 @@ Exit codes:
   1  data problems: a reject (text that could not be placed, a file that could
      not be read), or with --strict a sum that does not reconcile
   2  usage or configuration error
-  3  an output could not be written (earlier outputs are left intact)";
+  3  an output could not be written (earlier outputs are left intact)
+  4  internal error: a fault of jixiao or a library under it (a bug; the
+     message names the cause)";
 
 #[derive(Parser)]
 #[command(
@@ -63,7 +55,8 @@ Examples:
   jixiao convert 2024年部门预算.pdf -o indicators.csv      # the target table inside a PDF
 
 Rows that cannot be parsed go to OUT.rejects.csv (file, line, text, reason, kind, position).
-Exit codes: 0 success, 1 data problems, 2 usage error, 3 output not written.")]
+Exit codes: 0 success, 1 data problems, 2 usage error, 3 output not written,
+4 internal error.")]
     Convert(ConvertArgs),
     /// Show what a table holds before trusting it: department, year, units,
     /// projects, reconciliation, and anything the parser could not place.
@@ -72,9 +65,9 @@ Examples:
   jixiao inspect samples/laisui_2024.txt
   jixiao inspect --grid tests/fixtures/realdocs/raw/xiangtan_huanwei_2023_wupaoche_perf_target_apply.txt
 
-Exit codes: 0 clean, 1 rejects found, 2 usage error.")]
+Exit codes: 0 clean, 1 rejects found, 2 usage error, 4 internal error.")]
     Inspect(InspectArgs),
-    /// Run a pipeline file (stages: ingest, flatten, check, sql, emit).
+    /// Run a pipeline file (stages: ingest, flatten, check, aggregate, sql, emit).
     #[command(after_help = "\
 Examples:
   jixiao run pipelines/default.toml
@@ -85,7 +78,8 @@ Examples:
   jixiao run pipelines/dataset.toml --shard 2/8                   # machine 2 of 8
 
 Exit codes: 0 all good, 1 rejects or failed error-severity checks,
-2 the pipeline or the command line is wrong, 3 an output could not be written.")]
+2 the pipeline or the command line is wrong, 3 an output could not be written,
+4 internal error (the message names the cause).")]
     Run(RunArgs),
     /// Check pipeline files without running them; every error names file, line,
     /// column and the key at fault.
@@ -231,15 +225,22 @@ struct InspectArgs {
     read: ReadArgs,
 }
 
-/// A failure with its exit code.
+/// A failure with its outcome (the exit code).
 struct Failure {
-    code: u8,
+    code: Outcome,
     error: anyhow::Error,
 }
 
 fn usage(e: impl Into<anyhow::Error>) -> Failure {
     Failure {
-        code: exit::USAGE,
+        code: Outcome::Usage,
+        error: e.into(),
+    }
+}
+
+fn run_failure(e: RunError) -> Failure {
+    Failure {
+        code: e.outcome(),
         error: e.into(),
     }
 }
@@ -250,10 +251,10 @@ pub fn main() -> ExitCode {
         Err(e) => {
             // clap prints help/version to stdout (exit 0) and errors to stderr (exit 2).
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() {
-                exit::USAGE
+            return exit_code(if e.use_stderr() {
+                Outcome::Usage
             } else {
-                exit::OK
+                Outcome::Ok
             });
         }
     };
@@ -265,12 +266,17 @@ pub fn main() -> ExitCode {
         Command::Gen(a) => generate(a),
     };
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => exit_code(code),
         Err(f) => {
             eprintln!("error: {}", chain_text(&f.error));
-            ExitCode::from(f.code)
+            exit_code(f.code)
         }
     }
+}
+
+/// The one place an outcome becomes the process's exit code.
+fn exit_code(o: Outcome) -> ExitCode {
+    ExitCode::from(o.code())
 }
 
 /// Writes to stdout; a closed pipe (`jixiao inspect f | head`) ends the
@@ -283,7 +289,7 @@ fn out(text: &str) {
             std::process::exit(0);
         }
         eprintln!("error: writing to stdout: {e}");
-        std::process::exit(i32::from(exit::OUTPUT));
+        std::process::exit(i32::from(Outcome::Output.code()));
     }
 }
 
@@ -328,13 +334,6 @@ fn ingest_options(r: &ReadArgs) -> Result<IngestOptions, Failure> {
     })
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Csv,
-    Parquet,
-    Xlsx,
-}
-
 fn format_of(path: &Path) -> Result<Format> {
     let ext = path
         .extension()
@@ -352,124 +351,103 @@ fn format_of(path: &Path) -> Result<Format> {
     })
 }
 
-fn convert(a: ConvertArgs) -> Result<u8, Failure> {
+fn convert(a: ConvertArgs) -> Result<Outcome, Failure> {
     let started = Instant::now();
     let format = format_of(&a.output).map_err(usage)?;
-    let opts = ingest_options(&a.read)?;
-    // The output file and its rejects are never read as inputs.
-    let own = [a.output.clone(), sibling(&a.output, "rejects.csv")];
-    let inputs = batch::resolve_inputs(&a.inputs, &own).map_err(|e| usage(anyhow::anyhow!(e)))?;
-    if inputs.files.is_empty() && inputs.refused.is_empty() {
-        return Err(usage(anyhow::anyhow!("no input files found")));
-    }
-    let dir = a
-        .output
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    // One writer at a time in the output folder; leftovers of killed runs go.
-    let _lock = jixiao::pipeline::run::lock_dir(dir, "all").map_err(|e| Failure {
-        code: exit::OUTPUT,
-        error: e.into(),
-    })?;
-    let names: Vec<String> = own
-        .iter()
-        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .collect();
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
-    jixiao::pipeline::run::clean_temp_files(dir, &names);
-
-    let mut batch = batch::ingest_all(&inputs.files, &opts, &|| {});
-    batch.failed.extend(inputs.refused.iter().cloned());
-    batch::Seen::default().dedup(&mut batch);
-    let both = |docs: &[Document]| {
-        flatten::indicators(docs).and_then(|i| flatten::projects(docs).map(|p| (i, p)))
+    // The options are checked as convert's own, with its flags' names.
+    ingest_options(&a.read)?;
+    let p = convert_pipeline(&a, format);
+    let opts = RunOptions {
+        inputs: a.inputs.clone(),
+        ..RunOptions::default()
     };
-    let tables = match both(&batch.docs) {
-        Ok(t) => Ok(t),
-        Err(_) => {
-            // A document that cannot be tabled is its file's reject.
-            let unfit = batch::isolate_unfit(&mut batch);
-            batch.failed.extend(unfit);
-            both(&batch.docs)
-        }
-    };
-    let rejects = batch.rejects();
-    let out_err = |error: anyhow::Error| Failure {
-        code: exit::OUTPUT,
-        error,
-    };
-    let data_err = |e: polars::prelude::PolarsError| Failure {
-        code: exit::OUTPUT,
-        error: anyhow::anyhow!("building tables: {e}"),
-    };
-    let (indicators, projects) = tables.map_err(data_err)?;
-    let reject_df = flatten::rejects(&rejects).map_err(data_err)?;
-    let csv_opts = CsvOptions { bom: !a.no_bom };
-    let chosen: &DataFrame = match a.table {
-        TableChoice::Indicators => &indicators,
-        TableChoice::Projects => &projects,
-    };
-    match format {
-        Format::Csv => emit::csv::write_csv(&a.output, chosen, csv_opts).map(|_| ()),
-        Format::Parquet => emit::parquet::write_parquet(&a.output, chosen).map(|_| ()),
-        Format::Xlsx => {
-            let mut frames: Vec<(&str, &DataFrame)> =
-                vec![("indicators", &indicators), ("projects", &projects)];
-            if !rejects.is_empty() {
-                frames.push(("rejects", &reject_df));
-            }
-            let sheets = frames
-                .iter()
-                .map(|(n, df)| jixiao::aggregate::sheet(n, *df, df.height()))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(data_err)?;
-            emit::xlsx::write_xlsx(&a.output, &sheets, &[]).map(|_| ())
-        }
-    }
-    .map_err(|e| out_err(e.into()))?;
-    let rejects_path = sibling(&a.output, "rejects.csv");
-    if !rejects.is_empty() {
-        emit::csv::write_csv(&rejects_path, &reject_df, csv_opts).map_err(|e| out_err(e.into()))?;
-    } else if rejects_path.exists() {
-        // A stale rejects file from an earlier run would mislead.
-        std::fs::remove_file(&rejects_path)
-            .with_context(|| format!("{}: cannot remove stale rejects", rejects_path.display()))
-            .map_err(out_err)?;
-    }
-
-    let warnings = batch.warnings();
+    let report = pipeline::run::run(&p, &opts, &|_| {}, &|| {}).map_err(run_failure)?;
     if !a.quiet {
-        print_summary(&batch, &a.output, &rejects_path, a.verbose, started);
+        print_summary(&report, &a.output, a.verbose, started);
     }
-    Ok(
-        if !rejects.is_empty() || (a.strict && !warnings.is_empty()) {
-            exit::DATA
-        } else {
-            exit::OK
-        },
-    )
+    Ok(report.outcome)
 }
 
-/// `out/x.csv` + `rejects.csv` → `out/x.rejects.csv`.
-fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    path.with_file_name(format!("{stem}.{suffix}"))
+/// `convert` as a pipeline: ingest, flatten, check, emit to the one output
+/// file, run by the same runner as `run` (so it streams and stages alike).
+fn convert_pipeline(a: &ConvertArgs, format: Format) -> pipeline::Pipeline {
+    use jixiao::pipeline::config::{
+        CheckConfig, EmitConfig, FileTarget, FlattenConfig, IngestConfig, Severity, StageDef,
+        YearRule,
+    };
+    use std::sync::Arc;
+    let stage = |name: &str, stage: Arc<dyn jixiao::pipeline::stages::StageConfig>| StageDef {
+        name: name.to_string(),
+        stage,
+        line: 0,
+    };
+    // --strict: a sum that does not reconcile, or any other warning, fails.
+    let strict = if a.strict {
+        Severity::Error
+    } else {
+        Severity::Off
+    };
+    pipeline::Pipeline {
+        path: PathBuf::from("convert"),
+        name: "convert".into(),
+        description: None,
+        stages: vec![
+            stage(
+                "read",
+                Arc::new(IngestConfig {
+                    inputs: a.inputs.clone(),
+                    year: a.read.year.map_or(YearRule::FileName, YearRule::Fixed),
+                    year_pattern: None,
+                    encoding: a.read.encoding.clone(),
+                    dropped_cells: match a.read.dropped_cells {
+                        DroppedChoice::Unknown => DroppedCells::Unknown,
+                        DroppedChoice::Leftmost => DroppedCells::Leftmost,
+                    },
+                    fail_fast: false,
+                    kind: None,
+                    sheets: a.read.sheets.clone(),
+                }),
+            ),
+            stage("flatten", Arc::new(FlattenConfig {})),
+            stage(
+                "check",
+                Arc::new(CheckConfig {
+                    // The sums are always reconciled and reported as warnings.
+                    reconcile: if a.strict {
+                        Severity::Error
+                    } else {
+                        Severity::Warn
+                    },
+                    warnings: strict,
+                    columns: Vec::new(),
+                }),
+            ),
+            stage(
+                "emit",
+                Arc::new(EmitConfig {
+                    out: a.output.parent().map(Path::to_path_buf).unwrap_or_default(),
+                    formats: vec![format],
+                    bom: !a.no_bom,
+                    tables: vec!["indicators".into(), "projects".into()],
+                    partition_by: None,
+                    file: Some(FileTarget {
+                        path: a.output.clone(),
+                        format,
+                        table: match a.table {
+                            TableChoice::Indicators => "indicators".into(),
+                            TableChoice::Projects => "projects".into(),
+                        },
+                    }),
+                }),
+            ),
+        ],
+    }
 }
 
 const SHOWN_WARNINGS: usize = 20;
 
-fn print_summary(
-    batch: &Batch,
-    output: &Path,
-    rejects_path: &Path,
-    verbose: bool,
-    started: Instant,
-) {
-    let (s, warnings, rejects) = batch.outcome();
+fn print_summary(r: &RunReport, output: &Path, verbose: bool, started: Instant) {
+    let s = &r.summary;
     eprintln!(
         "{} file(s): {} unit(s), {} project(s), {} indicator(s) → {}",
         s.files,
@@ -487,40 +465,29 @@ fn print_summary(
     if !s.readers.is_empty() {
         eprintln!("read as: {}", s.readers_line());
     }
-    for d in batch.docs.iter().filter(|d| d.encoding != "UTF-8") {
-        eprintln!("note: {}: read as {}", d.source, d.encoding);
+    for n in r.encoding_notes.iter().chain(&r.dropped_notes) {
+        eprintln!("note: {n}");
     }
-    for d in &batch.docs {
-        let noted = d
-            .projects()
-            .filter(|(_, p)| p.amounts.note.is_some())
-            .count();
-        if noted > 0 {
-            eprintln!(
-                "note: {}: {noted} project(s) print fewer source figures than the three source columns (the text dropped empty cells); their source columns are left empty, see amount_note (--dropped-cells leftmost assumes 财政拨款 first)",
-                d.source
-            );
-        }
-    }
+    let warnings = &r.warning_messages;
     let shown = if verbose {
         warnings.len()
     } else {
         SHOWN_WARNINGS
     };
     for w in warnings.iter().take(shown) {
-        eprintln!("warning: {}:{}: {}", w.source, w.line, w.message);
+        eprintln!("warning: {w}");
     }
     if warnings.len() > shown {
         eprintln!("… {} more warning(s); -v shows all", warnings.len() - shown);
     }
-    for r in rejects.iter().take(shown) {
-        eprintln!("reject: {}:{}: {}", r.source, r.line, r.reason);
+    for m in r.reject_messages.iter().take(shown) {
+        eprintln!("reject: {m}");
     }
-    if !rejects.is_empty() {
+    if !r.reject_messages.is_empty() {
         eprintln!(
             "{} reject(s) written to {}",
-            rejects.len(),
-            rejects_path.display()
+            r.reject_messages.len(),
+            rejects_beside(output).display()
         );
     }
     eprintln!(
@@ -531,147 +498,36 @@ fn print_summary(
     );
 }
 
-fn inspect(a: InspectArgs) -> Result<u8, Failure> {
+fn inspect(a: InspectArgs) -> Result<Outcome, Failure> {
     let opts = ingest_options(&a.read)?;
     let doc = match batch::ingest_path(&a.input, &opts) {
         Ok(d) => d,
         Err(e @ ingest::IngestError::NoYear { .. }) => return Err(usage(e)),
         Err(e) => {
             return Err(Failure {
-                code: exit::DATA,
+                code: Outcome::Data,
                 error: e.into(),
             });
         }
     };
-    let mut out_text = render_inspect(&doc);
+    let mut out_text = jixiao::outline::outline(&doc);
     if a.grid {
-        let grids = ingest::inspect_grids(&a.input, &opts).map_err(|e| Failure {
-            code: exit::DATA,
+        let grid = jixiao::outline::grid(&a.input, &opts).map_err(|e| Failure {
+            code: Outcome::Data,
             error: e.into(),
         })?;
         out_text.push_str("\ngrid:\n");
-        out_text.push_str(&grids.unwrap_or_else(|| {
-            "(none: the seed's text layout has no grid, its indicators are lists inside each \
-             project's block; a workbook's sheets are its grid)\n"
-                .to_string()
-        }));
+        out_text.push_str(&grid);
     }
     out(&out_text);
     Ok(if doc.rejects.is_empty() {
-        exit::OK
+        Outcome::Ok
     } else {
-        exit::DATA
+        Outcome::Data
     })
 }
 
-fn render_inspect(doc: &Document) -> String {
-    use std::fmt::Write;
-    let mut o = String::new();
-    let dash = "-".to_string();
-    let _ = writeln!(o, "file:        {} ({})", doc.source, doc.encoding);
-    if let Some(r) = &doc.reader {
-        let _ = writeln!(
-            o,
-            "layout:      {r} ({})",
-            jixiao_core::readers::describe(r)
-        );
-    }
-    let _ = writeln!(o, "title:       {}", doc.title.as_ref().unwrap_or(&dash));
-    let _ = writeln!(
-        o,
-        "department:  {}",
-        doc.department.as_ref().unwrap_or(&dash)
-    );
-    let _ = writeln!(
-        o,
-        "year:        {}",
-        doc.year.map_or_else(|| dash.clone(), |y| y.to_string())
-    );
-    let _ = writeln!(
-        o,
-        "money unit:  {} (output in 万元)",
-        doc.money_unit.label()
-    );
-    match (&doc.grand_total, doc.grand_total_line) {
-        (Some(g), Some(l)) => {
-            let _ = writeln!(o, "合计:        {} (line {l})", show(g.total));
-        }
-        _ => {
-            let _ = writeln!(o, "合计:        not found");
-        }
-    }
-    let _ = writeln!(
-        o,
-        "contents:    {} unit(s), {} project(s), {} indicator(s)",
-        doc.units.len(),
-        doc.project_count(),
-        doc.indicator_count()
-    );
-    for u in &doc.units {
-        let total = u
-            .amounts
-            .as_ref()
-            .map_or_else(|| dash.clone(), |a| show(a.total));
-        let _ = writeln!(o, "\nunit {} {} (line {})", u.name, total, u.line);
-        for p in &u.projects {
-            let _ = writeln!(
-                o,
-                "  line {:>4}  {:>12}  {:>2} indicator(s)  {}",
-                p.line,
-                show(p.amounts.total),
-                p.indicators.len(),
-                p.name
-            );
-        }
-    }
-    let _ = writeln!(o, "\nreconciliation:");
-    for c in check::reconcile(doc) {
-        let _ = writeln!(
-            o,
-            "  {} line {}: {} = printed {}{}",
-            if c.ok() { "ok      " } else { "MISMATCH" },
-            c.line,
-            c.what,
-            c.printed,
-            if c.ok() {
-                String::new()
-            } else {
-                format!(
-                    " but sums to {} (difference {})",
-                    c.summed,
-                    c.printed - c.summed
-                )
-            }
-        );
-    }
-    let noted = doc
-        .projects()
-        .filter(|(_, p)| p.amounts.note.is_some())
-        .count();
-    if noted > 0 {
-        let _ = writeln!(
-            o,
-            "  note: {noted} project(s) print fewer source figures than columns; source columns left empty (--dropped-cells leftmost to assume 财政拨款 first)"
-        );
-    }
-    if !doc.warnings.is_empty() {
-        let _ = writeln!(o, "\nwarnings:");
-        for w in &doc.warnings {
-            let _ = writeln!(o, "  line {}: {}", w.line, w.message);
-        }
-    }
-    if doc.rejects.is_empty() {
-        let _ = writeln!(o, "\nunplaced text: none");
-    } else {
-        let _ = writeln!(o, "\nunplaced text ({}):", doc.rejects.len());
-        for r in &doc.rejects {
-            let _ = writeln!(o, "  line {}: {} — {}", r.line, r.reason, r.text);
-        }
-    }
-    o
-}
-
-fn validate(a: ValidateArgs) -> Result<u8, Failure> {
+fn validate(a: ValidateArgs) -> Result<Outcome, Failure> {
     let mut bad = 0;
     for p in &a.pipelines {
         match pipeline::load(p, &[]) {
@@ -689,9 +545,9 @@ fn validate(a: ValidateArgs) -> Result<u8, Failure> {
     }
     if bad > 0 {
         eprintln!("{bad} of {} pipeline file(s) invalid", a.pipelines.len());
-        Ok(exit::USAGE)
+        Ok(Outcome::Usage)
     } else {
-        Ok(exit::OK)
+        Ok(Outcome::Ok)
     }
 }
 
@@ -721,7 +577,7 @@ fn stage_list(p: &pipeline::Pipeline) -> String {
         .join(", ")
 }
 
-fn run_pipeline(a: RunArgs) -> Result<u8, Failure> {
+fn run_pipeline(a: RunArgs) -> Result<Outcome, Failure> {
     let p = pipeline::load(&a.pipeline, &a.set).map_err(usage)?;
     let opts = RunOptions {
         inputs: a.inputs.clone(),
@@ -730,10 +586,7 @@ fn run_pipeline(a: RunArgs) -> Result<u8, Failure> {
         shard: a.shard,
     };
     if a.dry_run {
-        let plan = pipeline::run::plan(&p, &opts).map_err(|e| Failure {
-            code: e.exit_code(),
-            error: e.into(),
-        })?;
+        let plan = pipeline::run::plan(&p, &opts).map_err(run_failure)?;
         outln!(
             "pipeline {} ({}): {}",
             p.name,
@@ -751,10 +604,13 @@ fn run_pipeline(a: RunArgs) -> Result<u8, Failure> {
         }
         outln!("outputs:");
         for o in &plan.outputs {
-            outln!("  {}", o.display());
+            match &o.when {
+                Some(when) => outln!("  {}  ({when})", o.path.display()),
+                None => outln!("  {}", o.path.display()),
+            }
         }
         outln!("(dry run: nothing read or written)");
-        return Ok(exit::OK);
+        return Ok(Outcome::Ok);
     }
     let show_progress = !a.quiet && std::io::stderr().is_terminal();
     let bar = indicatif::ProgressBar::with_draw_target(
@@ -783,10 +639,7 @@ fn run_pipeline(a: RunArgs) -> Result<u8, Failure> {
                     }),
                 );
             }
-            return Err(Failure {
-                code: e.exit_code(),
-                error: e.into(),
-            });
+            return Err(run_failure(e));
         }
     };
     if !a.quiet {
@@ -794,11 +647,11 @@ fn run_pipeline(a: RunArgs) -> Result<u8, Failure> {
     }
     if let Some(path) = &a.report {
         write_report_json(path, &report).map_err(|error| Failure {
-            code: exit::OUTPUT,
+            code: Outcome::Output,
             error,
         })?;
     }
-    Ok(report.exit_code)
+    Ok(report.outcome)
 }
 
 fn write_report_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<()> {
@@ -874,9 +727,9 @@ fn print_run_summary(r: &RunReport, verbose: bool) {
     }
 }
 
-fn generate(a: GenArgs) -> Result<u8, Failure> {
+fn generate(a: GenArgs) -> Result<Outcome, Failure> {
     let out_err = |error: anyhow::Error| Failure {
-        code: exit::OUTPUT,
+        code: Outcome::Output,
         error,
     };
     std::fs::create_dir_all(&a.out)
@@ -911,10 +764,5 @@ fn generate(a: GenArgs) -> Result<u8, Failure> {
         bytes as f64 / 1e6,
         a.out.display()
     );
-    Ok(exit::OK)
-}
-
-/// An amount for the terminal: `-` where the table prints none.
-fn show(d: Option<rust_decimal::Decimal>) -> String {
-    d.map_or_else(|| "-".to_string(), |d| d.to_string())
+    Ok(Outcome::Ok)
 }

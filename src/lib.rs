@@ -10,6 +10,7 @@ pub mod check;
 pub mod corpus;
 pub mod emit;
 pub mod flatten;
+pub mod outline;
 pub mod pipeline;
 pub mod schema;
 

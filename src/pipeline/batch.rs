@@ -111,22 +111,22 @@ impl Batch {
         out
     }
 
-    /// Every warning: the parser's and the reconciliation's.
+    /// Every warning of reading: the parsers' and the batch's own (repeated
+    /// documents). Sums are the check stage's (see [`Batch::totals`]).
     pub fn warnings(&self) -> Vec<Warning> {
         self.docs
             .iter()
-            .flat_map(|d| {
-                d.warnings
-                    .iter()
-                    .cloned()
-                    .chain(check::reconcile_warnings(d))
-            })
+            .flat_map(|d| d.warnings.iter().cloned())
             .chain(self.notes.iter().cloned())
             .collect()
     }
 
-    /// The summary, warnings and rejects together, each computed once (the
-    /// warnings include the reconciliation, which sums every table).
+    /// What reconciliation needs of each document, kept for the check stage.
+    pub fn totals(&self) -> Vec<check::Totals> {
+        self.docs.iter().map(check::Totals::of).collect()
+    }
+
+    /// The summary, warnings and rejects together, each computed once.
     pub fn outcome(&self) -> (Summary, Vec<Warning>, Vec<Reject>) {
         let warnings = self.warnings();
         let rejects = self.rejects();
@@ -147,12 +147,6 @@ impl Batch {
         };
         (summary, warnings, rejects)
     }
-}
-
-/// Ingests `paths` in parallel, keeping input order in the result.
-/// `on_done` is called once per file (for progress).
-pub fn ingest_all(paths: &[PathBuf], opts: &IngestOptions, on_done: &(dyn Fn() + Sync)) -> Batch {
-    ingest_each(paths, &|_| Ok(opts.clone()), false, on_done)
 }
 
 /// Ingests `paths` with per-file options (e.g. a year taken from the file
@@ -209,6 +203,15 @@ fn settle(path: &Path, mut d: Document) -> Result<Document, FileFailure> {
                 path.display()
             ),
         });
+    }
+    // A row whose source figures do not sum to its 总计 is a sum check,
+    // made by the reader (only it sees the printed figures), which files it
+    // as a parse remark: it is judged by the check stage's `reconcile` with
+    // the other sums, not with the parsers' warnings.
+    for w in &mut d.warnings {
+        if w.kind == WarningKind::Parse && w.message.contains("sources sum to ") {
+            w.kind = WarningKind::Sum;
+        }
     }
     if d.department.is_none() {
         d.department = Some(String::new());
@@ -271,26 +274,6 @@ fn fingerprint(d: &Document) -> [u8; 32] {
         h.update(b"\n");
     }
     *h.finalize().as_bytes()
-}
-
-/// Removes the documents that cannot be tabled (each a failure naming its
-/// file), so one broken document never costs the others their tables.
-pub fn isolate_unfit(batch: &mut Batch) -> Vec<FileFailure> {
-    let ok = |docs: &[Document]| {
-        crate::flatten::indicators(docs).and_then(|_| crate::flatten::projects(docs))
-    };
-    let mut bad = Vec::new();
-    for d in std::mem::take(&mut batch.docs) {
-        match ok(std::slice::from_ref(&d)) {
-            Ok(_) => batch.docs.push(d),
-            Err(e) => bad.push(FileFailure {
-                path: PathBuf::from(&d.source),
-                line: 0,
-                reason: format!("{}: cannot be tabled: {e}", d.source),
-            }),
-        }
-    }
-    bad
 }
 
 /// Ingests one file by its kind (text unless a workbook extension says otherwise).

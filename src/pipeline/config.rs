@@ -8,12 +8,12 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use serde::Deserialize;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
-use crate::ingest::DroppedCells;
+use super::stages::{Findings, REGISTRY, StageConfig, Wiring};
 
 /// A pipeline that failed to load or validate.
 #[derive(Debug, thiserror::Error)]
@@ -64,218 +64,40 @@ pub struct Pipeline {
 #[derive(Debug, Clone)]
 pub struct StageDef {
     pub name: String,
-    pub stage: Stage,
+    /// The stage's options; its type says which (see [`StageDef::config`]).
+    pub stage: Arc<dyn StageConfig>,
     pub line: usize,
 }
 
-/// The stage types.
-#[derive(Debug, Clone)]
-pub enum Stage {
-    Ingest(IngestStage),
-    Flatten(FlattenStage),
-    Check(CheckStage),
-    Aggregate(AggregateStage),
-    Sql(SqlStage),
-    Emit(EmitStage),
-}
-
-impl Stage {
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Stage::Ingest(_) => "ingest",
-            Stage::Flatten(_) => "flatten",
-            Stage::Check(_) => "check",
-            Stage::Aggregate(_) => "aggregate",
-            Stage::Sql(_) => "sql",
-            Stage::Emit(_) => "emit",
-        }
+impl StageDef {
+    /// The stage's options as its own type, e.g. `def.config::<EmitConfig>()`.
+    pub fn config<T: StageConfig>(&self) -> Option<&T> {
+        self.stage.as_any().downcast_ref::<T>()
     }
 }
 
-pub const STAGE_TYPES: &[&str] = &["ingest", "flatten", "check", "aggregate", "sql", "emit"];
+pub use super::stages::aggregate::AggregateConfig;
+pub use super::stages::check::{CheckConfig, ColumnCheck, ColumnTest, Severity};
+pub use super::stages::emit::{EmitConfig, FileTarget, Format};
+pub use super::stages::flatten::FlattenConfig;
+pub use super::stages::ingest::{IngestConfig, YearRule};
+pub use super::stages::sql::SqlConfig;
 
-/// `ingest`: which files, how to read them, where the year comes from.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IngestStage {
-    /// Files, folders (read recursively) or globs; relative to the working directory.
-    pub inputs: Vec<PathBuf>,
-    /// `file-name` (default: a 20xx year in the file name, else the title),
-    /// `document` (the title's `2024年`, else the file name), a fixed year
-    /// (`2024`), or `pattern` with `year_pattern`.
-    #[serde(default)]
-    pub year: YearRule,
-    /// With `year = "pattern"`: a regular expression whose first group is the year.
-    pub year_pattern: Option<String>,
-    /// Force an encoding (`gb18030`, `utf-8`, …) instead of detecting it.
-    pub encoding: Option<String>,
-    /// How to place source amounts when the text dropped empty cells.
-    #[serde(default)]
-    pub dropped_cells: DroppedCells,
-    /// Stop at the first file that cannot be read.
-    #[serde(default)]
-    pub fail_fast: bool,
-    /// `text` or `excel` for every file; default: by extension.
-    pub kind: Option<crate::ingest::InputKind>,
-    /// Workbook sheets to read; empty = every sheet holding a table. A named
-    /// sheet that does not exist is an error for that file.
-    #[serde(default)]
-    pub sheets: Vec<String>,
+/// The stage type names, from the registry.
+pub fn stage_types() -> Vec<&'static str> {
+    REGISTRY.iter().map(|t| t.name).collect()
 }
 
-/// Where each file's budget year comes from.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum YearRule {
-    #[default]
-    FileName,
-    Document,
-    Pattern,
-    Fixed(i32),
-}
+/// Reads one stage's table as its type's options.
+pub type ParseFn = fn(&mut Ctx<'_>, &str, Spanned<DeValue<'_>>) -> Option<Arc<dyn StageConfig>>;
 
-impl<'de> Deserialize<'de> for YearRule {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl serde::de::Visitor<'_> for V {
-            type Value = YearRule;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(r#"a year such as 2024, "file-name", "document" or "pattern""#)
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<YearRule, E> {
-                match i32::try_from(v) {
-                    Ok(y) if (1990..=2100).contains(&y) => Ok(YearRule::Fixed(y)),
-                    _ => Err(E::custom(format!("year {v} is out of range 1990..2100"))),
-                }
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<YearRule, E> {
-                match v {
-                    "file-name" => Ok(YearRule::FileName),
-                    "document" => Ok(YearRule::Document),
-                    "pattern" => Ok(YearRule::Pattern),
-                    _ => Err(E::custom(format!(
-                        r#"unknown year rule "{v}"; expected a year such as 2024, "file-name", "document" or "pattern""#
-                    ))),
-                }
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// `flatten`: builds the `indicators` and `projects` tables (no options).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FlattenStage {}
-
-/// How bad a failed check is: `warn` reports it, `error` also makes the run exit 1.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Severity {
-    Off,
-    #[default]
-    Warn,
-    Error,
-}
-
-/// `check`: reconciliation and column tests.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CheckStage {
-    /// Sums: sources to their total, projects to their unit, units to 合计.
-    #[serde(default)]
-    pub reconcile: Severity,
-    /// Column tests, as in dbt.
-    #[serde(default)]
-    pub columns: Vec<ColumnCheck>,
-}
-
-/// A column test: `not_null`, `unique` or `accepted_values`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ColumnCheck {
-    #[serde(default = "default_table")]
-    pub table: String,
-    pub column: String,
-    pub test: ColumnTest,
-    /// For `accepted_values`.
-    #[serde(default)]
-    pub values: Vec<String>,
-    #[serde(default)]
-    pub severity: Severity,
-}
-
-fn default_table() -> String {
-    "indicators".into()
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ColumnTest {
-    NotNull,
-    Unique,
-    AcceptedValues,
-}
-
-/// `aggregate`: the cross-year reports (`summary_by_year`, `project_trend`,
-/// `indicator_mix`, `target_changes`) from `indicators` and `projects`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AggregateStage {
-    /// Which reports; empty = all.
-    #[serde(default)]
-    pub reports: Vec<String>,
-    /// Departments the workbook's chart of yearly totals shows (the
-    /// largest; default 12). The `summary_by_year` sheet has them all.
-    #[serde(default)]
-    pub chart_departments: Option<usize>,
-    /// Rows of both tables reported at a time (whole departments; default
-    /// 100,000): the reports' memory is about 1 KB a row of a batch.
-    #[serde(default)]
-    pub batch_rows: Option<usize>,
-}
-
-/// `sql`: a polars SQL query over the tables so far; the result is a new
-/// table named after the stage.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SqlStage {
-    pub query: String,
-}
-
-/// Output formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Format {
-    Csv,
-    Parquet,
-    Xlsx,
-}
-
-/// `emit`: writes tables to the output folder.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct EmitStage {
-    /// Output folder (created if missing).
-    pub out: PathBuf,
-    #[serde(default = "all_formats")]
-    pub formats: Vec<Format>,
-    /// UTF-8 BOM at the start of each CSV (for Excel and WPS).
-    #[serde(default = "yes")]
-    pub bom: bool,
-    /// Which tables; empty = all tables produced so far.
-    #[serde(default)]
-    pub tables: Vec<String>,
-    /// Write Parquet as a Hive-partitioned dataset by this column
-    /// (`OUT/<table>/year=2024/part-<hash>.parquet`); only `year`.
-    pub partition_by: Option<String>,
-}
-
-fn all_formats() -> Vec<Format> {
-    vec![Format::Csv, Format::Parquet, Format::Xlsx]
-}
-
-fn yes() -> bool {
-    true
+/// The [`ParseFn`] of a stage type.
+pub fn parse_as<T: StageConfig + serde::de::DeserializeOwned>(
+    ctx: &mut Ctx<'_>,
+    key: &str,
+    value: Spanned<DeValue<'_>>,
+) -> Option<Arc<dyn StageConfig>> {
+    typed::<T>(ctx, key, value).map(|t| Arc::new(t) as Arc<dyn StageConfig>)
 }
 
 /// A name usable as a file name inside the output folder: it cannot climb out.
@@ -287,7 +109,7 @@ fn safe_file_stem(s: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
-fn is_identifier(s: &str) -> bool {
+pub(crate) fn is_identifier(s: &str) -> bool {
     s.chars()
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
@@ -306,7 +128,8 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
-struct Ctx<'a> {
+/// A pipeline file being read, and its findings so far.
+pub struct Ctx<'a> {
     path: &'a Path,
     text: &'a str,
     findings: Vec<Finding>,
@@ -492,62 +315,29 @@ fn stage(ctx: &mut Ctx<'_>, i: usize, item: &Spanned<DeValue<'_>>) -> Option<Sta
             format!("{key}.type"),
             format!(
                 "missing stage type; expected one of {}",
-                STAGE_TYPES.join(", ")
+                stage_types().join(", ")
             ),
         );
         return None;
     };
     let span = item.span();
     let value = Spanned::new(span.clone(), DeValue::Table(rest));
-    let stage = match type_name.as_str() {
-        "ingest" => typed(ctx, &key, value).map(Stage::Ingest),
-        "flatten" => typed(ctx, &key, value).map(Stage::Flatten),
-        "check" => typed(ctx, &key, value).map(Stage::Check),
-        "aggregate" => typed(ctx, &key, value).map(Stage::Aggregate),
-        "sql" => typed(ctx, &key, value).map(Stage::Sql),
-        "emit" => typed(ctx, &key, value).map(Stage::Emit),
-        other => {
-            ctx.find(
-                Some(type_span),
-                format!("{key}.type"),
-                format!(
-                    "unknown stage type \"{other}\"; expected one of {}",
-                    STAGE_TYPES.join(", ")
-                ),
-            );
-            None
-        }
-    }?;
-    if let Stage::Ingest(s) = &stage {
-        if s.year == YearRule::Pattern {
-            match s.year_pattern.as_deref().map(regex::Regex::new) {
-                None => ctx.find(
-                    Some(span.clone()),
-                    format!("{key}.year_pattern"),
-                    "year = \"pattern\" needs year_pattern",
-                ),
-                Some(Err(e)) => ctx.find(
-                    Some(span.clone()),
-                    format!("{key}.year_pattern"),
-                    format!("bad regular expression: {e}"),
-                ),
-                Some(Ok(re)) if re.captures_len() < 2 => ctx.find(
-                    Some(span.clone()),
-                    format!("{key}.year_pattern"),
-                    "the pattern needs a group (…) around the year",
-                ),
-                Some(Ok(_)) => {}
-            }
-        }
-        if let Some(label) = &s.encoding {
-            if crate::ingest::decode::encoding_for_label(label).is_none() {
-                ctx.find(
-                    Some(span.clone()),
-                    format!("{key}.encoding"),
-                    format!("unknown encoding \"{label}\""),
-                );
-            }
-        }
+    let Some(kind) = REGISTRY.iter().find(|t| t.name == type_name) else {
+        ctx.find(
+            Some(type_span),
+            format!("{key}.type"),
+            format!(
+                "unknown stage type \"{type_name}\"; expected one of {}",
+                stage_types().join(", ")
+            ),
+        );
+        return None;
+    };
+    let stage = (kind.parse)(ctx, &key, value)?;
+    let mut found = Findings::new(&key);
+    stage.check_options(&mut found);
+    for (k, m) in found.found {
+        ctx.find(Some(span.clone()), k, m);
     }
     let name = name.unwrap_or_else(|| stage.type_name().to_string());
     Some(StageDef { name, stage, line })
@@ -579,179 +369,30 @@ fn typed<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// Stage order and names: ingest first and once, flatten after it, tables
-/// named uniquely, emit tables that exist.
+/// Stage order and names: names unique, an ingest stage; each stage type
+/// checks what it needs before it and says what it produces.
 fn wiring(ctx: &mut Ctx<'_>, stages: &[StageDef]) {
     let mut names = BTreeSet::new();
-    let mut tables: BTreeSet<String> = BTreeSet::new();
-    let mut seen_ingest = false;
-    let mut seen_flatten = false;
+    let mut w = Wiring::default();
     for (i, s) in stages.iter().enumerate() {
         let key = format!("stages[{i}]");
-        let at = |ctx: &mut Ctx<'_>, k: String, m: String| {
+        let mut found = Findings::new(&key);
+        if !names.insert(s.name.clone()) {
+            found.add(".name", format!("a second stage named \"{}\"", s.name));
+        }
+        s.stage.validate(&s.name, &mut w, &mut found);
+        w.seen.insert(s.stage.type_name());
+        for (k, message) in found.found {
             ctx.findings.push(Finding {
                 path: ctx.path.to_path_buf(),
                 line: s.line,
                 column: 1,
                 key: k,
-                message: m,
-            })
-        };
-        if !names.insert(s.name.clone()) {
-            at(
-                ctx,
-                format!("{key}.name"),
-                format!("a second stage named \"{}\"", s.name),
-            );
-        }
-        if matches!(s.stage, Stage::Sql(_)) && !is_identifier(&s.name) {
-            at(
-                ctx,
-                format!("{key}.name"),
-                format!(
-                    "\"{}\" cannot name a table: use letters, digits and _ (it becomes a file name and an SQL table name)",
-                    s.name
-                ),
-            );
-        }
-        match &s.stage {
-            Stage::Ingest(_) => {
-                if seen_ingest {
-                    at(ctx, key, "only one ingest stage per pipeline".into());
-                }
-                seen_ingest = true;
-                tables.insert("rejects".into());
-            }
-            Stage::Flatten(_) => {
-                if !seen_ingest {
-                    at(ctx, key, "flatten needs an ingest stage before it".into());
-                }
-                seen_flatten = true;
-                tables.extend(["indicators".to_string(), "projects".to_string()]);
-            }
-            Stage::Check(c) => {
-                if !seen_flatten {
-                    at(
-                        ctx,
-                        key.clone(),
-                        "check needs a flatten stage before it".into(),
-                    );
-                }
-                for (j, col) in c.columns.iter().enumerate() {
-                    if !tables.contains(&col.table) {
-                        at(
-                            ctx,
-                            format!("{key}.columns[{j}].table"),
-                            format!("no table \"{}\" at this point", col.table),
-                        );
-                    }
-                    if col.test == ColumnTest::AcceptedValues && col.values.is_empty() {
-                        at(
-                            ctx,
-                            format!("{key}.columns[{j}].values"),
-                            "accepted_values needs values".into(),
-                        );
-                    }
-                }
-            }
-            Stage::Aggregate(a) => {
-                if !seen_flatten {
-                    at(
-                        ctx,
-                        key.clone(),
-                        "aggregate needs a flatten stage before it".into(),
-                    );
-                }
-                let all = crate::aggregate::REPORT_TABLES;
-                for (j, r) in a.reports.iter().enumerate() {
-                    if !all.contains(&r.as_str()) {
-                        at(
-                            ctx,
-                            format!("{key}.reports[{j}]"),
-                            format!("unknown report \"{r}\"; expected one of {}", all.join(", ")),
-                        );
-                    }
-                }
-                for r in all
-                    .iter()
-                    .filter(|r| a.reports.is_empty() || a.reports.iter().any(|x| x == *r))
-                {
-                    tables.insert((*r).to_string());
-                }
-            }
-            Stage::Sql(q) => {
-                if let Some(f) = file_function(&q.query) {
-                    at(
-                        ctx,
-                        format!("{key}.query"),
-                        format!(
-                            "{f}(…) reads files from the host; an sql stage sees only the run's tables ({})",
-                            tables.iter().cloned().collect::<Vec<_>>().join(", ")
-                        ),
-                    );
-                }
-                if !seen_flatten {
-                    at(
-                        ctx,
-                        key.clone(),
-                        "sql needs a flatten stage before it".into(),
-                    );
-                }
-                if tables.contains(&s.name) {
-                    at(
-                        ctx,
-                        format!("{key}.name"),
-                        format!(
-                            "table \"{}\" already exists; name the sql stage after its new table",
-                            s.name
-                        ),
-                    );
-                }
-                tables.insert(s.name.clone());
-            }
-            Stage::Emit(e) => {
-                for (j, t) in e.tables.iter().enumerate() {
-                    if !tables.contains(t) {
-                        let known: Vec<_> = tables.iter().cloned().collect();
-                        at(
-                            ctx,
-                            format!("{key}.tables[{j}]"),
-                            format!(
-                                "no table \"{t}\" at this point; tables: {}",
-                                known.join(", ")
-                            ),
-                        );
-                    }
-                }
-                if let Some(k) = &e.partition_by {
-                    if k != "year" {
-                        at(
-                            ctx,
-                            format!("{key}.partition_by"),
-                            format!(
-                                "cannot partition by \"{k}\"; only \"year\" (an ASCII key every engine reads)"
-                            ),
-                        );
-                    }
-                    if !e.formats.contains(&Format::Parquet) {
-                        at(
-                            ctx,
-                            format!("{key}.partition_by"),
-                            "partition_by applies to parquet, which formats does not list".into(),
-                        );
-                    }
-                }
-                if e.formats.is_empty() {
-                    at(
-                        ctx,
-                        format!("{key}.formats"),
-                        "no formats; expected some of csv, parquet, xlsx".into(),
-                    );
-                }
-            }
+                message,
+            });
         }
     }
-    if !seen_ingest {
+    if !w.seen.contains("ingest") {
         ctx.find(None, "stages", "no ingest stage");
     }
 }
@@ -836,13 +477,9 @@ formats = ["csv", "xlsx"]
         )
         .unwrap();
         let p = parse(Path::new("p.toml"), &t).unwrap();
-        let Stage::Emit(e) = &p.stages[3].stage else {
-            panic!()
-        };
+        let e = p.stages[3].config::<EmitConfig>().unwrap();
         assert!(!e.bom);
-        let Stage::Ingest(i) = &p.stages[0].stage else {
-            panic!()
-        };
+        let i = p.stages[0].config::<IngestConfig>().unwrap();
         assert_eq!(i.year, YearRule::Fixed(2023));
         let err = apply_overrides(Path::new("p.toml"), GOOD, &["nosuch.x=1".into()])
             .unwrap_err()
