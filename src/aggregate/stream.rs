@@ -24,6 +24,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs::File;
+use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
@@ -248,7 +249,12 @@ impl Batches {
         // numbers series). No department is a batch of its own: its rows
         // sort last in two reports.
         for (dept, &n) in rows {
-            let fresh = b.count == 0 || filled >= limit || b.none == Some(b.count - 1);
+            // A batch closes before a department would take it over the
+            // limit: batches stay under it whatever the departments' sizes
+            // (but for a department larger than the limit, alone).
+            let fresh = b.count == 0
+                || (filled > 0 && filled.saturating_add(n) > limit)
+                || b.none == Some(b.count - 1);
             if fresh {
                 b.count += 1;
                 filled = 0;
@@ -286,7 +292,8 @@ fn split(
     dir: &Path,
 ) -> Result<Split, AggregateError> {
     let err = polars_err(name);
-    let mut writers: Vec<Option<(PathBuf, polars::io::parquet::write::BatchedWriter<File>)>> =
+    type Writer = polars::io::parquet::write::BatchedWriter<Buffered>;
+    let mut writers: Vec<Option<(PathBuf, Writer, Buffered)>> =
         (0..batches.count).map(|_| None).collect();
     let mut write = |k: usize, df: &DataFrame| -> PolarsResult<()> {
         let slot = writers
@@ -297,14 +304,17 @@ fn split(
             let file = File::create(&path)
                 .map_err(|e| polars_err!(ComputeError: "{}: {e}", path.display()))?;
             // Read back once, soon: fast compression, no statistics.
-            let w = ParquetWriter::new(file)
+            let buf = Buffered(std::sync::Arc::new(std::sync::Mutex::new(
+                BufWriter::with_capacity(256 << 10, file),
+            )));
+            let w = ParquetWriter::new(buf.clone())
                 .with_compression(ParquetCompression::Lz4Raw)
                 .with_statistics(StatisticsOptions::empty())
                 .batched(df.schema())?;
-            *slot = Some((path, w));
+            *slot = Some((path, w, buf));
         }
         match slot {
-            Some((_, w)) => w.write_batch(df),
+            Some((_, w, _)) => w.write_batch(df),
             None => Ok(()),
         }
     };
@@ -346,14 +356,39 @@ fn split(
     let mut files = Vec::with_capacity(writers.len());
     for w in writers {
         match w {
-            Some((path, w)) => {
+            Some((path, w, buf)) => {
                 w.finish().map_err(&err)?;
+                drop(w);
+                // Flushed here, where a failure is seen, not on drop.
+                std::io::Write::flush(&mut buf.clone())
+                    .map_err(|e| polars_err!(ComputeError: "{}: {e}", path.display()))
+                    .map_err(&err)?;
                 files.push(Some(path));
             }
             None => files.push(None),
         }
     }
     Ok(Split { files })
+}
+
+/// A buffered file the Parquet writer writes through and that is still ours
+/// to flush when the writer is done (the writer never gives it back).
+#[derive(Clone)]
+struct Buffered(std::sync::Arc<std::sync::Mutex<BufWriter<File>>>);
+
+impl std::io::Write for Buffered {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("buffer poisoned"))?
+            .write(b)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("buffer poisoned"))?
+            .flush()
+    }
 }
 
 fn read_batch(
@@ -584,17 +619,24 @@ mod tests {
         ]
         .into_iter()
         .collect();
-        let b = Batches::plan(&rows, 100);
+        let b = Batches::plan(&rows, 120);
         assert_eq!(b.none, Some(0));
-        // 丙局 < 乙局 < 甲局 by code point; 丙+乙 = 70 < 100, then 甲 joins.
+        // 丙局 < 乙局 < 甲局 by code point; 10 + 60 + 50 = 120 fits.
         assert_eq!(b.of(Some("丙局")), Some(1));
         assert_eq!(b.of(Some("乙局")), Some(1));
         assert_eq!(b.of(Some("甲局")), Some(1));
-        let b = Batches::plan(&rows, 50);
+        // 10 + 60 = 70; 甲局 would make 120 > 100: a batch of its own.
+        let b = Batches::plan(&rows, 100);
         assert_eq!(b.of(Some("丙局")), Some(1));
         assert_eq!(b.of(Some("乙局")), Some(1));
         assert_eq!(b.of(Some("甲局")), Some(2));
         assert_eq!(b.count, 3);
         assert_eq!(b.of(Some("丁局")), None);
+        // A department over the limit is a batch alone, never empty ones.
+        let b = Batches::plan(&rows, 20);
+        assert_eq!(b.of(Some("丙局")), Some(1));
+        assert_eq!(b.of(Some("乙局")), Some(2));
+        assert_eq!(b.of(Some("甲局")), Some(3));
+        assert_eq!(b.count, 4);
     }
 }

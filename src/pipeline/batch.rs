@@ -204,15 +204,6 @@ fn settle(path: &Path, mut d: Document) -> Result<Document, FileFailure> {
             ),
         });
     }
-    // A row whose source figures do not sum to its 总计 is a sum check,
-    // made by the reader (only it sees the printed figures), which files it
-    // as a parse remark: it is judged by the check stage's `reconcile` with
-    // the other sums, not with the parsers' warnings.
-    for w in &mut d.warnings {
-        if w.kind == WarningKind::Parse && w.message.contains("sources sum to ") {
-            w.kind = WarningKind::Sum;
-        }
-    }
     if d.department.is_none() {
         d.department = Some(String::new());
         d.warnings.push(Warning {

@@ -394,11 +394,17 @@ impl Document {
     }
 
     pub fn warn(&mut self, line: usize, message: impl Into<String>) {
+        self.warn_as(WarningKind::Parse, line, message);
+    }
+
+    /// A remark of the given kind (a row whose figures do not add up is a
+    /// `Sum`: the check stage's `reconcile` judges it, not `warnings`).
+    pub fn warn_as(&mut self, kind: WarningKind, line: usize, message: impl Into<String>) {
         self.warnings.push(Warning {
             source: self.source.clone(),
             line,
             message: message.into(),
-            kind: WarningKind::Parse,
+            kind,
             pos: Position::Line(line),
         });
     }

@@ -27,7 +27,7 @@ use std::collections::HashSet;
 use std::str::FromStr;
 
 use super::indicator::{self, Joined};
-use crate::model::{Amounts, Document, MoneyUnit, Project, Unit};
+use crate::model::{Amounts, Document, MoneyUnit, Project, Unit, WarningKind};
 
 /// How to place source amounts when the text extraction dropped empty cells
 /// (`950.00 950.00`: one source figure, but which column?).
@@ -905,7 +905,7 @@ pub fn parse(source: &str, text: &str, opts: &TextOptions) -> Document {
             close_project(&mut doc, open.take(), false, &mut closed_items);
             let (amounts, warning) = assign_amounts(&figures, doc.money_unit, opts.dropped_cells);
             if let Some(w) = warning {
-                doc.warn(l.no, format!("{name}: {w}"));
+                doc.warn_as(WarningKind::Sum, l.no, format!("{name}: {w}"));
             }
             if is_total_row(name) {
                 if doc.grand_total.is_some() {
@@ -1010,7 +1010,7 @@ fn open_project(
 ) -> OpenProject {
     let (amounts, warning) = assign_amounts(figures, doc.money_unit, opts.dropped_cells);
     if let Some(w) = warning {
-        doc.warn(line, format!("{name}: {w}"));
+        doc.warn_as(WarningKind::Sum, line, format!("{name}: {w}"));
     }
     OpenProject {
         name: indicator::normalize_text(&name),

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use super::cells;
 use super::grid::{GridRow, address};
 use super::header::{Header, Role};
-use crate::model::{Amounts, Document, MoneyUnit, Project, Unit};
+use crate::model::{Amounts, Document, MoneyUnit, Project, Unit, WarningKind};
 
 /// One sheet being parsed into a document.
 pub(crate) struct Sheet<'s> {
@@ -101,7 +101,8 @@ impl Sheet<'_> {
                 .cols
                 .get(Role::Total)
                 .map_or_else(String::new, |c| self.addr(row, c));
-            self.doc.warn(
+            self.doc.warn_as(
+                WarningKind::Sum,
                 row.line(),
                 format!(
                     "{what}: sources sum to {sources} but 总计 is {total} (difference {}) at {addr}",
