@@ -148,15 +148,16 @@ impl Stage for Aggregate {
         // One spill per report and part; parts are concatenated in order.
         let mut parts: BTreeMap<(&'static str, i64), SpillWriter> = BTreeMap::new();
         let mut files = 0usize;
-        let charts = crate::aggregate::stream(indicators, projects, &opts, &mut |report, part, df| {
-            files += 1;
-            parts
-                .entry((report, part))
-                .or_default()
-                .push(dir.join(format!("{report}-{files}.parquet")), &df)
-                .map_err(|source| AggregateError::Polars { report, source })
-        })
-        .map_err(|e| aggregate_error(&self.name, e))?;
+        let charts =
+            crate::aggregate::stream(indicators, projects, &opts, &mut |report, part, df| {
+                files += 1;
+                parts
+                    .entry((report, part))
+                    .or_default()
+                    .push(dir.join(format!("{report}-{files}.parquet")), &df)
+                    .map_err(|source| AggregateError::Polars { report, source })
+            })
+            .map_err(|e| aggregate_error(&self.name, e))?;
         let mut reports: BTreeMap<&'static str, Vec<Spill>> = BTreeMap::new();
         for ((report, _), w) in parts {
             let spill = w.finish().map_err(super::internal(format!(
