@@ -7,12 +7,6 @@ use std::path::Path;
 
 use common::*;
 
-fn write_pipeline(dir: &Path, body: &str) -> std::path::PathBuf {
-    let p = dir.join("p.toml");
-    std::fs::write(&p, body).unwrap();
-    p
-}
-
 fn pipeline_text(inputs: &Path, out: &Path) -> String {
     format!(
         r#"name = "book"

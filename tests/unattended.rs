@@ -62,12 +62,6 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
-fn write_pipeline(dir: &Path, body: &str) -> PathBuf {
-    let p = dir.join("p.toml");
-    std::fs::write(&p, body).unwrap();
-    p
-}
-
 fn csv_pipeline(inputs: &Path, out: &Path) -> String {
     format!(
         r#"name = "book"

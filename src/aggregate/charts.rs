@@ -285,13 +285,7 @@ fn number_values(df: &DataFrame, name: &str) -> Option<Vec<Option<f64>>> {
             let ca = col.decimal().ok()?.physical().clone();
             Some(
                 ca.iter()
-                    .map(|m| {
-                        m.map(|m| {
-                            crate::emit::decimal_text(m, scale)
-                                .parse::<f64>()
-                                .unwrap_or(f64::NAN)
-                        })
-                    })
+                    .map(|m| m.map(|m| crate::emit::decimal_f64(m, scale)))
                     .collect(),
             )
         }

@@ -110,6 +110,15 @@ pub fn cell_text(v: &AnyValue<'_>) -> String {
     }
 }
 
+/// The f64 nearest to `mantissa × 10^-scale`: the exact decimal text parsed
+/// by the (correctly rounding) float parser. No range limits, unlike a detour
+/// through rust_decimal (96-bit mantissa, scale ≤ 28).
+pub fn decimal_f64(mantissa: i128, scale: usize) -> f64 {
+    decimal_text(mantissa, scale)
+        .parse::<f64>()
+        .unwrap_or(f64::NAN)
+}
+
 /// `mantissa × 10^-scale` printed exactly (`95000`, 2 → `950.00`).
 pub fn decimal_text(mantissa: i128, scale: usize) -> String {
     let mut out = String::new();

@@ -24,7 +24,7 @@ use rust_xlsxwriter::{
 };
 use unicode_width::UnicodeWidthStr;
 
-use super::{Batches, EmitError, atomic_write, decimal_text};
+use super::{Batches, EmitError, atomic_write, decimal_f64, decimal_text};
 
 /// Data rows that fit below the header row of one worksheet (Excel has
 /// 1,048,576 rows).
@@ -492,15 +492,6 @@ fn decimal_num_format(scale: usize) -> String {
     let mut f = String::from("#,##0.00");
     f.extend(std::iter::repeat_n('#', scale.saturating_sub(2)));
     f
-}
-
-/// The f64 nearest to `mantissa × 10^-scale`: the exact decimal text parsed
-/// by the (correctly rounding) float parser. No range limits, unlike a detour
-/// through rust_decimal (96-bit mantissa, scale ≤ 28).
-fn decimal_f64(mantissa: i128, scale: usize) -> f64 {
-    decimal_text(mantissa, scale)
-        .parse::<f64>()
-        .unwrap_or(f64::NAN)
 }
 
 /// What `#,##0.00##…` shows: thousands separators, at least two decimals,

@@ -384,7 +384,7 @@ impl crate::aggregate::Source for Table {
         f: &mut dyn FnMut(DataFrame) -> PolarsResult<()>,
     ) -> PolarsResult<()> {
         match self {
-            Table::Mem(df) => f(df.select(columns.iter().copied())?),
+            Table::Mem(df) => crate::aggregate::Source::for_each_batch_of(df, columns, f),
             Table::Spilled(s) => s.for_each_group_of(Some(columns), f),
         }
     }

@@ -59,3 +59,10 @@ pub fn read_csv(path: &Path, bom: bool) -> (Vec<String>, Vec<Vec<String>>) {
         .collect();
     (headers, rows)
 }
+
+/// Writes a pipeline file `p.toml` into `dir`.
+pub fn write_pipeline(dir: &Path, body: &str) -> PathBuf {
+    let p = dir.join("p.toml");
+    std::fs::write(&p, body).unwrap();
+    p
+}
