@@ -13,6 +13,7 @@ pub mod flatten;
 pub mod outline;
 pub mod pipeline;
 pub mod schema;
+pub mod work;
 
 // The model and the readers live in the polars-free core crate; these paths
 // keep `jixiao::model` and `jixiao::ingest` for the code and tests built on them.

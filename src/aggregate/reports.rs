@@ -567,8 +567,9 @@ struct ChangeRows<'a> {
     name: Vec<Option<&'a str>>,
     prev_value: Vec<Option<&'a str>>,
     value: Vec<Option<&'a str>>,
-    prev_target: Vec<Option<Target>>,
-    target: Vec<Option<Target>>,
+    /// The indicator rows compared (their targets are parsed once).
+    prev_row: Vec<Option<usize>>,
+    row: Vec<Option<usize>>,
     change: Vec<&'static str>,
 }
 
@@ -602,20 +603,26 @@ pub(crate) fn changes(
         .collect();
     links.sort_unstable();
 
+    // An indicator is compared in its own year and in the next: its name
+    // is normalised and its target parsed once, when first needed.
+    let rows = ind.name.len();
+    let mut names: Vec<Option<Option<String>>> = vec![None; rows];
+    let mut parsed: Vec<Option<Option<Target>>> = vec![None; rows];
+    let value = |i: Option<usize>| i.and_then(|i| ind.value[i]);
     let mut out = ChangeRows::default();
     for (year, series, cur, prev) in links {
-        let norm = |i: usize| ind.name[i].map(normalize_name);
         let olds = &ind.by_project[prev];
-        // Each name normalised once, not once per comparison.
-        let old_names: Vec<Option<String>> = olds.iter().map(|&o| norm(o)).collect();
+        for &i in olds.iter().chain(&ind.by_project[cur]) {
+            names[i].get_or_insert_with(|| ind.name[i].map(normalize_name));
+        }
         let mut old_used = vec![false; olds.len()];
         let mut pairs: Vec<(Option<usize>, Option<usize>)> = Vec::new();
         for &n in &ind.by_project[cur] {
-            let name = norm(n);
-            let found = old_names
+            let name = &names[n];
+            let found = olds
                 .iter()
                 .enumerate()
-                .position(|(k, o)| !old_used[k] && *o == name);
+                .position(|(k, &o)| !old_used[k] && names[o] == *name);
             if let Some(k) = found {
                 old_used[k] = true;
             }
@@ -629,13 +636,14 @@ pub(crate) fn changes(
         );
         for (old, new) in pairs {
             let Some(shown) = new.or(old) else { continue };
-            let value = |i: Option<usize>| i.and_then(|i| ind.value[i]);
-            let prev_target = value(old).and_then(parse_target);
-            let target = value(new).and_then(parse_target);
+            for i in [old, new].into_iter().flatten() {
+                parsed[i].get_or_insert_with(|| ind.value[i].and_then(parse_target));
+            }
+            let target_of = |i: Option<usize>| i.and_then(|i| parsed[i].as_ref()?.as_ref());
             let change = match (old, new) {
                 (None, _) => Change::Added,
                 (_, None) => Change::Dropped,
-                _ => judge(prev_target.as_ref(), target.as_ref()),
+                _ => judge(target_of(old), target_of(new)),
             };
             out.series_id.push(linked.series_id(series));
             out.department.push(linked.refs[cur].department.as_deref());
@@ -649,13 +657,16 @@ pub(crate) fn changes(
             out.name.push(ind.name[shown]);
             out.prev_value.push(value(old));
             out.value.push(value(new));
-            out.prev_target.push(prev_target);
-            out.target.push(target);
+            out.prev_row.push(old);
+            out.row.push(new);
             out.change.push(change.as_str());
         }
     }
-    let (prev_op, prev_number, prev_unit) = target_columns("prev_target", &out.prev_target)?;
-    let (op, number, unit) = target_columns("target", &out.target)?;
+    let target_at = |i: &Option<usize>| i.and_then(|i| parsed[i].as_ref()?.as_ref());
+    let prev_targets: Vec<Option<&Target>> = out.prev_row.iter().map(target_at).collect();
+    let targets: Vec<Option<&Target>> = out.row.iter().map(target_at).collect();
+    let (prev_op, prev_number, prev_unit) = target_columns("prev_target", &prev_targets)?;
+    let (op, number, unit) = target_columns("target", &targets)?;
     DataFrame::new_infer_height(vec![
         Column::new("series_id".into(), out.series_id),
         Column::new("department".into(), out.department),
@@ -684,7 +695,7 @@ pub(crate) fn changes(
 /// of parsed targets; all null for text targets.
 fn target_columns(
     prefix: &str,
-    targets: &[Option<Target>],
+    targets: &[Option<&Target>],
 ) -> Result<(Column, Column, Column), AggregateError> {
     let mut ops = Vec::with_capacity(targets.len());
     let mut numbers = Vec::with_capacity(targets.len());
@@ -745,6 +756,7 @@ pub fn with_targets(indicators: &DataFrame) -> Result<DataFrame, AggregateError>
             .into_iter()
             .map(|v| v.and_then(parse_target))
             .collect();
+        let parsed: Vec<Option<&Target>> = parsed.iter().map(Option::as_ref).collect();
         let (op, number, unit) = target_columns(prefix, &parsed)?;
         for c in [op, number, unit] {
             df.with_column(c).map_err(polars_err("with_targets"))?;

@@ -23,8 +23,6 @@
 //! first.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
@@ -33,6 +31,7 @@ use rayon::prelude::*;
 use super::AggregateError;
 use super::charts::ChartData;
 use super::reports::{Linked, changes, indicator_mix, summary_by_year, trend};
+use crate::work::WorkWriter;
 
 /// A table the reports read batch by batch, only the columns they use.
 pub trait Source {
@@ -292,31 +291,19 @@ fn split(
     dir: &Path,
 ) -> Result<Split, AggregateError> {
     let err = polars_err(name);
-    type Writer = polars::io::parquet::write::BatchedWriter<Buffered>;
-    let mut writers: Vec<Option<(PathBuf, Writer, Buffered)>> =
-        (0..batches.count).map(|_| None).collect();
+    let mut writers: Vec<Option<WorkWriter>> = (0..batches.count).map(|_| None).collect();
     let mut write = |k: usize, df: &DataFrame| -> PolarsResult<()> {
         let slot = writers
             .get_mut(k)
             .ok_or_else(|| polars_err!(ComputeError: "no batch {k}"))?;
-        if slot.is_none() {
-            let path = dir.join(format!("{name}-{k}.parquet"));
-            let file = File::create(&path)
-                .map_err(|e| polars_err!(ComputeError: "{}: {e}", path.display()))?;
-            // Read back once, soon: fast compression, no statistics.
-            let buf = Buffered(std::sync::Arc::new(std::sync::Mutex::new(
-                BufWriter::with_capacity(256 << 10, file),
-            )));
-            let w = ParquetWriter::new(buf.clone())
-                .with_compression(ParquetCompression::Lz4Raw)
-                .with_statistics(StatisticsOptions::empty())
-                .batched(df.schema())?;
-            *slot = Some((path, w, buf));
-        }
-        match slot {
-            Some((_, w, _)) => w.write_batch(df),
-            None => Ok(()),
-        }
+        let w = match slot {
+            Some(w) => w,
+            None => slot.insert(WorkWriter::create(
+                &dir.join(format!("{name}-{k}.arrow")),
+                df.schema(),
+            )?),
+        };
+        w.write(df)
     };
     table
         .for_each_batch_of(columns, &mut |df| {
@@ -355,40 +342,9 @@ fn split(
         .map_err(&err)?;
     let mut files = Vec::with_capacity(writers.len());
     for w in writers {
-        match w {
-            Some((path, w, buf)) => {
-                w.finish().map_err(&err)?;
-                drop(w);
-                // Flushed here, where a failure is seen, not on drop.
-                std::io::Write::flush(&mut buf.clone())
-                    .map_err(|e| polars_err!(ComputeError: "{}: {e}", path.display()))
-                    .map_err(&err)?;
-                files.push(Some(path));
-            }
-            None => files.push(None),
-        }
+        files.push(w.map(WorkWriter::finish).transpose().map_err(&err)?);
     }
     Ok(Split { files })
-}
-
-/// A buffered file the Parquet writer writes through and that is still ours
-/// to flush when the writer is done (the writer never gives it back).
-#[derive(Clone)]
-struct Buffered(std::sync::Arc<std::sync::Mutex<BufWriter<File>>>);
-
-impl std::io::Write for Buffered {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("buffer poisoned"))?
-            .write(b)
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("buffer poisoned"))?
-            .flush()
-    }
 }
 
 fn read_batch(
@@ -401,10 +357,7 @@ fn read_batch(
     match split.files.get(k).and_then(Option::as_ref) {
         None => Ok(empty.clone()),
         Some(path) => {
-            let file = File::open(path)
-                .map_err(|e| polars_err!(ComputeError: "{}: {e}", path.display()))
-                .map_err(&err)?;
-            let df = ParquetReader::new(file).finish().map_err(&err)?;
+            let df = crate::work::read(path, None).map_err(&err)?;
             // Removed as soon as read: the batches together are the tables.
             let _ = std::fs::remove_file(path);
             Ok(df)
@@ -416,8 +369,8 @@ fn read_batch(
 /// rows to `sink(report, part, rows)` as they come; returns what the charts
 /// need. Reports that get no rows are handed once, empty, at part 0.
 pub fn stream(
-    indicators: &dyn Source,
-    projects: &dyn Source,
+    indicators: &(dyn Source + Sync),
+    projects: &(dyn Source + Sync),
     opts: &StreamOptions,
     sink: &mut dyn FnMut(&'static str, i64, DataFrame) -> Result<(), AggregateError>,
 ) -> Result<ChartData, AggregateError> {
@@ -430,9 +383,18 @@ pub fn stream(
     // The column and type checks of the in-memory reports, on no rows.
     super::reports::all(&empty_ind, &empty_proj)?;
 
+    // Both tables at once, one a core.
     let mut counts = Census::default();
-    census(projects, "projects", &proj_cols, &mut counts, true)?;
-    census(indicators, "indicators", &ind_cols, &mut counts, false)?;
+    let mut ind_counts = Census::default();
+    let (proj_census, ind_census) = rayon::join(
+        || census(projects, "projects", &proj_cols, &mut counts, true),
+        || census(indicators, "indicators", &ind_cols, &mut ind_counts, false),
+    );
+    proj_census?;
+    ind_census?;
+    for (dept, n) in ind_counts.rows {
+        *counts.rows.entry(dept).or_default() += n;
+    }
     let years: Vec<i32> = counts.years.iter().copied().collect();
     let batches = Batches::plan(&counts.rows, opts.batch_rows.max(1));
 
@@ -451,14 +413,19 @@ pub fn stream(
     };
 
     if batches.count > 0 {
-        let ind_split = split(
-            indicators,
-            "indicators",
-            &ind_cols,
-            &batches,
-            &opts.work_dir,
-        )?;
-        let proj_split = split(projects, "projects", &proj_cols, &batches, &opts.work_dir)?;
+        let (ind_split, proj_split) = rayon::join(
+            || {
+                split(
+                    indicators,
+                    "indicators",
+                    &ind_cols,
+                    &batches,
+                    &opts.work_dir,
+                )
+            },
+            || split(projects, "projects", &proj_cols, &batches, &opts.work_dir),
+        );
+        let (ind_split, proj_split) = (ind_split?, proj_split?);
         let input = BatchInput {
             ind: &ind_split,
             proj: &proj_split,
@@ -468,13 +435,31 @@ pub fn stream(
             want: &want,
         };
         let mut offset = 0usize;
-        // Two batches at a time, one a core; their rows go out in order.
-        let order: Vec<usize> = (0..batches.count).collect();
-        for pair in order.chunks(2) {
-            let outs: Vec<Result<BatchOut, AggregateError>> =
-                pair.par_iter().map(|&k| input.report(k)).collect();
-            for (&k, out) in pair.iter().zip(outs) {
-                let out = out?.numbered_from(offset)?;
+        // Two batches are reported at a time, one a core, on a thread of
+        // their own; their rows go out here, in order, while the next two
+        // are reported. One batch at most waits between the two.
+        std::thread::scope(|scope| -> Result<(), AggregateError> {
+            let (tx, rx) =
+                std::sync::mpsc::sync_channel::<Result<(usize, BatchOut), AggregateError>>(1);
+            let input = &input;
+            let count = batches.count;
+            scope.spawn(move || {
+                let order: Vec<usize> = (0..count).collect();
+                for pair in order.chunks(2) {
+                    let outs: Vec<Result<BatchOut, AggregateError>> =
+                        pair.par_iter().map(|&k| input.report(k)).collect();
+                    for (&k, out) in pair.iter().zip(outs) {
+                        let failed = out.is_err();
+                        // The receiver stopped on an error: nothing more to do.
+                        if tx.send(out.map(|o| (k, o))).is_err() || failed {
+                            return;
+                        }
+                    }
+                }
+            });
+            for received in rx {
+                let (k, out) = received?;
+                let out = out.numbered_from(offset)?;
                 offset += out.series;
                 // Rows without a department sort last where departments
                 // order the rows, though their series come first.
@@ -496,7 +481,8 @@ pub fn stream(
                     }
                 }
             }
-        }
+            Ok(())
+        })?;
     }
     // Reports without rows still have their columns (the years' included).
     for report in super::REPORT_TABLES {
@@ -540,19 +526,23 @@ impl BatchInput<'_> {
         let proj = read_batch(self.proj, k, self.empty_proj, "projects")?;
         let linked = Linked::batch(&proj, 0, Some(self.years.to_vec()))?;
         let want = self.want;
+        let summary = want("summary_by_year")
+            .then(|| summary_by_year(&ind, &proj))
+            .transpose()?;
+        let trend = want("project_trend")
+            .then(|| trend(&proj, &linked))
+            .transpose()?;
+        let mix = want("indicator_mix")
+            .then(|| indicator_mix(&ind))
+            .transpose()?;
+        let changes = want("target_changes")
+            .then(|| changes(&ind, &linked))
+            .transpose()?;
         Ok(BatchOut {
-            summary: want("summary_by_year")
-                .then(|| summary_by_year(&ind, &proj))
-                .transpose()?,
-            trend: want("project_trend")
-                .then(|| trend(&proj, &linked))
-                .transpose()?,
-            mix: want("indicator_mix")
-                .then(|| indicator_mix(&ind))
-                .transpose()?,
-            changes: want("target_changes")
-                .then(|| changes(&ind, &linked))
-                .transpose()?,
+            summary,
+            trend,
+            mix,
+            changes,
             series: linked.series_end(),
         })
     }

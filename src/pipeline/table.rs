@@ -33,13 +33,16 @@ pub struct Spill {
     schema: Option<Schema>,
 }
 
-/// One Parquet file of a spilled table: a row group per chunk.
+/// One file of a spilled table: Parquet with a row group per chunk, or a
+/// work file ([`crate::work`]) of one chunk.
 #[derive(Debug, Clone)]
 struct Segment {
     path: PathBuf,
     /// Rows of each row group, in order.
     groups: Vec<usize>,
     schema: Schema,
+    /// A work file (Arrow IPC), never an output as it is.
+    work: bool,
 }
 
 /// Writes a spilled table as its chunks come. Chunks go into one Parquet
@@ -50,6 +53,8 @@ struct Segment {
 pub struct SpillWriter {
     spill: Spill,
     open: Option<OpenSegment>,
+    /// Each chunk a work file of its own (see [`SpillWriter::work`]).
+    work: bool,
 }
 
 /// The file being written, its writer, and the buffer under the writer.
@@ -122,6 +127,16 @@ fn decimal_need(c: &Column, scale: usize) -> PolarsResult<(usize, usize)> {
 }
 
 impl SpillWriter {
+    /// A writer of rows in flight that an output is made from later (the
+    /// reports' parts): each chunk goes to a work file of its own at the
+    /// path given with it, copied rather than encoded.
+    pub fn work() -> Self {
+        SpillWriter {
+            work: true,
+            ..SpillWriter::default()
+        }
+    }
+
     /// Appends a chunk; `path` names the file if the chunk starts a new one.
     pub fn push(&mut self, path: PathBuf, df: &DataFrame) -> PolarsResult<()> {
         let spill = &mut self.spill;
@@ -140,6 +155,17 @@ impl SpillWriter {
         if spill.schema.is_none() {
             spill.schema = Some(df.schema().as_ref().clone());
         }
+        if self.work {
+            crate::work::write(&path, df)?;
+            spill.segments.push(Segment {
+                path,
+                groups: vec![df.height()],
+                schema: df.schema().as_ref().clone(),
+                work: true,
+            });
+            spill.rows += df.height();
+            return Ok(());
+        }
         let target = spill.full_schema()?;
         let fits = self.open.as_ref().is_some_and(|o| {
             spill
@@ -157,6 +183,7 @@ impl SpillWriter {
                 path,
                 groups: Vec::new(),
                 schema: target.clone(),
+                work: false,
             };
             self.open = Some(OpenSegment { seg, writer, buf });
         }
@@ -254,7 +281,9 @@ impl Spill {
     /// schema, if there is one: an output can be that file.
     pub fn single_file(&self) -> Option<&Path> {
         match self.segments.as_slice() {
-            [seg] if self.full_schema().is_ok_and(|s| s == seg.schema) => Some(&seg.path),
+            [seg] if !seg.work && self.full_schema().is_ok_and(|s| s == seg.schema) => {
+                Some(&seg.path)
+            }
             _ => None,
         }
     }
@@ -276,6 +305,13 @@ impl Spill {
     ) -> PolarsResult<()> {
         let schema = self.full_schema()?;
         for seg in &self.segments {
+            if seg.work {
+                f(cast_decimals(
+                    crate::work::read(&seg.path, columns)?,
+                    &schema,
+                )?)?;
+                continue;
+            }
             let open = || {
                 File::open(&seg.path)
                     .map_err(|e| polars_err!(ComputeError: "{}: {e}", seg.path.display()))
@@ -334,7 +370,15 @@ impl Table {
                     .iter()
                     .map(|seg| {
                         let path = PlRefPath::try_from_path(&seg.path)?;
-                        let lf = LazyFrame::scan_parquet(path, ScanArgsParquet::default())?;
+                        let lf = if seg.work {
+                            LazyFrame::scan_ipc(
+                                path,
+                                IpcScanOptions::default(),
+                                Default::default(),
+                            )?
+                        } else {
+                            LazyFrame::scan_parquet(path, ScanArgsParquet::default())?
+                        };
                         let casts: Vec<Expr> = s
                             .decimals
                             .keys()

@@ -140,8 +140,11 @@ fn parse_number(value: &str) -> Option<Target> {
     }
     let number = Decimal::from_str(digits).ok()?;
     // `（含）` marks an inclusive bound, which `≥`/`≤` already are.
-    let stripped = unit.replace("(含)", "");
-    unit = stripped.as_str();
+    let stripped;
+    if unit.contains("(含)") {
+        stripped = unit.replace("(含)", "");
+        unit = stripped.as_str();
+    }
     let mut suffix_op = None;
     for (word, o) in SUFFIX_OPS {
         if let Some(u) = unit.strip_suffix(word) {
@@ -168,7 +171,8 @@ fn parse_number(value: &str) -> Option<Target> {
 /// ASCII forms of full-width characters, no whitespace (`968.191 8` is one
 /// number split by extraction), no thousands separators.
 fn normalize(s: &str) -> String {
-    let folded: Vec<char> = s
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s
         .chars()
         .map(|c| match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
@@ -176,17 +180,15 @@ fn normalize(s: &str) -> String {
             _ => c,
         })
         .filter(|c| !c.is_whitespace())
-        .collect();
-    let mut out = String::with_capacity(s.len());
-    for (i, &c) in folded.iter().enumerate() {
-        let between_digits = i > 0
-            && i.checked_sub(1)
-                .and_then(|j| folded.get(j))
-                .is_some_and(char::is_ascii_digit)
-            && folded.get(i + 1).is_some_and(char::is_ascii_digit);
-        if c == ',' && between_digits {
+        .peekable();
+    // One pass (every indicator's target is parsed): a comma between two
+    // digits is a thousands separator.
+    let mut after_digit = false;
+    while let Some(c) = chars.next() {
+        if c == ',' && after_digit && chars.peek().is_some_and(char::is_ascii_digit) {
             continue;
         }
+        after_digit = c.is_ascii_digit();
         out.push(c);
     }
     out
@@ -331,6 +333,10 @@ mod tests {
         assert_eq!(p("1份"), num(Op::Eq, "1", "份"));
         assert_eq!(p("968.191 8"), num(Op::Eq, "968.1918", ""));
         assert_eq!(p("1,000元"), num(Op::Eq, "1000", "元"));
+        assert_eq!(p("1,234,567元"), num(Op::Eq, "1234567", "元"));
+        assert_eq!(p("１，０００ 人次"), num(Op::Eq, "1000", "人次"));
+        assert_eq!(p("1,,2个"), text("1,,2个"));
+        assert_eq!(p("≥95%(含)"), num(Op::Ge, "95", "%"));
         assert_eq!(p("≥ 90.50 %"), num(Op::Ge, "90.5", "%"));
         assert_eq!(p("发布"), text("发布"));
         assert_eq!(p("优良"), text("优良"));

@@ -146,6 +146,7 @@ impl Stage for Aggregate {
                 .unwrap_or(DEFAULT_CHART_DEPARTMENTS),
         };
         // One spill per report and part; parts are concatenated in order.
+        // Work files: the emit stage encodes each report once, at the end.
         let mut parts: BTreeMap<(&'static str, i64), SpillWriter> = BTreeMap::new();
         let mut files = 0usize;
         let charts =
@@ -153,8 +154,8 @@ impl Stage for Aggregate {
                 files += 1;
                 parts
                     .entry((report, part))
-                    .or_default()
-                    .push(dir.join(format!("{report}-{files}.parquet")), &df)
+                    .or_insert_with(SpillWriter::work)
+                    .push(dir.join(format!("{report}-{files}.arrow")), &df)
                     .map_err(|source| AggregateError::Polars { report, source })
             })
             .map_err(|e| aggregate_error(&self.name, e))?;
