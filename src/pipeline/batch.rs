@@ -219,8 +219,16 @@ fn settle(path: &Path, mut d: Document) -> Result<Document, FileFailure> {
 
 /// Documents already seen in a run, by what they hold: a table downloaded
 /// twice, or published both as PDF and as workbook, is counted once.
+///
+/// The first file's name is kept in one growing string, not a string each:
+/// small allocations that live to the end of a run would sit among the
+/// documents' short-lived ones.
 #[derive(Debug, Default)]
-pub struct Seen(HashMap<[u8; 32], String>);
+pub struct Seen {
+    /// Fingerprint → the first file's name, as a range of `names`.
+    first: HashMap<[u8; 32], (usize, usize)>,
+    names: String,
+}
 
 impl Seen {
     /// Drops from `batch` every document whose department, year, projects and
@@ -230,8 +238,9 @@ impl Seen {
         let docs = std::mem::take(&mut batch.docs);
         for d in docs {
             let key = fingerprint(&d);
-            match self.0.get(&key) {
-                Some(first) => {
+            match self.first.get(&key) {
+                Some(&(from, to)) => {
+                    let first = self.names.get(from..to).unwrap_or_default();
                     batch.duplicates += 1;
                     batch.notes.push(Warning {
                         source: d.source.clone(),
@@ -244,7 +253,9 @@ impl Seen {
                     });
                 }
                 None => {
-                    self.0.insert(key, d.source.clone());
+                    let from = self.names.len();
+                    self.names.push_str(&d.source);
+                    self.first.insert(key, (from, self.names.len()));
                     batch.docs.push(d);
                 }
             }

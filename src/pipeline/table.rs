@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+/// Rows of work files read as one frame (see [`Spill::for_each_group_of`]).
+const WORK_GROUP_ROWS: usize = 65_536;
+
 /// A table produced by a stage.
 #[derive(Debug, Clone)]
 pub enum Table {
@@ -304,14 +307,32 @@ impl Spill {
         f: &mut dyn FnMut(DataFrame) -> PolarsResult<()>,
     ) -> PolarsResult<()> {
         let schema = self.full_schema()?;
+        // Work files hold a batch's rows each, often a few hundred: read
+        // together into one frame of about WORK_GROUP_ROWS, so that an
+        // output gets row groups of a useful size.
+        let mut pending: Option<DataFrame> = None;
+        let mut flush = |pending: &mut Option<DataFrame>| -> PolarsResult<()> {
+            match pending.take() {
+                Some(mut df) => {
+                    df.rechunk_mut();
+                    f(df)
+                }
+                None => Ok(()),
+            }
+        };
         for seg in &self.segments {
             if seg.work {
-                f(cast_decimals(
-                    crate::work::read(&seg.path, columns)?,
-                    &schema,
-                )?)?;
+                let df = cast_decimals(crate::work::read(&seg.path, columns)?, &schema)?;
+                let rows = match pending.as_mut() {
+                    Some(p) => p.vstack_mut_owned(df)?.height(),
+                    None => pending.insert(df).height(),
+                };
+                if rows >= WORK_GROUP_ROWS {
+                    flush(&mut pending)?;
+                }
                 continue;
             }
+            flush(&mut pending)?;
             let open = || {
                 File::open(&seg.path)
                     .map_err(|e| polars_err!(ComputeError: "{}: {e}", seg.path.display()))
@@ -324,11 +345,11 @@ impl Spill {
                     .with_slice(Some((offset, rows)))
                     .with_columns(columns.map(|c| c.iter().map(|s| s.to_string()).collect()));
                 r.set_metadata(meta.clone());
-                f(cast_decimals(r.finish()?, &schema)?)?;
+                flush(&mut Some(cast_decimals(r.finish()?, &schema)?))?;
                 offset += rows;
             }
         }
-        Ok(())
+        flush(&mut pending)
     }
 }
 

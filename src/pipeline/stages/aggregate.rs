@@ -28,7 +28,8 @@ pub struct AggregateConfig {
     #[serde(default)]
     pub chart_departments: Option<usize>,
     /// Rows of both tables reported at a time (whole departments; default
-    /// 100,000): the reports' memory is about 1 KB a row of a batch.
+    /// 50,000): the reports' memory is about 1 KB a row of a batch, three
+    /// batches at a time.
     #[serde(default)]
     pub batch_rows: Option<usize>,
 }
