@@ -11,5 +11,14 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // mimalloc keeps freed pages for reuse, per thread; between stages each
+    // thread (the parser's pool, polars' and this one) returns them.
+    let _ = jixiao::pipeline::run::BETWEEN_STAGES.set(|| {
+        // SAFETY: mi_collect takes no pointers; it only frees unused pages.
+        let collect = || unsafe { libmimalloc_sys::mi_collect(true) };
+        rayon::broadcast(|_| collect());
+        polars_core::runtime::THREAD_POOL.broadcast(|_| collect());
+        collect();
+    });
     cli::main()
 }

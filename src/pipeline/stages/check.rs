@@ -147,7 +147,7 @@ impl Stage for Check {
             // join the rows' own (sources against 总计, checked by the reader)
             // as warnings of the run, once however many check stages.
             if !st.reconciled {
-                let sums: Vec<Warning> = st.totals.iter().flat_map(|t| t.warnings()).collect();
+                let sums = std::mem::take(&mut st.sum_warnings);
                 st.summary.warnings += sums.len();
                 st.warnings.extend(sums);
                 st.reconciled = true;

@@ -371,7 +371,8 @@ impl Stage for Ingest {
                 st.warnings.extend(w);
                 rejects.extend(r);
                 if self.keep_totals {
-                    st.totals.extend(batch.totals());
+                    st.sum_warnings
+                        .extend(batch.totals().iter().flat_map(|t| t.warnings()));
                 }
                 read_notes(&batch.docs, &mut st.encoding_notes, &mut st.dropped_notes);
                 if tx.send((n, batch.docs)).is_err() {
