@@ -4,16 +4,19 @@
 //! computation followed by a concatenation, so the reports of the whole
 //! corpus are those of its departments, one batch after another:
 //!
-//! 1. a first pass reads only `department` and `year` of both tables: the
-//!    departments, their sizes and the budget years of the comparison (the
-//!    `amount_<year>` columns of `project_trend` are every year's);
+//! 1. a first pass reads only `department` and `year` of both tables (the
+//!    two at once): the departments, their sizes and the budget years of the
+//!    comparison (the `amount_<year>` columns of `project_trend` are every
+//!    year's);
 //! 2. departments are grouped, in the order series are numbered (no
 //!    department first, then by name), into batches of about
 //!    [`StreamOptions::batch_rows`] rows; a second pass copies each table's
-//!    rows into one file per batch, in table order;
+//!    rows into one work file ([`crate::work`], Arrow IPC) per batch, in
+//!    table order;
 //! 3. each batch is read back alone and reported with the in-memory code,
-//!    its series numbered after the previous batches'; the rows go to the
-//!    caller's sink as they come.
+//!    two at a time on a thread of their own, its series numbered after the
+//!    previous batches'; the rows go to the caller's sink as they come,
+//!    while the next two are reported.
 //!
 //! The rows and their order are those of [`super::reports`]. Each report
 //! names a `part` with its rows: the caller concatenates parts in ascending
