@@ -21,8 +21,8 @@ fn io_err(path: &Path, e: std::io::Error) -> PolarsError {
 /// A work file being written batch by batch.
 pub struct WorkWriter {
     path: PathBuf,
-    writer: polars::io::ipc::BatchedWriter<Shared>,
-    buf: Shared,
+    writer: polars::io::ipc::BatchedWriter<SharedFile>,
+    buf: SharedFile,
     rows: usize,
 }
 
@@ -31,10 +31,7 @@ impl WorkWriter {
     pub fn create(path: &Path, schema: &Schema) -> PolarsResult<Self> {
         let file = File::create(path).map_err(|e| io_err(path, e))?;
         // A split has a writer per batch open at once: small buffers.
-        let buf = Shared(Arc::new(Mutex::new(BufWriter::with_capacity(
-            64 << 10,
-            file,
-        ))));
+        let buf = SharedFile::new(file, 64 << 10);
         let level = CompatLevel::newest();
         let arrow = schema.to_arrow(level);
         let fields = polars_arrow::io::ipc::write::default_ipc_fields(arrow.iter_values());
@@ -99,23 +96,39 @@ pub fn read(path: &Path, columns: Option<&[&str]>) -> PolarsResult<DataFrame> {
         .finish()
 }
 
-/// A buffered file the IPC writer writes through and that is still ours to
-/// flush when the writer is done (the writer never gives it back).
+/// A buffered file that a polars writer writes through and that is still
+/// ours to flush (and sync) when the writer is done: the writers never give
+/// theirs back. Unbuffered, a file went out in tens of thousands of small
+/// writes.
 #[derive(Clone)]
-struct Shared(Arc<Mutex<BufWriter<File>>>);
+pub(crate) struct SharedFile(Arc<Mutex<BufWriter<File>>>);
 
-impl Write for Shared {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0
+impl SharedFile {
+    pub(crate) fn new(file: File, capacity: usize) -> Self {
+        SharedFile(Arc::new(Mutex::new(BufWriter::with_capacity(
+            capacity, file,
+        ))))
+    }
+
+    /// Runs `f` on the buffered file.
+    pub(crate) fn with<T>(
+        &self,
+        f: impl FnOnce(&mut BufWriter<File>) -> std::io::Result<T>,
+    ) -> std::io::Result<T> {
+        let mut guard = self
+            .0
             .lock()
-            .map_err(|_| std::io::Error::other("work file buffer poisoned"))?
-            .write(b)
+            .map_err(|_| std::io::Error::other("file buffer poisoned"))?;
+        f(&mut guard)
+    }
+}
+
+impl Write for SharedFile {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.with(|w| w.write(b))
     }
     fn flush(&mut self) -> std::io::Result<()> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("work file buffer poisoned"))?
-            .flush()
+        self.with(|w| w.flush())
     }
 }
 

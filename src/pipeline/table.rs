@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
+use crate::work::SharedFile;
+
 /// Rows of work files read as one frame (see [`Spill::for_each_group_of`]).
 const WORK_GROUP_ROWS: usize = 65_536;
 
@@ -63,43 +65,8 @@ pub struct SpillWriter {
 /// The file being written, its writer, and the buffer under the writer.
 struct OpenSegment {
     seg: Segment,
-    writer: polars::io::parquet::write::BatchedWriter<SharedBuf>,
-    buf: SharedBuf,
-}
-
-/// A buffered file that the Parquet writer writes through and that is still
-/// ours to flush and sync when it is done (the writer never gives its
-/// writer back). Unbuffered, a Parquet file went out in tens of thousands
-/// of small writes.
-#[derive(Clone)]
-struct SharedBuf(std::sync::Arc<std::sync::Mutex<std::io::BufWriter<File>>>);
-
-impl SharedBuf {
-    fn new(file: File) -> Self {
-        SharedBuf(std::sync::Arc::new(std::sync::Mutex::new(
-            std::io::BufWriter::with_capacity(1 << 20, file),
-        )))
-    }
-
-    fn with<T>(
-        &self,
-        f: impl FnOnce(&mut std::io::BufWriter<File>) -> std::io::Result<T>,
-    ) -> std::io::Result<T> {
-        let mut guard = self
-            .0
-            .lock()
-            .map_err(|_| std::io::Error::other("spill buffer poisoned"))?;
-        f(&mut guard)
-    }
-}
-
-impl std::io::Write for SharedBuf {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.with(|w| w.write(b))
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.with(|w| w.flush())
-    }
+    writer: polars::io::parquet::write::BatchedWriter<SharedFile>,
+    buf: SharedFile,
 }
 
 /// The Decimal type a column of `int` integer digits and `scale` places needs:
@@ -180,7 +147,7 @@ impl SpillWriter {
             self.close()?;
             let file = File::create(&path)
                 .map_err(|e| polars_err!(ComputeError: "{}: {e}", path.display()))?;
-            let buf = SharedBuf::new(file);
+            let buf = SharedFile::new(file, 1 << 20);
             let writer = crate::emit::parquet::writer(buf.clone()).batched(&target)?;
             let seg = Segment {
                 path,
