@@ -189,6 +189,14 @@ impl SpillWriter {
     }
 }
 
+/// The frame gathered from work files, in one chunk (an output writes a
+/// row group per chunk).
+fn take_rechunked(pending: &mut Option<DataFrame>) -> Option<DataFrame> {
+    let mut df = pending.take()?;
+    df.rechunk_mut();
+    Some(df)
+}
+
 /// `df` with its Decimal columns cast to `schema`'s (wider, so exact; strict,
 /// so a value that did not fit would be an error, never a null).
 fn cast_decimals(mut df: DataFrame, schema: &Schema) -> PolarsResult<DataFrame> {
@@ -278,15 +286,6 @@ impl Spill {
         // together into one frame of about WORK_GROUP_ROWS, so that an
         // output gets row groups of a useful size.
         let mut pending: Option<DataFrame> = None;
-        let mut flush = |pending: &mut Option<DataFrame>| -> PolarsResult<()> {
-            match pending.take() {
-                Some(mut df) => {
-                    df.rechunk_mut();
-                    f(df)
-                }
-                None => Ok(()),
-            }
-        };
         for seg in &self.segments {
             if seg.work {
                 let df = cast_decimals(crate::work::read(&seg.path, columns)?, &schema)?;
@@ -294,12 +293,16 @@ impl Spill {
                     Some(p) => p.vstack_mut_owned(df)?.height(),
                     None => pending.insert(df).height(),
                 };
-                if rows >= WORK_GROUP_ROWS {
-                    flush(&mut pending)?;
+                if rows >= WORK_GROUP_ROWS
+                    && let Some(df) = take_rechunked(&mut pending)
+                {
+                    f(df)?;
                 }
                 continue;
             }
-            flush(&mut pending)?;
+            if let Some(df) = take_rechunked(&mut pending) {
+                f(df)?;
+            }
             let open = || {
                 File::open(&seg.path)
                     .map_err(|e| polars_err!(ComputeError: "{}: {e}", seg.path.display()))
@@ -312,11 +315,14 @@ impl Spill {
                     .with_slice(Some((offset, rows)))
                     .with_columns(columns.map(|c| c.iter().map(|s| s.to_string()).collect()));
                 r.set_metadata(meta.clone());
-                flush(&mut Some(cast_decimals(r.finish()?, &schema)?))?;
+                f(cast_decimals(r.finish()?, &schema)?)?;
                 offset += rows;
             }
         }
-        flush(&mut pending)
+        match take_rechunked(&mut pending) {
+            Some(df) => f(df),
+            None => Ok(()),
+        }
     }
 }
 
