@@ -8,7 +8,7 @@
 //! taken first, so a contract stays with itself and a successor contract
 //! does not take its place. Linked projects form one series.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::hash::Hash;
 
 use super::key::{name_years, normalize_name, project_key};
@@ -60,18 +60,31 @@ pub struct Assignment {
 
 /// Links projects across years and numbers the series.
 pub fn assign(projects: &[ProjectRef]) -> Assignment {
-    let keys: Vec<String> = projects
-        .iter()
-        .map(|p| {
+    // A project recurs every year under the same name and unit: its key,
+    // normalised name and name years are worked out once.
+    type Place<'p> = (&'p str, Option<&'p str>, Option<&'p str>);
+    let mut known: HashMap<Place<'_>, usize> = HashMap::new();
+    let mut worked: Vec<(String, String, Vec<i32>)> = Vec::new();
+    let mut of = Vec::with_capacity(projects.len());
+    for p in projects {
+        let place = (p.name.as_str(), p.department.as_deref(), p.unit.as_deref());
+        let k = *known.entry(place).or_insert_with(|| {
             let orgs: Vec<&str> = [p.department.as_deref(), p.unit.as_deref()]
                 .into_iter()
                 .flatten()
                 .collect();
-            project_key(&p.name, &orgs)
-        })
-        .collect();
-    let names: Vec<String> = projects.iter().map(|p| normalize_name(&p.name)).collect();
-    let years: Vec<Vec<i32>> = projects.iter().map(|p| name_years(&p.name)).collect();
+            worked.push((
+                project_key(&p.name, &orgs),
+                normalize_name(&p.name),
+                name_years(&p.name),
+            ));
+            worked.len() - 1
+        });
+        of.push(k);
+    }
+    let keys: Vec<String> = of.iter().map(|&k| worked[k].0.clone()).collect();
+    let names: Vec<String> = of.iter().map(|&k| worked[k].1.clone()).collect();
+    let years: Vec<Vec<i32>> = of.iter().map(|&k| worked[k].2.clone()).collect();
 
     let mut by_dept: BTreeMap<Option<String>, BTreeMap<i32, Vec<usize>>> = BTreeMap::new();
     for (i, p) in projects.iter().enumerate() {
