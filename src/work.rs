@@ -1,5 +1,5 @@
 //! Work files: rows in flight between two passes of a run (the reports'
-//! batches, their rows before they are emitted), as Arrow IPC files.
+//! batches of departments), as Arrow IPC files.
 //!
 //! They are read once, soon, by this program: Arrow's own layout is copied
 //! out and back, where Parquet's dictionary and page encoding cost more than
@@ -68,7 +68,7 @@ impl WorkWriter {
 
 /// `df` with each string column holding only its own strings (a slice or a
 /// gathered piece shares its frame's buffers, which IPC writes whole).
-fn compact(df: &DataFrame) -> PolarsResult<DataFrame> {
+pub(crate) fn compact(df: &DataFrame) -> PolarsResult<DataFrame> {
     let mut out = df.clone();
     for c in df.columns() {
         if c.dtype() == &DataType::String {

@@ -19,6 +19,12 @@ pub trait Batches {
     /// Calls `f` with each batch, in order.
     fn for_each_batch(&self, f: &mut dyn FnMut(&DataFrame) -> PolarsResult<()>)
     -> PolarsResult<()>;
+    /// The Parquet files that hold the table, in order, each written by
+    /// [`parquet::writer`] with the table's schema, if it is so kept: a
+    /// Parquet output copies their row groups rather than encode them again.
+    fn parquet_files(&self) -> Option<Vec<PathBuf>> {
+        None
+    }
 }
 
 impl Batches for DataFrame {

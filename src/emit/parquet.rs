@@ -121,6 +121,13 @@ pub fn write_parquet(path: &Path, table: &(dyn Batches + Sync)) -> Result<usize,
     let mut rows = 0;
     atomic_write(path, |w| {
         let mut writer = writer(w).batched(&schema).map_err(fail)?;
+        if let Some(files) = table.parquet_files() {
+            for file in files {
+                rows += copy_row_groups(&mut writer, &file).map_err(fail)?;
+            }
+            writer.finish().map_err(fail)?;
+            return Ok(());
+        }
         std::thread::scope(|scope| -> PolarsResult<()> {
             let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(1);
             let reader = scope.spawn(move || {
@@ -151,6 +158,50 @@ pub fn write_parquet(path: &Path, table: &(dyn Batches + Sync)) -> Result<usize,
         writer.finish().map_err(fail)?;
         Ok(())
     })?;
+    Ok(rows)
+}
+
+/// Copies every row group of the Parquet file `from` into `to`, page by
+/// page as they are stored: nothing decoded, nothing encoded again. `from`
+/// must have been written by [`writer`] with `to`'s schema.
+pub fn copy_row_groups<W: std::io::Write>(
+    to: &mut polars::io::parquet::write::BatchedWriter<W>,
+    from: &Path,
+) -> PolarsResult<usize> {
+    use std::io::{Read, Seek, SeekFrom};
+    let io = |e: std::io::Error| polars_err!(ComputeError: "{}: {e}", from.display());
+    let mut file = std::fs::File::open(from).map_err(io)?;
+    let meta = polars_parquet::parquet::read::read_metadata(&mut file)?;
+    let mut rows = 0;
+    for group in &meta.row_groups {
+        let mut columns = Vec::with_capacity(group.parquet_columns().len());
+        for column in group.parquet_columns() {
+            let range = column.byte_range();
+            let len = usize::try_from(range.end.saturating_sub(range.start)).map_err(
+                |_| polars_err!(ComputeError: "{}: column chunk too large", from.display()),
+            )?;
+            let mut bytes = vec![0u8; len];
+            file.seek(SeekFrom::Start(range.start)).map_err(io)?;
+            file.read_exact(&mut bytes).map_err(io)?;
+            let reader = polars_parquet::parquet::read::PageReader::new(
+                std::io::Cursor::new(polars_buffer::Buffer::from(bytes)),
+                column,
+                Vec::new(),
+                len,
+            );
+            let mut pages = reader.collect::<Result<Vec<CompressedPage>, _>>()?;
+            // A page read back does not know its rows, which the writer
+            // counts. Every column here is flat: a value is a row.
+            for page in &mut pages {
+                if let CompressedPage::Data(p) = page {
+                    p.num_rows = Some(p.num_values());
+                }
+            }
+            columns.push(pages);
+        }
+        to.write_row_group(group.num_rows() as u64, &columns)?;
+        rows += group.num_rows();
+    }
     Ok(rows)
 }
 

@@ -14,9 +14,6 @@ use polars::prelude::*;
 
 use crate::work::SharedFile;
 
-/// Rows of work files read as one frame (see [`Spill::for_each_group_of`]).
-const WORK_GROUP_ROWS: usize = 65_536;
-
 /// A table produced by a stage.
 #[derive(Debug, Clone)]
 pub enum Table {
@@ -38,16 +35,13 @@ pub struct Spill {
     schema: Option<Schema>,
 }
 
-/// One file of a spilled table: Parquet with a row group per chunk, or a
-/// work file ([`crate::work`]) of one chunk.
+/// One Parquet file of a spilled table.
 #[derive(Debug, Clone)]
 struct Segment {
     path: PathBuf,
     /// Rows of each row group, in order.
     groups: Vec<usize>,
     schema: Schema,
-    /// A work file (Arrow IPC), never an output as it is.
-    work: bool,
 }
 
 /// Writes a spilled table as its chunks come. Chunks go into one Parquet
@@ -58,8 +52,11 @@ struct Segment {
 pub struct SpillWriter {
     spill: Spill,
     open: Option<OpenSegment>,
-    /// Each chunk a work file of its own (see [`SpillWriter::work`]).
-    work: bool,
+    /// Rows gathered into one row group (see [`SpillWriter::gathered`]);
+    /// 0: a row group per chunk.
+    gather: usize,
+    /// The chunks gathered so far, compacted, and the path of the first.
+    pending: Option<(PathBuf, DataFrame)>,
 }
 
 /// The file being written, its writer, and the buffer under the writer.
@@ -97,18 +94,56 @@ fn decimal_need(c: &Column, scale: usize) -> PolarsResult<(usize, usize)> {
 }
 
 impl SpillWriter {
-    /// A writer of rows in flight that an output is made from later (the
-    /// reports' parts): each chunk goes to a work file of its own at the
-    /// path given with it, copied rather than encoded.
-    pub fn work() -> Self {
+    /// A writer of many small chunks (the reports' rows, a batch of
+    /// departments at a time) into Parquet row groups of at least `rows`
+    /// rows: encoded once, here, and copied as they are into a Parquet
+    /// output ([`crate::emit::Batches::parquet_files`]).
+    pub fn gathered(rows: usize) -> Self {
         SpillWriter {
-            work: true,
+            gather: rows.max(1),
             ..SpillWriter::default()
         }
     }
 
     /// Appends a chunk; `path` names the file if the chunk starts a new one.
     pub fn push(&mut self, path: PathBuf, df: &DataFrame) -> PolarsResult<()> {
+        if self.gather == 0 {
+            return self.write(path, df);
+        }
+        if df.height() == 0 && (self.pending.is_some() || !self.spill.segments.is_empty()) {
+            return Ok(());
+        }
+        // Held alone: a piece of a batch's frame would keep the whole alive.
+        let df = crate::work::compact(df)?;
+        // Chunks of another schema (a wider decimal) are a row group apart.
+        if self
+            .pending
+            .as_ref()
+            .is_some_and(|(_, p)| p.schema() != df.schema())
+        {
+            self.flush_pending()?;
+        }
+        let rows = match self.pending.as_mut() {
+            Some((_, p)) => p.vstack_mut_owned(df)?.height(),
+            None => self.pending.insert((path, df)).1.height(),
+        };
+        if rows >= self.gather {
+            self.flush_pending()?;
+        }
+        Ok(())
+    }
+
+    fn flush_pending(&mut self) -> PolarsResult<()> {
+        match self.pending.take() {
+            Some((path, mut df)) => {
+                df.rechunk_mut();
+                self.write(path, &df)
+            }
+            None => Ok(()),
+        }
+    }
+
+    fn write(&mut self, path: PathBuf, df: &DataFrame) -> PolarsResult<()> {
         let spill = &mut self.spill;
         if df.height() == 0 && (self.open.is_some() || !spill.segments.is_empty()) {
             return Ok(());
@@ -124,17 +159,6 @@ impl SpillWriter {
         }
         if spill.schema.is_none() {
             spill.schema = Some(df.schema().as_ref().clone());
-        }
-        if self.work {
-            crate::work::write(&path, df)?;
-            spill.segments.push(Segment {
-                path,
-                groups: vec![df.height()],
-                schema: df.schema().as_ref().clone(),
-                work: true,
-            });
-            spill.rows += df.height();
-            return Ok(());
         }
         let target = spill.full_schema()?;
         let fits = self.open.as_ref().is_some_and(|o| {
@@ -153,7 +177,6 @@ impl SpillWriter {
                 path,
                 groups: Vec::new(),
                 schema: target.clone(),
-                work: false,
             };
             self.open = Some(OpenSegment { seg, writer, buf });
         }
@@ -184,17 +207,10 @@ impl SpillWriter {
 
     /// Closes the open file; the table can then be read.
     pub fn finish(mut self) -> PolarsResult<Spill> {
+        self.flush_pending()?;
         self.close()?;
         Ok(self.spill)
     }
-}
-
-/// The frame gathered from work files, in one chunk (an output writes a
-/// row group per chunk).
-fn take_rechunked(pending: &mut Option<DataFrame>) -> Option<DataFrame> {
-    let mut df = pending.take()?;
-    df.rechunk_mut();
-    Some(df)
 }
 
 /// `df` with its Decimal columns cast to `schema`'s (wider, so exact; strict,
@@ -259,11 +275,17 @@ impl Spill {
     /// schema, if there is one: an output can be that file.
     pub fn single_file(&self) -> Option<&Path> {
         match self.segments.as_slice() {
-            [seg] if !seg.work && self.full_schema().is_ok_and(|s| s == seg.schema) => {
-                Some(&seg.path)
-            }
+            [seg] if self.full_schema().is_ok_and(|s| s == seg.schema) => Some(&seg.path),
             _ => None,
         }
+    }
+
+    /// The Parquet files of the table, if it is kept in Parquet files only,
+    /// each with the table's schema (no chunk was cast).
+    fn parquet_files(&self) -> Option<Vec<PathBuf>> {
+        let schema = self.full_schema().ok()?;
+        let all = !self.segments.is_empty() && self.segments.iter().all(|s| s.schema == schema);
+        all.then(|| self.segments.iter().map(|s| s.path.clone()).collect())
     }
 
     /// Calls `f` with each row group, cast to the table's schema.
@@ -282,27 +304,7 @@ impl Spill {
         f: &mut dyn FnMut(DataFrame) -> PolarsResult<()>,
     ) -> PolarsResult<()> {
         let schema = self.full_schema()?;
-        // Work files hold a batch's rows each, often a few hundred: read
-        // together into one frame of about WORK_GROUP_ROWS, so that an
-        // output gets row groups of a useful size.
-        let mut pending: Option<DataFrame> = None;
         for seg in &self.segments {
-            if seg.work {
-                let df = cast_decimals(crate::work::read(&seg.path, columns)?, &schema)?;
-                let rows = match pending.as_mut() {
-                    Some(p) => p.vstack_mut_owned(df)?.height(),
-                    None => pending.insert(df).height(),
-                };
-                if rows >= WORK_GROUP_ROWS
-                    && let Some(df) = take_rechunked(&mut pending)
-                {
-                    f(df)?;
-                }
-                continue;
-            }
-            if let Some(df) = take_rechunked(&mut pending) {
-                f(df)?;
-            }
             let open = || {
                 File::open(&seg.path)
                     .map_err(|e| polars_err!(ComputeError: "{}: {e}", seg.path.display()))
@@ -319,10 +321,7 @@ impl Spill {
                 offset += rows;
             }
         }
-        match take_rechunked(&mut pending) {
-            Some(df) => f(df),
-            None => Ok(()),
-        }
+        Ok(())
     }
 }
 
@@ -364,15 +363,7 @@ impl Table {
                     .iter()
                     .map(|seg| {
                         let path = PlRefPath::try_from_path(&seg.path)?;
-                        let lf = if seg.work {
-                            LazyFrame::scan_ipc(
-                                path,
-                                IpcScanOptions::default(),
-                                Default::default(),
-                            )?
-                        } else {
-                            LazyFrame::scan_parquet(path, ScanArgsParquet::default())?
-                        };
+                        let lf = LazyFrame::scan_parquet(path, ScanArgsParquet::default())?;
                         let casts: Vec<Expr> = s
                             .decimals
                             .keys()
@@ -437,6 +428,12 @@ impl crate::emit::Batches for Table {
         f: &mut dyn FnMut(&DataFrame) -> PolarsResult<()>,
     ) -> PolarsResult<()> {
         Table::for_each_batch(self, f)
+    }
+    fn parquet_files(&self) -> Option<Vec<PathBuf>> {
+        match self {
+            Table::Mem(_) => None,
+            Table::Spilled(s) => s.parquet_files(),
+        }
     }
 }
 

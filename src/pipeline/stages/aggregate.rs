@@ -88,6 +88,11 @@ pub struct Aggregate {
     config: AggregateConfig,
 }
 
+/// Rows of a report's row groups (but the last of each part): a batch's
+/// rows of one year are often a few thousand. Every part gathers this many
+/// at most before they are encoded: some 25 MB for `target_changes`' years.
+const REPORT_GROUP_ROWS: usize = 16_384;
+
 /// Indicator columns no report reads: an indicator's amounts (the projects
 /// table has them) and its number in the list. `source` and `line` tie each
 /// indicator to its project row and stay.
@@ -147,7 +152,8 @@ impl Stage for Aggregate {
                 .unwrap_or(DEFAULT_CHART_DEPARTMENTS),
         };
         // One spill per report and part; parts are concatenated in order.
-        // Work files: the emit stage encodes each report once, at the end.
+        // Each report is encoded here, once: a Parquet output copies its
+        // row groups, other outputs read them.
         let mut parts: BTreeMap<(&'static str, i64), SpillWriter> = BTreeMap::new();
         let mut files = 0usize;
         let charts =
@@ -155,8 +161,8 @@ impl Stage for Aggregate {
                 files += 1;
                 parts
                     .entry((report, part))
-                    .or_insert_with(SpillWriter::work)
-                    .push(dir.join(format!("{report}-{files}.arrow")), &df)
+                    .or_insert_with(|| SpillWriter::gathered(REPORT_GROUP_ROWS))
+                    .push(dir.join(format!("{report}-{files}.parquet")), &df)
                     .map_err(|source| AggregateError::Polars { report, source })
             })
             .map_err(|e| aggregate_error(&self.name, e))?;
