@@ -553,7 +553,6 @@ impl<'a> IndicatorRows<'a> {
 }
 
 /// Column vectors of `target_changes`, borrowing from the tables.
-#[derive(Default)]
 struct ChangeRows<'a> {
     series_id: Vec<u32>,
     department: Vec<Option<&'a str>>,
@@ -571,6 +570,29 @@ struct ChangeRows<'a> {
     prev_row: Vec<Option<usize>>,
     row: Vec<Option<usize>>,
     change: Vec<&'static str>,
+}
+
+impl ChangeRows<'_> {
+    /// Room for `n` rows: the vectors are not grown row by row.
+    fn with_capacity(n: usize) -> Self {
+        ChangeRows {
+            series_id: Vec::with_capacity(n),
+            department: Vec::with_capacity(n),
+            project_key: Vec::with_capacity(n),
+            prev_year: Vec::with_capacity(n),
+            year: Vec::with_capacity(n),
+            prev_project: Vec::with_capacity(n),
+            project: Vec::with_capacity(n),
+            level: Vec::with_capacity(n),
+            category: Vec::with_capacity(n),
+            name: Vec::with_capacity(n),
+            prev_value: Vec::with_capacity(n),
+            value: Vec::with_capacity(n),
+            prev_row: Vec::with_capacity(n),
+            row: Vec::with_capacity(n),
+            change: Vec::with_capacity(n),
+        }
+    }
 }
 
 /// `target_changes`: for every project linked to the previous year's, each
@@ -609,14 +631,24 @@ pub(crate) fn changes(
     let mut names: Vec<Option<Option<String>>> = vec![None; rows];
     let mut parsed: Vec<Option<Option<Target>>> = vec![None; rows];
     let value = |i: Option<usize>| i.and_then(|i| ind.value[i]);
-    let mut out = ChangeRows::default();
+    // A pair of projects gives a row per indicator of the later one, and
+    // one per indicator of the earlier one left unmatched: at most both.
+    let most: usize = links
+        .iter()
+        .map(|&(_, _, cur, prev)| ind.by_project[cur].len() + ind.by_project[prev].len())
+        .sum();
+    let mut out = ChangeRows::with_capacity(most);
+    // Reused from pair to pair.
+    let mut old_used: Vec<bool> = Vec::new();
+    let mut pairs: Vec<(Option<usize>, Option<usize>)> = Vec::new();
     for (year, series, cur, prev) in links {
         let olds = &ind.by_project[prev];
         for &i in olds.iter().chain(&ind.by_project[cur]) {
             names[i].get_or_insert_with(|| ind.name[i].map(normalize_name));
         }
-        let mut old_used = vec![false; olds.len()];
-        let mut pairs: Vec<(Option<usize>, Option<usize>)> = Vec::new();
+        old_used.clear();
+        old_used.resize(olds.len(), false);
+        pairs.clear();
         for &n in &ind.by_project[cur] {
             let name = &names[n];
             let found = olds
@@ -634,7 +666,7 @@ pub(crate) fn changes(
                 .filter(|(_, used)| !**used)
                 .map(|(&o, _)| (Some(o), None)),
         );
-        for (old, new) in pairs {
+        for &(old, new) in &pairs {
             let Some(shown) = new.or(old) else { continue };
             for i in [old, new].into_iter().flatten() {
                 parsed[i].get_or_insert_with(|| ind.value[i].and_then(parse_target));

@@ -171,7 +171,10 @@ impl SpillWriter {
             self.close()?;
             let file = File::create(&path)
                 .map_err(|e| polars_err!(ComputeError: "{}: {e}", path.display()))?;
-            let buf = SharedFile::new(file, 1 << 20);
+            // A gathered writer is one of many open at once (a report's
+            // parts), each writing a row group now and then: a small buffer.
+            let capacity = if self.gather > 0 { 64 << 10 } else { 1 << 20 };
+            let buf = SharedFile::new(file, capacity);
             let writer = crate::emit::parquet::writer(buf.clone()).batched(&target)?;
             let seg = Segment {
                 path,
