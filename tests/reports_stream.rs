@@ -65,6 +65,7 @@ fn streamed(
         work_dir: dir.path().to_path_buf(),
         reports: Vec::new(),
         chart_departments: 12,
+        between_batches: None,
     };
     let mut parts: BTreeMap<(&'static str, i64), Vec<DataFrame>> = BTreeMap::new();
     let mut pushes = 0;

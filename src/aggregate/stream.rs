@@ -83,6 +83,9 @@ pub struct StreamOptions {
     pub reports: Vec<String>,
     /// Departments the chart of yearly totals shows (the largest).
     pub chart_departments: usize,
+    /// Called between two pairs of batches, when no batch is being
+    /// reported: the binary hands freed memory back there.
+    pub between_batches: Option<fn()>,
 }
 
 /// The columns of each table that a report reads.
@@ -447,9 +450,13 @@ pub fn stream(
                 std::sync::mpsc::sync_channel::<Result<(usize, BatchOut), AggregateError>>(1);
             let input = &input;
             let count = batches.count;
+            let between = opts.between_batches;
             scope.spawn(move || {
                 let order: Vec<usize> = (0..count).collect();
-                for pair in order.chunks(2) {
+                for (n, pair) in order.chunks(2).enumerate() {
+                    if let (Some(f), true) = (between, n > 0) {
+                        f();
+                    }
                     let outs: Vec<Result<BatchOut, AggregateError>> =
                         pair.par_iter().map(|&k| input.report(k)).collect();
                     for (&k, out) in pair.iter().zip(outs) {

@@ -152,6 +152,7 @@ impl Stage for Aggregate {
                 .config
                 .chart_departments
                 .unwrap_or(DEFAULT_CHART_DEPARTMENTS),
+            between_batches: crate::pipeline::run::BETWEEN_STAGES.get().copied(),
         };
         // One spill per report and part; parts are concatenated in order.
         // Each report is encoded here, once: a Parquet output copies its
