@@ -549,4 +549,59 @@ mod tests {
         );
         assert!(lazy.equals_missing(&all));
     }
+
+    /// A gathered spill of one chunk per `chunks` item, all named `parts`.
+    fn gathered(dir: &std::path::Path, rows: usize, chunks: &[&[Decimal]]) -> Spill {
+        let mut w = SpillWriter::gathered(rows);
+        for (k, amounts) in chunks.iter().enumerate() {
+            let values: Vec<Option<Decimal>> = amounts.iter().copied().map(Some).collect();
+            let names: Vec<String> = (0..values.len()).map(|i| format!("{k}-{i}")).collect();
+            let df = DataFrame::new_infer_height(vec![
+                Column::new("name".into(), names),
+                decimal_column("amount", &values).unwrap(),
+            ])
+            .unwrap();
+            // A slice, as the reports' parts are: gathered alone.
+            let df = df.slice(0, df.height());
+            w.push(dir.join(format!("part-{k}")), &df).unwrap();
+        }
+        w.finish().unwrap()
+    }
+
+    #[test]
+    fn gathered_chunks_make_row_groups_of_the_size_asked_and_are_copied_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = |c: i64| Decimal::new(c, 2);
+        let s = gathered(
+            dir.path(),
+            3,
+            &[&[d(100), d(250)], &[d(1)], &[d(7)], &[d(99_999)]],
+        );
+        // 2 + 1 rows reach 3: a row group; then 1 + 1 at the end.
+        assert_eq!(s.segments.len(), 1);
+        assert_eq!(s.segments[0].groups, [3, 2]);
+        assert_eq!(s.parquet_files(), Some(vec![dir.path().join("part-0")]));
+        let t = Table::Spilled(s);
+        assert_eq!(amounts(&t), ["1.00", "2.50", "0.01", "0.07", "999.99"]);
+    }
+
+    #[test]
+    fn a_gathered_chunk_of_a_wider_decimal_is_read_back_cast_not_copied() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = gathered(
+            dir.path(),
+            100,
+            &[
+                &[Decimal::new(95000, 2)],
+                &[Decimal::new(95, 6)],
+                &[Decimal::new(12, 2)],
+            ],
+        );
+        // The first row group is narrower than the table: its file cannot
+        // be copied into an output as it is.
+        assert_eq!(s.segments.len(), 2);
+        assert_eq!(s.parquet_files(), None);
+        let t = Table::Spilled(s);
+        assert_eq!(amounts(&t), ["950.000000", "0.000095", "0.120000"]);
+    }
 }
