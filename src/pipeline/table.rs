@@ -451,16 +451,20 @@ mod tests {
     fn spill(dir: &std::path::Path, chunks: &[(&str, &[Decimal])]) -> Table {
         let mut w = SpillWriter::default();
         for (file, amounts) in chunks {
-            let values: Vec<Option<Decimal>> = amounts.iter().copied().map(Some).collect();
-            let names: Vec<String> = (0..values.len()).map(|i| format!("{file}{i}")).collect();
-            let df = DataFrame::new_infer_height(vec![
-                Column::new("name".into(), names),
-                decimal_column("amount", &values).unwrap(),
-            ])
-            .unwrap();
-            w.push(dir.join(file), &df).unwrap();
+            w.push(dir.join(file), &chunk(file, amounts)).unwrap();
         }
         Table::Spilled(w.finish().unwrap())
+    }
+
+    /// A chunk of `name` (`<prefix><i>`) and `amount` rows.
+    fn chunk(prefix: &str, amounts: &[Decimal]) -> DataFrame {
+        let values: Vec<Option<Decimal>> = amounts.iter().copied().map(Some).collect();
+        let names: Vec<String> = (0..values.len()).map(|i| format!("{prefix}{i}")).collect();
+        DataFrame::new_infer_height(vec![
+            Column::new("name".into(), names),
+            decimal_column("amount", &values).unwrap(),
+        ])
+        .unwrap()
     }
 
     fn amounts(t: &Table) -> Vec<String> {
@@ -550,17 +554,11 @@ mod tests {
         assert!(lazy.equals_missing(&all));
     }
 
-    /// A gathered spill of one chunk per `chunks` item, all named `parts`.
+    /// A gathered spill of one chunk per `chunks` item (files `part-<k>`).
     fn gathered(dir: &std::path::Path, rows: usize, chunks: &[&[Decimal]]) -> Spill {
         let mut w = SpillWriter::gathered(rows);
         for (k, amounts) in chunks.iter().enumerate() {
-            let values: Vec<Option<Decimal>> = amounts.iter().copied().map(Some).collect();
-            let names: Vec<String> = (0..values.len()).map(|i| format!("{k}-{i}")).collect();
-            let df = DataFrame::new_infer_height(vec![
-                Column::new("name".into(), names),
-                decimal_column("amount", &values).unwrap(),
-            ])
-            .unwrap();
+            let df = chunk(&format!("{k}-"), amounts);
             // A slice, as the reports' parts are: gathered alone.
             let df = df.slice(0, df.height());
             w.push(dir.join(format!("part-{k}")), &df).unwrap();
