@@ -364,7 +364,7 @@ fn read_batch(
     match split.files.get(k).and_then(Option::as_ref) {
         None => Ok(empty.clone()),
         Some(path) => {
-            let df = crate::work::read(path, None).map_err(&err)?;
+            let df = crate::work::read(path).map_err(&err)?;
             // Removed as soon as read: the batches together are the tables.
             let _ = std::fs::remove_file(path);
             Ok(df)

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use polars::prelude::*;
 
@@ -276,11 +276,10 @@ impl Spill {
 
     /// The single Parquet file holding the whole table with the table's own
     /// schema, if there is one: an output can be that file.
-    pub fn single_file(&self) -> Option<&Path> {
-        match self.segments.as_slice() {
-            [seg] if self.full_schema().is_ok_and(|s| s == seg.schema) => Some(&seg.path),
-            _ => None,
-        }
+    pub fn single_file(&self) -> Option<PathBuf> {
+        self.parquet_files()
+            .filter(|files| files.len() == 1)
+            .and_then(|mut files| files.pop())
     }
 
     /// The Parquet files of the table, if it is kept in Parquet files only,
@@ -493,7 +492,7 @@ mod tests {
         let Table::Spilled(s) = &t else {
             unreachable!()
         };
-        assert_eq!(s.single_file(), Some(dir.path().join("a").as_path()));
+        assert_eq!(s.single_file(), Some(dir.path().join("a")));
         assert!(!dir.path().join("b").exists());
         assert_eq!(t.rows(), 3);
         assert_eq!(

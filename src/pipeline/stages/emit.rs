@@ -451,8 +451,8 @@ impl Emit {
                         // The spill is already this output, byte for byte:
                         // linked (copied across file systems), not encoded again.
                         Some(from) => {
-                            std::fs::hard_link(from, &to)
-                                .or_else(|_| std::fs::copy(from, &to).map(|_| ()))
+                            std::fs::hard_link(&from, &to)
+                                .or_else(|_| std::fs::copy(&from, &to).map(|_| ()))
                                 .map_err(|source| io(&to, source))?;
                         }
                         None => {
