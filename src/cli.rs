@@ -465,9 +465,7 @@ fn print_summary(r: &RunReport, output: &Path, verbose: bool, started: Instant) 
     if !s.readers.is_empty() {
         eprintln!("read as: {}", s.readers_line());
     }
-    for n in r.encoding_notes.iter().chain(&r.dropped_notes) {
-        eprintln!("note: {n}");
-    }
+    print_file_notes(r);
     let warnings = &r.warning_messages;
     let shown = if verbose {
         warnings.len()
@@ -662,6 +660,13 @@ fn write_report_json<T: serde::Serialize>(path: &Path, value: &T) -> Result<()> 
     Ok(())
 }
 
+/// Files read in another encoding, files whose text dropped empty cells.
+fn print_file_notes(r: &RunReport) {
+    for n in r.encoding_notes.lines().chain(r.dropped_notes.lines()) {
+        eprintln!("note: {n}");
+    }
+}
+
 fn print_run_summary(r: &RunReport, verbose: bool) {
     let s = &r.summary;
     let shown = if verbose { usize::MAX } else { SHOWN_WARNINGS };
@@ -677,6 +682,7 @@ fn print_run_summary(r: &RunReport, verbose: bool) {
     for n in &r.notes {
         eprintln!("note: {n}");
     }
+    print_file_notes(r);
     if s.duplicates > 0 {
         eprintln!(
             "{} document(s) repeat another and were counted once (see the warnings)",

@@ -335,3 +335,50 @@ fn year_from_the_document_title() {
     let (_, rows) = read_csv(&out.join("projects.csv"), true);
     assert_eq!(years(&rows, "copy_2025.txt"), ["2023"]);
 }
+
+/// A run prints how many files dropped empty source cells: the first 20 by
+/// name, then how many more (a corpus of 100,000 files does not keep or
+/// print 100,000 lines). The files are those whose projects carry an
+/// `amount_note` in the written table.
+#[test]
+fn notes_on_files_are_the_first_twenty_and_a_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    let made = run(&[
+        "gen",
+        "--docs",
+        "26",
+        "--seed",
+        "3",
+        "--out",
+        input.to_str().unwrap(),
+    ]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let out = dir.path().join("out");
+    let p = write_pipeline(dir.path(), &pipeline_text(&input, &out));
+    let o = run(&["run", p.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let (head, rows) = read_csv(&out.join("projects.csv"), true);
+    let at = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let (source, note) = (at("source"), at("amount_note"));
+    let mut noted: Vec<&str> = rows
+        .iter()
+        .filter(|r| !r[note].is_empty())
+        .map(|r| r[source].as_str())
+        .collect();
+    noted.dedup();
+    assert!(noted.len() > 20, "{} files with notes", noted.len());
+
+    let err = stderr(&o);
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("print fewer source figures"))
+        .collect();
+    assert_eq!(lines.len(), 20);
+    for (line, file) in lines.iter().zip(&noted) {
+        assert!(line.starts_with(&format!("note: {file}: ")), "{line}");
+    }
+    let more = format!("note: … and {} more file(s) like these", noted.len() - 20);
+    assert!(err.lines().any(|l| l == more), "{err}");
+}

@@ -117,6 +117,47 @@ impl RunError {
     }
 }
 
+/// Notes of one kind, one a file: the first [`FileNotes::SHOWN`] whole, the
+/// rest counted. A corpus of 100,000 files kept a line for each, and memory
+/// grew with the corpus for lines nobody reads past the first screen (the
+/// rows themselves say it: `amount_note`, `source`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileNotes {
+    shown: Vec<String>,
+    more: usize,
+}
+
+impl FileNotes {
+    /// Notes kept whole.
+    pub const SHOWN: usize = 20;
+
+    /// Adds a note; `make` is called only for a note that is kept.
+    pub fn push_with(&mut self, make: impl FnOnce() -> String) {
+        if self.shown.len() < Self::SHOWN {
+            self.shown.push(make());
+        } else {
+            self.more += 1;
+        }
+    }
+
+    /// Notes in all, kept or counted.
+    pub fn len(&self) -> usize {
+        self.shown.len() + self.more
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The lines to print: the notes kept, then how many more there are.
+    pub fn lines(&self) -> impl Iterator<Item = String> + '_ {
+        self.shown
+            .iter()
+            .cloned()
+            .chain((self.more > 0).then(|| format!("… and {} more file(s) like these", self.more)))
+    }
+}
+
 /// What a run did: printed on stderr, written as JSON by `--report`.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunReport {
@@ -137,12 +178,12 @@ pub struct RunReport {
     /// The run's outcome (its `exit_code`).
     #[serde(skip)]
     pub outcome: Outcome,
-    /// `file: read as GB18030`: files not in UTF-8 (what `convert` prints).
+    /// `file: read as GB18030`: files not in UTF-8.
     #[serde(skip)]
-    pub encoding_notes: Vec<String>,
-    /// Files whose text dropped empty source cells (what `convert` prints).
+    pub encoding_notes: FileNotes,
+    /// Files whose text dropped empty source cells.
     #[serde(skip)]
-    pub dropped_notes: Vec<String>,
+    pub dropped_notes: FileNotes,
     /// `file:line: reason` of every reject.
     #[serde(skip)]
     pub reject_messages: Vec<String>,
@@ -208,8 +249,8 @@ pub struct RunState<'a> {
     /// The sums' warnings are in `warnings` (a second check stage adds none).
     pub reconciled: bool,
     pub notes: Vec<String>,
-    pub encoding_notes: Vec<String>,
-    pub dropped_notes: Vec<String>,
+    pub encoding_notes: FileNotes,
+    pub dropped_notes: FileNotes,
     pub reject_messages: Vec<String>,
     /// Where spilled tables live during the run.
     pub work: &'a WorkDir,
@@ -306,8 +347,8 @@ pub fn run(
         sum_warnings: Vec::new(),
         reconciled: false,
         notes: Vec::new(),
-        encoding_notes: Vec::new(),
-        dropped_notes: Vec::new(),
+        encoding_notes: FileNotes::default(),
+        dropped_notes: FileNotes::default(),
         reject_messages: Vec::new(),
         work: &work,
         charts: None,
@@ -545,5 +586,36 @@ mod outcome_tests {
         );
         assert_eq!(RunError::Usage("x".into()).exit_code(), 2);
         assert_eq!(RunError::FailFast("x".into()).exit_code(), 1);
+    }
+}
+
+#[cfg(test)]
+mod file_notes_tests {
+    use super::FileNotes;
+
+    /// The first notes are kept whole and in order, the rest only counted,
+    /// and a note that is not kept is never formatted.
+    #[test]
+    fn keeps_the_first_notes_and_counts_the_rest() {
+        let mut notes = FileNotes::default();
+        assert!(notes.is_empty());
+        let mut made = 0;
+        for i in 0..FileNotes::SHOWN + 7 {
+            notes.push_with(|| {
+                made += 1;
+                format!("f{i}.txt: read as GB18030")
+            });
+        }
+        assert_eq!(made, FileNotes::SHOWN);
+        assert_eq!(notes.len(), FileNotes::SHOWN + 7);
+        let lines: Vec<String> = notes.lines().collect();
+        assert_eq!(lines.len(), FileNotes::SHOWN + 1);
+        assert_eq!(lines[0], "f0.txt: read as GB18030");
+        assert_eq!(lines[FileNotes::SHOWN - 1], "f19.txt: read as GB18030");
+        assert_eq!(lines[FileNotes::SHOWN], "… and 7 more file(s) like these");
+        // No more than were shown: no closing line.
+        let mut few = FileNotes::default();
+        few.push_with(|| "a.txt: read as GBK".into());
+        assert_eq!(few.lines().collect::<Vec<_>>(), ["a.txt: read as GBK"]);
     }
 }

@@ -13,7 +13,7 @@ use crate::flatten;
 use crate::ingest::{self, DroppedCells, IngestOptions, TextOptions, decode};
 use crate::model::{Document, Reject};
 use crate::pipeline::batch::{self, FileFailure, Inputs};
-use crate::pipeline::run::{PlanState, RunError, RunState, in_shard};
+use crate::pipeline::run::{FileNotes, PlanState, RunError, RunState, in_shard};
 use crate::pipeline::table::{SpillWriter, Table};
 
 /// Files are parsed in chunks of about this many input bytes: big enough to
@@ -424,18 +424,18 @@ fn panic_cause(panic: Box<dyn Any + Send>) -> String {
 }
 
 /// Notes on how documents were read: an encoding other than UTF-8, source
-/// figures the text dropped (what `convert` prints).
-fn read_notes(docs: &[Document], encodings: &mut Vec<String>, dropped: &mut Vec<String>) {
+/// figures the text dropped (the summaries of `convert` and `run` print them).
+fn read_notes(docs: &[Document], encodings: &mut FileNotes, dropped: &mut FileNotes) {
     for d in docs {
         if d.encoding != "UTF-8" {
-            encodings.push(format!("{}: read as {}", d.source, d.encoding));
+            encodings.push_with(|| format!("{}: read as {}", d.source, d.encoding));
         }
         let noted = d
             .projects()
             .filter(|(_, p)| p.amounts.note.is_some())
             .count();
         if noted > 0 {
-            dropped.push(format!(
+            dropped.push_with(|| format!(
                 "{}: {noted} project(s) print fewer source figures than the three source columns (the text dropped empty cells); their source columns are left empty, see amount_note (--dropped-cells leftmost assumes 财政拨款 first)",
                 d.source
             ));
