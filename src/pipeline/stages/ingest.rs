@@ -277,8 +277,14 @@ impl Stage for Ingest {
     }
 
     fn run(&self, st: &mut RunState<'_>) -> Result<(), RunError> {
-        let inputs = self.resolve()?;
-        let paths = inputs.files.clone();
+        // The shard keys were for choosing the files: not kept (a line a
+        // file, to the end of the run).
+        let Inputs {
+            files: paths,
+            refused,
+            aliases,
+            ..
+        } = self.resolve()?;
         (st.on_start)(paths.len());
         let opts_for = |path: &Path| -> Result<IngestOptions, FileFailure> {
             let year = self.year_for(path).map_err(|reason| FileFailure {
@@ -292,19 +298,19 @@ impl Stage for Ingest {
         };
         let fail_fast = self.fail_fast;
         let mut rejects: Vec<Reject> = Vec::new();
-        if !inputs.refused.is_empty() {
+        if !refused.is_empty() {
             let refused = batch::Batch {
-                failed: inputs.refused.clone(),
+                failed: refused,
                 ..batch::Batch::default()
             };
             let (counts, _, r) = refused.outcome();
             st.summary.add(&counts);
             rejects.extend(r);
         }
-        if inputs.aliases > 0 {
+        if aliases > 0 {
             st.notes.push(format!(
                 "{} path(s) reach a file already listed (symbolic links, alias folders): each file was read once",
-                inputs.aliases
+                aliases
             ));
         }
         let mut seen = batch::Seen::default();
