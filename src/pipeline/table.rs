@@ -44,10 +44,12 @@ struct Segment {
     schema: Schema,
 }
 
-/// Writes a spilled table as its chunks come. Chunks go into one Parquet
-/// file written exactly as the `parquet` output is (so that emitting it is a
-/// link, not a second encoding); a chunk that needs a wider decimal than the
-/// file's schema starts a new file (a table in 元 after tables in 万元).
+/// Writes a spilled table as its chunks come. Chunks go into Parquet files
+/// written exactly as the `parquet` output is (so that emitting one file is
+/// a link, and several a copy of their row groups, never a second
+/// encoding); a file holds [`SEGMENT_GROUPS`] row groups at most, and a
+/// chunk that needs a wider decimal than the file's schema starts a new
+/// file (a table in 元 after tables in 万元).
 #[derive(Default)]
 pub struct SpillWriter {
     spill: Spill,
