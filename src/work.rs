@@ -83,8 +83,9 @@ const OWN_BUFFER_LIMIT: usize = 1 << 30;
 
 /// `a` with buffers of its own strings only. A string equal to the one
 /// before it is stored once: a department, unit, project or file name
-/// repeats on every row of a document, and copied row by row those were
-/// two thirds of the work files' bytes.
+/// repeats on every row of a document, and copied row by row those were a
+/// third of the work files' bytes (1.8 GB of indicators at 1 GB of corpus,
+/// 1.2 GB stored once).
 fn own_strings(a: &Utf8ViewArray) -> PolarsResult<Utf8ViewArray> {
     use polars_buffer::Buffer;
     let mut views: Vec<View> = Vec::with_capacity(a.len());
@@ -93,8 +94,12 @@ fn own_strings(a: &Utf8ViewArray) -> PolarsResult<Utf8ViewArray> {
     // The last long string: its bytes and where it went.
     let mut last: Option<(&str, View)> = None;
     for (i, v) in a.views().iter().enumerate() {
-        if v.length <= View::MAX_INLINE_SIZE || !a.is_valid(i) {
-            views.push(if a.is_valid(i) { *v } else { View::default() });
+        if !a.is_valid(i) {
+            views.push(View::default());
+            continue;
+        }
+        if v.length <= View::MAX_INLINE_SIZE {
+            views.push(*v);
             continue;
         }
         let s = a.value(i);
@@ -137,8 +142,8 @@ fn own_strings(a: &Utf8ViewArray) -> PolarsResult<Utf8ViewArray> {
 
 /// Reads a work file whole.
 pub fn read(path: &Path) -> PolarsResult<DataFrame> {
-    // Whole, in one read: the reader asks for each buffer of each record
-    // batch apart, a system call each from a file.
+    // Whole, in one read: the reader seeks to and reads each buffer of each
+    // record batch apart, two system calls each from a file.
     let bytes = std::fs::read(path).map_err(|e| io_err(path, e))?;
     IpcReader::new(std::io::Cursor::new(bytes)).finish()
 }
