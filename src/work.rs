@@ -124,7 +124,6 @@ fn own_strings(a: &Utf8ViewArray) -> PolarsResult<Utf8ViewArray> {
     if !data.is_empty() {
         buffers.push(data.into());
     }
-    let total = buffers.iter().map(|b| b.len()).sum();
     // SAFETY: every view is one of `a`'s inline views, a null, or made by
     // `View::new_from_bytes` from the bytes of one of `a`'s strings (valid
     // UTF-8, as `a` is a string array) at the buffer and offset where those
@@ -135,7 +134,7 @@ fn own_strings(a: &Utf8ViewArray) -> PolarsResult<Utf8ViewArray> {
             views.into(),
             buffers.into(),
             a.validity().cloned(),
-            Some(total),
+            None,
         )
     })
 }
