@@ -23,7 +23,7 @@ pub(crate) fn require(
         .try_for_each(|n| column(df, table, n).map(|_| ()))
 }
 
-fn bad(table: &'static str, name: &str, e: PolarsError) -> AggregateError {
+pub(crate) fn bad(table: &'static str, name: &str, e: PolarsError) -> AggregateError {
     AggregateError::BadColumn {
         table,
         column: name.to_string(),
@@ -68,6 +68,30 @@ pub(crate) fn strs<'a>(
     match col.dtype() {
         DataType::Null => Ok(vec![None; df.height()]),
         _ => Ok(col.str().map_err(|e| bad(table, name, e))?.iter().collect()),
+    }
+}
+
+/// A string column as one chunk (an absent or all-null column: all null),
+/// to gather rows from by index: a gather copies the strings' views, not
+/// the strings.
+pub(crate) fn str_column(
+    df: &DataFrame,
+    table: &'static str,
+    name: &str,
+    required: bool,
+) -> Result<StringChunked, AggregateError> {
+    let col = match df.column(name) {
+        Ok(c) => c,
+        Err(_) if !required => return Ok(StringChunked::full_null(name.into(), df.height())),
+        Err(_) => return Err(missing(table, name)),
+    };
+    match col.dtype() {
+        DataType::Null => Ok(StringChunked::full_null(name.into(), df.height())),
+        _ => Ok(col
+            .str()
+            .map_err(|e| bad(table, name, e))?
+            .rechunk()
+            .into_owned()),
     }
 }
 

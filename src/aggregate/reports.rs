@@ -7,7 +7,7 @@ use polars::prelude::*;
 use rust_decimal::Decimal;
 
 use super::AggregateError;
-use super::input::{ints, money_scale, require, strings, strs, years};
+use super::input::{bad, ints, money_scale, require, str_column, strings, strs, years};
 use super::key::normalize_name;
 use super::series::{Assignment, ProjectRef, assign, status};
 use super::target::{Change, Target, judge, parse_target};
@@ -472,11 +472,20 @@ pub(crate) fn trend(projects: &DataFrame, linked: &Linked) -> Result<DataFrame, 
 /// borrowed from the table.
 struct IndicatorRows<'a> {
     name: Vec<Option<&'a str>>,
-    level: Vec<Option<&'a str>>,
-    category: Vec<Option<&'a str>>,
     value: Vec<Option<&'a str>>,
+    /// Where each row's compared value is in [`IndicatorRows::values`]: its
+    /// annual value, or its cycle value where the annual one is blank.
+    value_at: Vec<IdxSize>,
+    /// The annual values, then the cycle values, as one chunk.
+    values: StringChunked,
     /// Indicator rows of each project row, in table order.
     by_project: Vec<Vec<usize>>,
+}
+
+/// A row number as a gather index (beyond the index type: an index no
+/// column has, so the gather fails rather than picks a wrong row).
+fn idx(row: usize) -> IdxSize {
+    IdxSize::try_from(row).unwrap_or(IdxSize::MAX)
 }
 
 impl<'a> IndicatorRows<'a> {
@@ -537,57 +546,59 @@ impl<'a> IndicatorRows<'a> {
                 by_project[row].push(i);
             }
         }
+        let rows = annual.len();
+        let annual_shown = |a: &Option<&str>| a.is_some_and(|s| !s.trim().is_empty());
+        let value_at = annual
+            .iter()
+            .enumerate()
+            .map(|(i, a)| idx(if annual_shown(a) { i } else { rows + i }))
+            .collect();
         let value = annual
             .into_iter()
             .zip(cycle)
-            .map(|(a, c)| a.filter(|s| !s.trim().is_empty()).or(c))
+            .map(|(a, c)| if annual_shown(&a) { a } else { c })
             .collect();
+        let mut values = str_column(indicators, T, "annual_value", false)?;
+        values
+            .append(&str_column(indicators, T, "cycle_value", false)?)
+            .map_err(|e| bad(T, "cycle_value", e))?;
         Ok(IndicatorRows {
             name: strs(indicators, T, "name", true)?,
-            level: strs(indicators, T, "level", false)?,
-            category: strs(indicators, T, "category", false)?,
             value,
+            value_at,
+            values: values.rechunk().into_owned(),
             by_project,
         })
     }
 }
 
-/// Column vectors of `target_changes`, borrowing from the tables.
-struct ChangeRows<'a> {
+/// The rows of `target_changes` as row numbers into the tables: its string
+/// columns are gathered from theirs (sharing their strings), not copied.
+struct ChangeRows {
     series_id: Vec<u32>,
-    department: Vec<Option<&'a str>>,
-    project_key: Vec<&'a str>,
     prev_year: Vec<i32>,
     year: Vec<i32>,
-    prev_project: Vec<&'a str>,
-    project: Vec<&'a str>,
-    level: Vec<Option<&'a str>>,
-    category: Vec<Option<&'a str>>,
-    name: Vec<Option<&'a str>>,
-    prev_value: Vec<Option<&'a str>>,
-    value: Vec<Option<&'a str>>,
+    /// The project rows compared.
+    prev_project: Vec<IdxSize>,
+    project: Vec<IdxSize>,
+    /// The indicator row whose level, category and name are shown.
+    shown: Vec<IdxSize>,
     /// The indicator rows compared (their targets are parsed once).
     prev_row: Vec<Option<usize>>,
     row: Vec<Option<usize>>,
     change: Vec<&'static str>,
 }
 
-impl ChangeRows<'_> {
+impl ChangeRows {
     /// Room for `n` rows: the vectors are not grown row by row.
     fn with_capacity(n: usize) -> Self {
         ChangeRows {
             series_id: Vec::with_capacity(n),
-            department: Vec::with_capacity(n),
-            project_key: Vec::with_capacity(n),
             prev_year: Vec::with_capacity(n),
             year: Vec::with_capacity(n),
             prev_project: Vec::with_capacity(n),
             project: Vec::with_capacity(n),
-            level: Vec::with_capacity(n),
-            category: Vec::with_capacity(n),
-            name: Vec::with_capacity(n),
-            prev_value: Vec::with_capacity(n),
-            value: Vec::with_capacity(n),
+            shown: Vec::with_capacity(n),
             prev_row: Vec::with_capacity(n),
             row: Vec::with_capacity(n),
             change: Vec::with_capacity(n),
@@ -630,7 +641,6 @@ pub(crate) fn changes(
     let rows = ind.name.len();
     let mut names: Vec<Option<Option<String>>> = vec![None; rows];
     let mut parsed: Vec<Option<Option<Target>>> = vec![None; rows];
-    let value = |i: Option<usize>| i.and_then(|i| ind.value[i]);
     // A pair of projects gives a row per indicator of the later one, and
     // one per indicator of the earlier one left unmatched: at most both.
     let most: usize = links
@@ -678,17 +688,11 @@ pub(crate) fn changes(
                 _ => judge(target_of(old), target_of(new)),
             };
             out.series_id.push(linked.series_id(series));
-            out.department.push(linked.refs[cur].department.as_deref());
-            out.project_key.push(&linked.a.keys[cur]);
             out.prev_year.push(linked.refs[prev].year);
             out.year.push(year);
-            out.prev_project.push(&linked.refs[prev].name);
-            out.project.push(&linked.refs[cur].name);
-            out.level.push(ind.level[shown]);
-            out.category.push(ind.category[shown]);
-            out.name.push(ind.name[shown]);
-            out.prev_value.push(value(old));
-            out.value.push(value(new));
+            out.prev_project.push(idx(prev));
+            out.project.push(idx(cur));
+            out.shown.push(idx(shown));
             out.prev_row.push(old);
             out.row.push(new);
             out.change.push(change.as_str());
@@ -699,19 +703,45 @@ pub(crate) fn changes(
     let targets: Vec<Option<&Target>> = out.row.iter().map(target_at).collect();
     let (prev_op, prev_number, prev_unit) = target_columns("prev_target", &prev_targets)?;
     let (op, number, unit) = target_columns("target", &targets)?;
+
+    // The projects' strings, once a project row, gathered a change row.
+    let refs = &linked.refs;
+    let department =
+        StringChunked::from_iter_options("".into(), refs.iter().map(|r| r.department.as_deref()));
+    let key = StringChunked::from_iter_values("".into(), linked.a.keys.iter().map(String::as_str));
+    let project = StringChunked::from_iter_values("".into(), refs.iter().map(|r| r.name.as_str()));
+    let gather = |from: &StringChunked, name: &str, at: &IdxCa| -> Result<Column, AggregateError> {
+        Ok(from
+            .take(at)
+            .map_err(&err)?
+            .with_name(name.into())
+            .into_column())
+    };
+    let at = |rows: Vec<IdxSize>| IdxCa::from_vec("".into(), rows);
+    let value_at = |rows: &[Option<usize>]| {
+        IdxCa::from_iter_options("".into(), rows.iter().map(|r| r.map(|i| ind.value_at[i])))
+    };
+    let (cur_at, prev_at, shown_at) = (at(out.project), at(out.prev_project), at(out.shown));
+    let shown_of = |name: &str, required: bool| -> Result<Column, AggregateError> {
+        gather(
+            &str_column(indicators, "indicators", name, required)?,
+            name,
+            &shown_at,
+        )
+    };
     DataFrame::new_infer_height(vec![
         Column::new("series_id".into(), out.series_id),
-        Column::new("department".into(), out.department),
-        Column::new("project_key".into(), out.project_key),
+        gather(&department, "department", &cur_at)?,
+        gather(&key, "project_key", &cur_at)?,
         Column::new("prev_year".into(), out.prev_year),
         Column::new("year".into(), out.year),
-        Column::new("prev_project".into(), out.prev_project),
-        Column::new("project".into(), out.project),
-        Column::new("level".into(), out.level),
-        Column::new("category".into(), out.category),
-        Column::new("name".into(), out.name),
-        Column::new("prev_annual_value".into(), out.prev_value),
-        Column::new("annual_value".into(), out.value),
+        gather(&project, "prev_project", &prev_at)?,
+        gather(&project, "project", &cur_at)?,
+        shown_of("level", false)?,
+        shown_of("category", false)?,
+        shown_of("name", true)?,
+        gather(&ind.values, "prev_annual_value", &value_at(&out.prev_row))?,
+        gather(&ind.values, "annual_value", &value_at(&out.row))?,
         prev_op,
         prev_number,
         prev_unit,
@@ -737,7 +767,7 @@ fn target_columns(
             Some(Target::Number { op, number, unit }) => {
                 ops.push(Some(op.symbol()));
                 numbers.push(Some(*number));
-                units.push(Some(unit.clone()));
+                units.push(Some(unit.as_str()));
             }
             _ => {
                 ops.push(None);
