@@ -298,7 +298,48 @@ fn split(
     dir: &Path,
 ) -> Result<Split, AggregateError> {
     let err = polars_err(name);
-    let mut writers: Vec<Option<WorkWriter>> = (0..batches.count).map(|_| None).collect();
+    // The table is decoded here while a thread of its own sorts the rows
+    // decoded before into the batches' files: done in turn, one core waited
+    // on the other for half of this pass.
+    let writers = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(1);
+        let sorter = scope.spawn(move || -> PolarsResult<Vec<Option<WorkWriter>>> {
+            let mut writers: Vec<Option<WorkWriter>> =
+                (0..batches.count).map(|_| None).collect();
+            for df in rx {
+                sort_into(&df, name, batches, dir, &mut writers)?;
+            }
+            Ok(writers)
+        });
+        let read = table.for_each_batch_of(columns, &mut |df| {
+            // A send fails only when the sorter stopped on an error: its
+            // error is the one reported.
+            tx.send(df)
+                .map_err(|_| polars_err!(ComputeError: "{name}: split stopped"))
+        });
+        drop(tx);
+        let sorted = sorter
+            .join()
+            .map_err(|_| polars_err!(ComputeError: "{name}: the split's thread panicked"))?;
+        let writers = sorted?;
+        read.map(|()| writers)
+    })
+    .map_err(&err)?;
+    let mut files = Vec::with_capacity(writers.len());
+    for w in writers {
+        files.push(w.map(WorkWriter::finish).transpose().map_err(&err)?);
+    }
+    Ok(Split { files })
+}
+
+/// Appends a chunk's rows to the work files of their batches.
+fn sort_into(
+    df: &DataFrame,
+    name: &str,
+    batches: &Batches,
+    dir: &Path,
+    writers: &mut [Option<WorkWriter>],
+) -> PolarsResult<()> {
     let mut write = |k: usize, df: &DataFrame| -> PolarsResult<()> {
         let slot = writers
             .get_mut(k)
@@ -312,46 +353,37 @@ fn split(
         };
         w.write(df)
     };
-    table
-        .for_each_batch_of(columns, &mut |df| {
-            let depts = departments(&df)?;
-            let batch_of = |i: usize| -> PolarsResult<usize> {
-                let d = depts.as_ref().and_then(|d| d.get(i));
-                batches.of(d).ok_or_else(
-                    || polars_err!(ComputeError: "department {d:?} changed between passes"),
-                )
-            };
-            if df.height() == 0 {
-                return Ok(());
-            }
-            // Tables come file by file: a chunk is mostly one department.
-            let first = batch_of(0)?;
-            let mut rows: Vec<Vec<IdxSize>> = vec![Vec::new(); batches.count];
-            let mut mixed = false;
-            for i in 0..df.height() {
-                let k = batch_of(i)?;
-                mixed |= k != first;
-                if let Some(r) = rows.get_mut(k) {
-                    r.push(IdxSize::try_from(i).unwrap_or(IdxSize::MAX));
-                }
-            }
-            if !mixed {
-                return write(first, &df);
-            }
-            for (k, idx) in rows.into_iter().enumerate() {
-                if !idx.is_empty() {
-                    let part = df.take(&IdxCa::from_vec("".into(), idx))?;
-                    write(k, &part)?;
-                }
-            }
-            Ok(())
-        })
-        .map_err(&err)?;
-    let mut files = Vec::with_capacity(writers.len());
-    for w in writers {
-        files.push(w.map(WorkWriter::finish).transpose().map_err(&err)?);
+    let depts = departments(df)?;
+    let batch_of = |i: usize| -> PolarsResult<usize> {
+        let d = depts.as_ref().and_then(|d| d.get(i));
+        batches
+            .of(d)
+            .ok_or_else(|| polars_err!(ComputeError: "department {d:?} changed between passes"))
+    };
+    if df.height() == 0 {
+        return Ok(());
     }
-    Ok(Split { files })
+    // Tables come file by file: a chunk is mostly one department.
+    let first = batch_of(0)?;
+    let mut rows: Vec<Vec<IdxSize>> = vec![Vec::new(); batches.count];
+    let mut mixed = false;
+    for i in 0..df.height() {
+        let k = batch_of(i)?;
+        mixed |= k != first;
+        if let Some(r) = rows.get_mut(k) {
+            r.push(IdxSize::try_from(i).unwrap_or(IdxSize::MAX));
+        }
+    }
+    if !mixed {
+        return write(first, df);
+    }
+    for (k, idx) in rows.into_iter().enumerate() {
+        if !idx.is_empty() {
+            let part = df.take(&IdxCa::from_vec("".into(), idx))?;
+            write(k, &part)?;
+        }
+    }
+    Ok(())
 }
 
 fn read_batch(
