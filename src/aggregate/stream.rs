@@ -290,6 +290,14 @@ struct Split {
     files: Vec<Option<PathBuf>>,
 }
 
+/// Threads that sort a table's rows into the batches' work files, each
+/// the batches of its own (batch `k`: thread `k % SORTERS`).
+const SORTERS: usize = 2;
+
+/// A chunk's rows for one sorter: the chunk, and each batch's rows of it
+/// (`None`: all of them).
+type Pieces = (DataFrame, Vec<(usize, Option<Vec<IdxSize>>)>);
+
 fn split(
     table: &dyn Source,
     name: &'static str,
@@ -298,49 +306,118 @@ fn split(
     dir: &Path,
 ) -> Result<Split, AggregateError> {
     let err = polars_err(name);
-    // The table is decoded here while a thread of its own sorts the rows
-    // decoded before into the batches' files: done in turn, one core waited
-    // on the other for half of this pass.
-    let writers = std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<DataFrame>(1);
-        let sorter = scope.spawn(move || -> PolarsResult<Vec<Option<WorkWriter>>> {
-            let mut writers: Vec<Option<WorkWriter>> =
-                (0..batches.count).map(|_| None).collect();
-            for df in rx {
-                sort_into(&df, name, batches, dir, &mut writers)?;
-            }
-            Ok(writers)
-        });
+    // The table is decoded here, its rows told apart by batch, while two
+    // threads copy the rows decoded before into the batches' files: done
+    // in turn on one thread, the copying kept one core busy and the other
+    // waiting for most of this pass.
+    let sorted = std::thread::scope(|scope| {
+        let mut senders = Vec::with_capacity(SORTERS);
+        let mut sorters = Vec::with_capacity(SORTERS);
+        for _ in 0..SORTERS {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Pieces>(1);
+            senders.push(tx);
+            sorters.push(
+                scope.spawn(move || -> PolarsResult<Vec<Option<WorkWriter>>> {
+                    let mut writers: Vec<Option<WorkWriter>> =
+                        (0..batches.count).map(|_| None).collect();
+                    for (df, pieces) in rx {
+                        write_pieces(&df, pieces, name, dir, &mut writers)?;
+                    }
+                    Ok(writers)
+                }),
+            );
+        }
         let read = table.for_each_batch_of(columns, &mut |df| {
-            // A send fails only when the sorter stopped on an error: its
-            // error is the one reported.
-            tx.send(df)
-                .map_err(|_| polars_err!(ComputeError: "{name}: split stopped"))
+            let mut pieces: Vec<Vec<(usize, Option<Vec<IdxSize>>)>> = vec![Vec::new(); SORTERS];
+            for (k, rows) in batch_rows(&df, batches)? {
+                if let Some(p) = pieces.get_mut(k % SORTERS) {
+                    p.push((k, rows));
+                }
+            }
+            for (tx, p) in senders.iter().zip(pieces) {
+                if !p.is_empty() {
+                    // A send fails only when a sorter stopped on an error:
+                    // its error is the one reported.
+                    tx.send((df.clone(), p))
+                        .map_err(|_| polars_err!(ComputeError: "{name}: split stopped"))?;
+                }
+            }
+            Ok(())
         });
-        drop(tx);
-        let sorted = sorter
-            .join()
-            .map_err(|_| polars_err!(ComputeError: "{name}: the split's thread panicked"))?;
-        let writers = sorted?;
-        read.map(|()| writers)
+        drop(senders);
+        let mut all = Vec::with_capacity(SORTERS);
+        for s in sorters {
+            let writers = s
+                .join()
+                .map_err(|_| polars_err!(ComputeError: "{name}: the split's thread panicked"))?;
+            all.push(writers?);
+        }
+        read.map(|()| all)
     })
     .map_err(&err)?;
-    let mut files = Vec::with_capacity(writers.len());
-    for w in writers {
+    let mut sorted = sorted;
+    let mut files = Vec::with_capacity(batches.count);
+    for k in 0..batches.count {
+        let w = sorted
+            .get_mut(k % SORTERS)
+            .and_then(|writers| writers.get_mut(k))
+            .and_then(Option::take);
         files.push(w.map(WorkWriter::finish).transpose().map_err(&err)?);
     }
     Ok(Split { files })
 }
 
-/// Appends a chunk's rows to the work files of their batches.
-fn sort_into(
+/// Each batch's rows of a chunk, in batch order (`None`: the whole chunk
+/// is one batch's).
+fn batch_rows(
     df: &DataFrame,
-    name: &str,
     batches: &Batches,
+) -> PolarsResult<Vec<(usize, Option<Vec<IdxSize>>)>> {
+    if df.height() == 0 {
+        return Ok(Vec::new());
+    }
+    let depts = departments(df)?;
+    // Rows come document by document: a department's name is looked up
+    // when it differs from the row's before.
+    let mut last: Option<(Option<&str>, usize)> = None;
+    let mut batch_of = |i: usize| -> PolarsResult<usize> {
+        let d = depts.as_ref().and_then(|d| d.get(i));
+        if let Some((ld, k)) = last
+            && ld == d
+        {
+            return Ok(k);
+        }
+        let k = batches
+            .of(d)
+            .ok_or_else(|| polars_err!(ComputeError: "department {d:?} changed between passes"))?;
+        last = Some((d, k));
+        Ok(k)
+    };
+    let first = batch_of(0)?;
+    let mut rows: BTreeMap<usize, Vec<IdxSize>> = BTreeMap::new();
+    let mut mixed = false;
+    for i in 0..df.height() {
+        let k = batch_of(i)?;
+        mixed |= k != first;
+        rows.entry(k)
+            .or_default()
+            .push(IdxSize::try_from(i).unwrap_or(IdxSize::MAX));
+    }
+    if !mixed {
+        return Ok(vec![(first, None)]);
+    }
+    Ok(rows.into_iter().map(|(k, r)| (k, Some(r))).collect())
+}
+
+/// Appends a chunk's pieces to the work files of their batches.
+fn write_pieces(
+    df: &DataFrame,
+    pieces: Vec<(usize, Option<Vec<IdxSize>>)>,
+    name: &str,
     dir: &Path,
     writers: &mut [Option<WorkWriter>],
 ) -> PolarsResult<()> {
-    let mut write = |k: usize, df: &DataFrame| -> PolarsResult<()> {
+    for (k, rows) in pieces {
         let slot = writers
             .get_mut(k)
             .ok_or_else(|| polars_err!(ComputeError: "no batch {k}"))?;
@@ -351,36 +428,9 @@ fn sort_into(
                 df.schema(),
             )?),
         };
-        w.write(df)
-    };
-    let depts = departments(df)?;
-    let batch_of = |i: usize| -> PolarsResult<usize> {
-        let d = depts.as_ref().and_then(|d| d.get(i));
-        batches
-            .of(d)
-            .ok_or_else(|| polars_err!(ComputeError: "department {d:?} changed between passes"))
-    };
-    if df.height() == 0 {
-        return Ok(());
-    }
-    // Tables come file by file: a chunk is mostly one department.
-    let first = batch_of(0)?;
-    let mut rows: Vec<Vec<IdxSize>> = vec![Vec::new(); batches.count];
-    let mut mixed = false;
-    for i in 0..df.height() {
-        let k = batch_of(i)?;
-        mixed |= k != first;
-        if let Some(r) = rows.get_mut(k) {
-            r.push(IdxSize::try_from(i).unwrap_or(IdxSize::MAX));
-        }
-    }
-    if !mixed {
-        return write(first, df);
-    }
-    for (k, idx) in rows.into_iter().enumerate() {
-        if !idx.is_empty() {
-            let part = df.take(&IdxCa::from_vec("".into(), idx))?;
-            write(k, &part)?;
+        match rows {
+            None => w.write(df)?,
+            Some(rows) => w.write(&df.take(&IdxCa::from_vec("".into(), rows))?)?,
         }
     }
     Ok(())
