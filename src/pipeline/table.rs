@@ -596,9 +596,10 @@ mod tests {
             3,
             &[&[d(100), d(250)], &[d(1)], &[d(7)], &[d(99_999)]],
         );
-        // 2 + 1 rows reach 3: a row group; then 1 + 1 at the end.
+        // 2 rows are half of 3 or more: a row group as they come; then
+        // 1 + 1 + 1 rows are gathered into one.
         assert_eq!(s.segments.len(), 1);
-        assert_eq!(s.segments[0].groups, [3, 2]);
+        assert_eq!(s.segments[0].groups, [2, 3]);
         assert_eq!(s.parquet_files(), Some(vec![dir.path().join("part-0")]));
         let t = Table::Spilled(s);
         assert_eq!(amounts(&t), ["1.00", "2.50", "0.01", "0.07", "999.99"]);
