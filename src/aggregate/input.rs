@@ -50,6 +50,25 @@ pub(crate) fn strings(
     Ok(ca.iter().map(|v| v.map(str::to_string)).collect())
 }
 
+/// A text column of the table, `None` when it is absent (and not
+/// `required`) or all null.
+fn text_column<'a>(
+    df: &'a DataFrame,
+    table: &'static str,
+    name: &str,
+    required: bool,
+) -> Result<Option<&'a StringChunked>, AggregateError> {
+    let col = match df.column(name) {
+        Ok(c) => c,
+        Err(_) if !required => return Ok(None),
+        Err(_) => return Err(missing(table, name)),
+    };
+    match col.dtype() {
+        DataType::Null => Ok(None),
+        _ => col.str().map(Some).map_err(|e| bad(table, name, e)),
+    }
+}
+
 /// A string column's values borrowed from the table: the indicators table
 /// has a million rows per 200 MB of input, and a copy of each string is what
 /// made the reports' memory grow with the corpus. The flattened tables'
@@ -60,15 +79,10 @@ pub(crate) fn strs<'a>(
     name: &str,
     required: bool,
 ) -> Result<Vec<Option<&'a str>>, AggregateError> {
-    let col = match df.column(name) {
-        Ok(c) => c,
-        Err(_) if !required => return Ok(vec![None; df.height()]),
-        Err(_) => return Err(missing(table, name)),
-    };
-    match col.dtype() {
-        DataType::Null => Ok(vec![None; df.height()]),
-        _ => Ok(col.str().map_err(|e| bad(table, name, e))?.iter().collect()),
-    }
+    Ok(match text_column(df, table, name, required)? {
+        Some(ca) => ca.iter().collect(),
+        None => vec![None; df.height()],
+    })
 }
 
 /// A string column as one chunk (an absent or all-null column: all null),
@@ -80,19 +94,10 @@ pub(crate) fn str_column(
     name: &str,
     required: bool,
 ) -> Result<StringChunked, AggregateError> {
-    let col = match df.column(name) {
-        Ok(c) => c,
-        Err(_) if !required => return Ok(StringChunked::full_null(name.into(), df.height())),
-        Err(_) => return Err(missing(table, name)),
-    };
-    match col.dtype() {
-        DataType::Null => Ok(StringChunked::full_null(name.into(), df.height())),
-        _ => Ok(col
-            .str()
-            .map_err(|e| bad(table, name, e))?
-            .rechunk()
-            .into_owned()),
-    }
+    Ok(match text_column(df, table, name, required)? {
+        Some(ca) => ca.rechunk().into_owned(),
+        None => StringChunked::full_null(name.into(), df.height()),
+    })
 }
 
 fn missing(table: &'static str, name: &str) -> AggregateError {

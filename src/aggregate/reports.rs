@@ -547,17 +547,15 @@ impl<'a> IndicatorRows<'a> {
             }
         }
         let rows = annual.len();
-        let annual_shown = |a: &Option<&str>| a.is_some_and(|s| !s.trim().is_empty());
-        let value_at = annual
-            .iter()
-            .enumerate()
-            .map(|(i, a)| idx(if annual_shown(a) { i } else { rows + i }))
-            .collect();
-        let value = annual
+        let (value, value_at) = annual
             .into_iter()
             .zip(cycle)
-            .map(|(a, c)| if annual_shown(&a) { a } else { c })
-            .collect();
+            .enumerate()
+            .map(|(i, (a, c))| match a {
+                Some(s) if !s.trim().is_empty() => (a, idx(i)),
+                _ => (c, idx(rows + i)),
+            })
+            .unzip();
         let mut values = str_column(indicators, T, "annual_value", false)?;
         values
             .append(&str_column(indicators, T, "cycle_value", false)?)

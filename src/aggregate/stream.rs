@@ -311,7 +311,7 @@ fn split(
     // threads copy the rows decoded before into the batches' files: done
     // in turn on one thread, the copying kept one core busy and the other
     // waiting for most of this pass.
-    let sorted = std::thread::scope(|scope| {
+    let mut sorted = std::thread::scope(|scope| {
         let mut senders = Vec::with_capacity(SORTERS);
         let mut sorters = Vec::with_capacity(SORTERS);
         for _ in 0..SORTERS {
@@ -356,7 +356,6 @@ fn split(
         read.map(|()| all)
     })
     .map_err(&err)?;
-    let mut sorted = sorted;
     let mut files = Vec::with_capacity(batches.count);
     for k in 0..batches.count {
         let w = sorted
@@ -394,18 +393,25 @@ fn batch_rows(
         last = Some((d, k));
         Ok(k)
     };
-    let first = batch_of(0)?;
-    let mut rows: BTreeMap<usize, Vec<IdxSize>> = BTreeMap::new();
-    let mut mixed = false;
-    for i in 0..df.height() {
-        let k = batch_of(i)?;
-        mixed |= k != first;
-        rows.entry(k)
-            .or_default()
-            .push(IdxSize::try_from(i).unwrap_or(IdxSize::MAX));
-    }
-    if !mixed {
+    let ks = (0..df.height())
+        .map(&mut batch_of)
+        .collect::<PolarsResult<Vec<usize>>>()?;
+    if let Some(&first) = ks.first()
+        && ks.iter().all(|&k| k == first)
+    {
         return Ok(vec![(first, None)]);
+    }
+    // A run of one batch's rows is appended at one lookup.
+    let mut rows: BTreeMap<usize, Vec<IdxSize>> = BTreeMap::new();
+    let mut start = 0usize;
+    for run in ks.chunk_by(|a, b| a == b) {
+        let end = start + run.len();
+        if let Some(&k) = run.first() {
+            rows.entry(k)
+                .or_default()
+                .extend((start..end).map(|i| IdxSize::try_from(i).unwrap_or(IdxSize::MAX)));
+        }
+        start = end;
     }
     Ok(rows.into_iter().map(|(k, r)| (k, Some(r))).collect())
 }
