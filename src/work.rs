@@ -149,8 +149,9 @@ fn own_strings(a: &Utf8ViewArray) -> PolarsResult<Utf8ViewArray> {
 /// about a fifth of that, and decompressing costs less than both.
 pub fn read(path: &Path) -> PolarsResult<DataFrame> {
     use polars_arrow::io::ipc::read::{FileReader, read_file_metadata};
-    let file = File::open(path).map_err(|e| io_err(path, e))?;
-    let mut reader = std::io::BufReader::new(file);
+    // Read whole (its buffers are read one by one, each after a seek).
+    let bytes = std::fs::read(path).map_err(|e| io_err(path, e))?;
+    let mut reader = std::io::Cursor::new(bytes);
     let metadata = read_file_metadata(&mut reader)?;
     let schema = Schema::from_arrow_schema(&metadata.schema);
     // SAFETY: a work file is written whole by `WorkWriter` in this run, in
