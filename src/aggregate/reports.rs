@@ -482,6 +482,32 @@ struct IndicatorRows<'a> {
     by_project: Vec<Vec<usize>>,
 }
 
+/// Where a project row is: year, department, unit, name, source.
+type Place<'p> = (
+    i32,
+    Option<&'p str>,
+    Option<&'p str>,
+    &'p str,
+    Option<&'p str>,
+);
+
+/// The project rows at a place: their line and row number.
+type Candidates = Vec<(Option<i64>, usize)>;
+
+/// Whether two places are equal; the strings of consecutive rows of a
+/// work file are often the very same bytes, which is tested first.
+fn same_place(a: &Place<'_>, b: &Place<'_>) -> bool {
+    fn same(x: &str, y: &str) -> bool {
+        (x.len() == y.len() && std::ptr::eq(x.as_ptr(), y.as_ptr())) || x == y
+    }
+    let opt = |x: Option<&str>, y: Option<&str>| match (x, y) {
+        (Some(x), Some(y)) => same(x, y),
+        (None, None) => true,
+        _ => false,
+    };
+    a.0 == b.0 && same(a.3, b.3) && opt(a.4, b.4) && opt(a.1, b.1) && opt(a.2, b.2)
+}
+
 /// A row number as a gather index (beyond the index type: an index no
 /// column has, so the gather fails rather than picks a wrong row).
 fn idx(row: usize) -> IdxSize {
@@ -504,14 +530,8 @@ impl<'a> IndicatorRows<'a> {
         // A project is known by its table (source), unit and name; when a
         // table lists the same name twice, the indicator belongs to the
         // nearest project above it.
-        type Place<'p> = (
-            i32,
-            Option<&'p str>,
-            Option<&'p str>,
-            &'p str,
-            Option<&'p str>,
-        );
-        let mut places: PlHashMap<Place<'_>, Vec<(Option<i64>, usize)>> = PlHashMap::default();
+        let mut places: PlHashMap<Place<'_>, Candidates> =
+            PlHashMap::with_capacity(linked.refs.len());
         for (row, r) in linked.refs.iter().enumerate() {
             places
                 .entry((
@@ -525,6 +545,10 @@ impl<'a> IndicatorRows<'a> {
                 .push((linked.lines[row], row));
         }
         let mut by_project = vec![Vec::new(); linked.refs.len()];
+        // Rows come project by project: a place is looked up only when it
+        // differs from the row's before (hashing five strings a row was a
+        // twentieth of the reports' time).
+        let mut last: Option<(Place<'_>, Option<&Candidates>)> = None;
         for i in 0..ys.len() {
             let place = (
                 ys[i],
@@ -533,7 +557,15 @@ impl<'a> IndicatorRows<'a> {
                 project[i].unwrap_or_default(),
                 source[i],
             );
-            let Some(candidates) = places.get(&place) else {
+            let candidates = match last {
+                Some((p, c)) if same_place(&p, &place) => c,
+                _ => {
+                    let c = places.get(&place);
+                    last = Some((place, c));
+                    c
+                }
+            };
+            let Some(candidates) = candidates else {
                 continue;
             };
             let owner = candidates
@@ -784,15 +816,15 @@ fn target_columns(
 /// A Decimal column at the largest scale among the values (0 when all are
 /// whole: `90`, not `90.00`), precision 38.
 fn number_column(name: &str, values: &[Option<Decimal>]) -> Result<Column, AggregateError> {
+    let values: Vec<Option<Decimal>> = values.iter().map(|v| v.map(|d| d.normalize())).collect();
     let scale = values
         .iter()
         .flatten()
-        .map(|d| d.normalize().scale())
+        .map(Decimal::scale)
         .max()
         .unwrap_or(0);
     let mantissas = values.iter().map(|v| {
         v.and_then(|d| {
-            let d = d.normalize();
             let up = scale.checked_sub(d.scale())?;
             d.mantissa().checked_mul(10i128.checked_pow(up)?)
         })
