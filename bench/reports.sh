@@ -3,12 +3,14 @@
 # Parquet plus the four reports) and the whole yoy pipeline (pipelines/yoy.toml:
 # CSV, Parquet and XLSX with charts) beside text to Parquet alone, on generated
 # corpora of several sizes (`jixiao gen --seed 7`: 140 departments, tables for
-# several years each, so series form). Prints seconds, peak RSS and the growth
-# of the peak from the smallest to the largest corpus.
+# several years each, so series form). Prints seconds, CPU seconds, peak RSS
+# and the growth of the peak from the smallest to the largest corpus.
 #
 # Environment: BIN, BENCH_DIR (scratch, default /tmp/jixiao-bench),
 # REPORT_SIZES (MB, default "50 200 1000"), BENCH_RUNS (runs of each command
-# on corpora under 500 MB, default 3; larger ones run once).
+# on corpora under 500 MB, default 3), BENCH_LARGE_RUNS (runs of text to
+# Parquet and of the reports on larger ones, default 2; the yoy pipeline
+# runs once there).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,39 +31,49 @@ corpus() {
   awk '{print $1, $3, $7}' "$DIR/gen-yoy-$1.txt"
 }
 
-# measure LABEL RUNS CMD...: sets SECS (fastest run) and RSS_MB (largest peak).
-measure() {
-  local label=$1 runs=$2; shift 2
-  local best="" worst_kb=0 secs kb
-  for _ in $(seq "$runs"); do
-    rm -rf "$DIR/out-$label"
-    /usr/bin/time -f "%e %M" -o "$DIR/time.txt" "$@" --out "$DIR/out-$label" --quiet \
-      > "$DIR/$label.stdout" 2> "$DIR/$label.stderr" || {
-      echo "bench: $label failed; see $DIR/$label.stderr" >&2; cat "$DIR/$label.stderr" >&2; exit 1; }
-    read -r secs kb < <(tail -n 1 "$DIR/time.txt")
-    best=$(awk -v a="$best" -v b="$secs" 'BEGIN{print (a == "" || b < a) ? b : a}')
-    [ "$kb" -gt "$worst_kb" ] && worst_kb=$kb
-  done
+# once LABEL CMD...: one run; appends "secs cpu_secs kb" to $DIR/LABEL.runs.
+once() {
+  local label=$1; shift
   rm -rf "$DIR/out-$label"
-  SECS=$best
-  RSS_MB=$(awk -v k="$worst_kb" 'BEGIN{printf "%.0f", k/1024}')
+  /usr/bin/time -f "%e %U %S %M" -o "$DIR/time.txt" "$@" --out "$DIR/out-$label" --quiet \
+    > "$DIR/$label.stdout" 2> "$DIR/$label.stderr" || {
+    echo "bench: $label failed; see $DIR/$label.stderr" >&2; cat "$DIR/$label.stderr" >&2; exit 1; }
+  rm -rf "$DIR/out-$label"
+  tail -n 1 "$DIR/time.txt" | awk '{printf "%s %.1f %s\n", $1, $2 + $3, $4}' >> "$DIR/$label.runs"
+}
+
+# best LABEL: sets SECS and CPU (of the fastest run) and RSS_MB (the largest peak).
+best() {
+  read -r SECS CPU RSS_MB < <(awk 'NR == 1 || $1 < s { s = $1; c = $2 } $3 > k { k = $3 }
+    END { printf "%s %s %.0f\n", s, c, k / 1024 }' "$DIR/$1.runs")
 }
 
 echo
-echo "cross-year reports (jixiao gen --seed 7; each figure the fastest of the runs, peak RSS the largest)"
+echo "cross-year reports (jixiao gen --seed 7). Text to Parquet and the reports run in turn,"
+echo "so that both meet the same machine; each figure is the fastest run's, peak RSS the largest."
+echo "CPU is user + system seconds of the run: on two cores it follows the work, where"
+echo "seconds also follow what else the machine is doing."
 echo
-echo "| corpus | indicators | text to Parquet s / RSS MB | + reports s / RSS MB | reports / text | yoy pipeline (CSV, Parquet, XLSX) s / RSS MB |"
-echo "|-------:|-----------:|---------------------------:|---------------------:|---------------:|---------------------------------------------:|"
+echo "| corpus | indicators | text to Parquet s / CPU s / RSS MB | + reports s / CPU s / RSS MB | reports / text (s, CPU) | yoy pipeline (CSV, Parquet, XLSX) s / RSS MB |"
+echo "|-------:|-----------:|-----------------------------------:|-----------------------------:|------------------------:|---------------------------------------------:|"
 first_agg="" first_yoy="" first_mb=""
 for mb in $SIZES; do
   read -r docs cmb rows < <(corpus "$mb")
-  runs=$RUNS; [ "$mb" -ge 500 ] && runs=1
+  runs=$RUNS; [ "$mb" -ge 500 ] && runs=${BENCH_LARGE_RUNS:-2}
   C="$DIR/corpus-yoy-${mb}mb"
-  measure "pq-$mb" "$runs" "$BIN" run bench/parquet.toml --input "$C"; PQ_S=$SECS; PQ_RSS=$RSS_MB
-  measure "agg-$mb" "$runs" "$BIN" run bench/aggregate.toml --input "$C"; AGG_S=$SECS; AGG_RSS=$RSS_MB
-  measure "yoy-$mb" "$runs" "$BIN" run pipelines/yoy.toml --input "$C"; YOY_S=$SECS; YOY_RSS=$RSS_MB
-  awk -v mb="$cmb" -v r="$rows" -v ps="$PQ_S" -v pm="$PQ_RSS" -v as="$AGG_S" -v am="$AGG_RSS" -v ys="$YOY_S" -v ym="$YOY_RSS" 'BEGIN{
-    printf "| %6.0f MB | %10d | %9.1f / %6s | %9.1f / %6s | %13.2fx | %18.1f / %6s |\n", mb, r, ps, pm, as, am, as/ps, ys, ym }'
+  rm -f "$DIR/pq-$mb.runs" "$DIR/agg-$mb.runs" "$DIR/yoy-$mb.runs"
+  for _ in $(seq "$runs"); do
+    once "pq-$mb" "$BIN" run bench/parquet.toml --input "$C"
+    once "agg-$mb" "$BIN" run bench/aggregate.toml --input "$C"
+  done
+  # The whole yoy pipeline takes minutes at 1 GB: once there.
+  yruns=$runs; [ "$mb" -ge 500 ] && yruns=1
+  for _ in $(seq "$yruns"); do once "yoy-$mb" "$BIN" run pipelines/yoy.toml --input "$C"; done
+  best "pq-$mb"; PQ_S=$SECS; PQ_C=$CPU; PQ_RSS=$RSS_MB
+  best "agg-$mb"; AGG_S=$SECS; AGG_C=$CPU; AGG_RSS=$RSS_MB
+  best "yoy-$mb"; YOY_S=$SECS; YOY_RSS=$RSS_MB
+  awk -v mb="$cmb" -v r="$rows" -v ps="$PQ_S" -v pc="$PQ_C" -v pm="$PQ_RSS" -v as="$AGG_S" -v ac="$AGG_C" -v am="$AGG_RSS" -v ys="$YOY_S" -v ym="$YOY_RSS" 'BEGIN{
+    printf "| %6.0f MB | %10d | %9.1f / %5.1f / %6s | %9.1f / %5.1f / %6s | %8.2fx, %5.2fx | %18.1f / %6s |\n", mb, r, ps, pc, pm, as, ac, am, as/ps, ac/pc, ys, ym }'
   if [ -z "$first_mb" ]; then first_mb=$cmb; first_agg=$AGG_RSS; first_yoy=$YOY_RSS; fi
   last_mb=$cmb; last_agg=$AGG_RSS; last_yoy=$YOY_RSS
 done
