@@ -269,4 +269,31 @@ mod tests {
         let size = std::fs::metadata(&path).expect("size").len();
         assert!(size < 4_000, "work file of 4 rows is {size} bytes");
     }
+
+    #[test]
+    fn a_work_file_without_rows_reads_back_its_columns() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let df = df!("name" => Vec::<String>::new(), "n" => Vec::<i64>::new()).expect("frame");
+        let path = dir.path().join("empty.arrow");
+        WorkWriter::create(&path, df.schema())
+            .expect("create")
+            .finish()
+            .expect("finish");
+        let back = read(&path).expect("read");
+        assert_eq!(back.height(), 0);
+        assert_eq!(back.schema(), df.schema());
+    }
+
+    #[test]
+    fn a_truncated_work_file_is_an_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let df = df!("n" => (0..100i64).collect::<Vec<_>>()).expect("frame");
+        let path = dir.path().join("cut.arrow");
+        let mut w = WorkWriter::create(&path, df.schema()).expect("create");
+        w.write(&df).expect("write");
+        w.finish().expect("finish");
+        let bytes = std::fs::read(&path).expect("read bytes");
+        std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("cut");
+        assert!(read(&path).is_err());
+    }
 }
