@@ -148,9 +148,14 @@ fn own_strings(a: &Utf8ViewArray) -> PolarsResult<Utf8ViewArray> {
 /// time, and mapping them back faulted in every page. Compressed they are
 /// about a fifth of that, and decompressing costs less than both.
 pub fn read(path: &Path) -> PolarsResult<DataFrame> {
+    read_bytes(std::fs::read(path).map_err(|e| io_err(path, e))?)
+        .map_err(|e| polars_err!(ComputeError: "{}: {e}", path.display()))
+}
+
+/// A work file's frame from its bytes (see [`read`]).
+fn read_bytes(bytes: Vec<u8>) -> PolarsResult<DataFrame> {
     use polars_arrow::io::ipc::read::{FileReader, read_file_metadata};
-    // Read whole (its buffers are read one by one, each after a seek).
-    let bytes = std::fs::read(path).map_err(|e| io_err(path, e))?;
+    // Read whole: its buffers are read one by one, each after a seek.
     let mut reader = std::io::Cursor::new(bytes);
     let metadata = read_file_metadata(&mut reader)?;
     let schema = Schema::from_arrow_schema(&metadata.schema);
@@ -294,6 +299,7 @@ mod tests {
         w.finish().expect("finish");
         let bytes = std::fs::read(&path).expect("read bytes");
         std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("cut");
-        assert!(read(&path).is_err());
+        let err = read(&path).expect_err("a cut file").to_string();
+        assert!(err.contains("cut.arrow"), "{err}");
     }
 }
