@@ -3,7 +3,7 @@
 //! the peak RSS). Used for the choice of mode (README, bench).
 use std::path::Path;
 
-use jixiao::emit::xlsx::{Memory, write_xlsx_in};
+use jixiao::emit::xlsx::{Memory, XlsxOptions, write_xlsx_with};
 use polars::prelude::*;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -28,7 +28,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let started = std::time::Instant::now();
     let sheet = jixiao::aggregate::sheet("indicators", &df, df.height())?;
-    let stats = write_xlsx_in(Path::new(output), &[sheet], &[], memory)?;
+    let stats = write_xlsx_with(
+        Path::new(output),
+        &[sheet],
+        &[],
+        &XlsxOptions {
+            memory,
+            ..XlsxOptions::default()
+        },
+    )?;
     println!(
         "{mode}: {} rows, sheets {:?}, {:.1} s, {} bytes",
         stats.rows,

@@ -430,6 +430,7 @@ fn convert_pipeline(a: &ConvertArgs, format: Format) -> pipeline::Pipeline {
                     bom: !a.no_bom,
                     tables: vec!["indicators".into(), "projects".into()],
                     partition_by: None,
+                    xlsx_compression: None,
                     file: Some(FileTarget {
                         path: a.output.clone(),
                         format,

@@ -382,3 +382,36 @@ fn notes_on_files_are_the_first_twenty_and_a_count() {
     let more = format!("note: … and {} more file(s) like these", noted.len() - 20);
     assert!(err.lines().any(|l| l == more), "{err}");
 }
+
+#[test]
+fn the_workbook_zip_level_is_checked_and_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = seed_folder(dir.path());
+    let out = dir.path().join("out");
+    let p = write_pipeline(dir.path(), &pipeline_text(&input, &out));
+    let ps = p.to_str().unwrap();
+    let o = run(&["run", ps, "--set", "emit.xlsx_compression=0"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("xlsx_compression"), "{e}");
+    assert!(e.contains("expected 1 (fastest) to 9"), "{e}");
+
+    let mut sizes = Vec::new();
+    for level in ["1", "9"] {
+        let o = run(&[
+            "run",
+            ps,
+            "--set",
+            &format!("emit.xlsx_compression={level}"),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let book = out.join("book.xlsx");
+        sizes.push(std::fs::metadata(&book).unwrap().len());
+        // The same cells at either level: the first indicator row.
+        use calamine::Reader;
+        let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&book).unwrap();
+        let range = wb.worksheet_range("绩效指标").unwrap();
+        assert_eq!(range.height(), 43);
+    }
+    assert!(sizes[0] > sizes[1], "{sizes:?}");
+}

@@ -124,7 +124,7 @@ pub fn write_xlsx(
     sheets: &[Sheet<'_>],
     charts: &[ChartBlock],
 ) -> Result<XlsxStats, EmitError> {
-    write_xlsx_in(path, sheets, charts, Memory::Low)
+    write_xlsx_with(path, sheets, charts, &XlsxOptions::default())
 }
 
 /// How worksheets hold their rows while the workbook is written.
@@ -137,15 +137,45 @@ pub enum Memory {
     Constant,
 }
 
-/// [`write_xlsx`] with the worksheets' memory mode chosen.
-pub fn write_xlsx_in(
+/// The deflate level of the workbook's zip container by default: Excel's
+/// own. Compressing the sheets is most of the time a large workbook takes
+/// to write; the default level 6 of the zip crate took 40% longer than 3
+/// for 16% smaller files (README, Speed).
+pub const DEFAULT_ZIP_LEVEL: u8 = 3;
+
+/// How a workbook is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct XlsxOptions {
+    pub memory: Memory,
+    /// Deflate level of the zip container, 1 (fastest) to 9.
+    pub zip_level: u8,
+}
+
+impl Default for XlsxOptions {
+    fn default() -> Self {
+        XlsxOptions {
+            memory: Memory::Low,
+            zip_level: DEFAULT_ZIP_LEVEL,
+        }
+    }
+}
+
+/// [`write_xlsx`] with the worksheets' memory mode and the zip level chosen.
+pub fn write_xlsx_with(
     path: &Path,
     sheets: &[Sheet<'_>],
     charts: &[ChartBlock],
-    memory: Memory,
+    opts: &XlsxOptions,
 ) -> Result<XlsxStats, EmitError> {
-    let (mut workbook, stats) = build_workbook(sheets, charts, MAX_DATA_ROWS, memory)
+    if !(1..=9).contains(&opts.zip_level) {
+        return Err(EmitError::format(
+            path,
+            format!("zip level {}: expected 1 to 9", opts.zip_level),
+        ));
+    }
+    let (mut workbook, stats) = build_workbook(sheets, charts, MAX_DATA_ROWS, opts.memory)
         .map_err(|m| EmitError::format(path, m))?;
+    workbook.set_zip_compression_level(opts.zip_level);
     atomic_write(path, |w| {
         workbook
             .save_to_writer(w)
@@ -940,6 +970,66 @@ mod tests {
             .map(|e| e.expect("entry").file_name())
             .collect();
         assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[test]
+    fn the_zip_level_trades_size_for_time_and_is_checked() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        // Enough rows that deflate levels differ in size.
+        let n = 20_000;
+        let df = DataFrame::new(
+            n,
+            vec![
+                Column::new(
+                    "project".into(),
+                    (0..n)
+                        .map(|i| format!("项目{}", i % 977))
+                        .collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "year".into(),
+                    (0..n).map(|i| 2000 + (i % 30) as i32).collect::<Vec<_>>(),
+                ),
+            ],
+        )
+        .expect("frame");
+        let at = |level: u8| {
+            let path = dir.path().join(format!("l{level}.xlsx"));
+            with_sheets(&[("projects", &df)], |s| {
+                write_xlsx_with(
+                    &path,
+                    s,
+                    &[],
+                    &XlsxOptions {
+                        zip_level: level,
+                        ..XlsxOptions::default()
+                    },
+                )
+            })
+            .map(|_| path)
+        };
+        let fast = at(1).expect("level 1");
+        let small = at(9).expect("level 9");
+        let size = |p: &Path| std::fs::metadata(p).expect("size").len();
+        assert!(
+            size(&fast) > size(&small),
+            "{} <= {}",
+            size(&fast),
+            size(&small)
+        );
+        // Both read back the same.
+        for p in [&fast, &small] {
+            let range = read(p).worksheet_range("项目").expect("sheet");
+            assert_eq!(range.height(), n + 1);
+            assert_eq!(
+                range.get_value((977 + 1, 0)),
+                Some(&Data::String("项目0".into()))
+            );
+        }
+        let bad = at(0).expect_err("level 0");
+        assert!(bad.to_string().contains("l0.xlsx"), "{bad}");
+        assert!(bad.to_string().contains("1 to 9"), "{bad}");
+        assert!(!dir.path().join("l0.xlsx").exists());
     }
 
     #[test]

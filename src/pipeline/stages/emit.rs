@@ -43,6 +43,9 @@ pub struct EmitConfig {
     /// Write Parquet as a Hive-partitioned dataset by this column
     /// (`OUT/<table>/year=2024/part-<hash>.parquet`); only `year`.
     pub partition_by: Option<String>,
+    /// Deflate level of XLSX workbooks, 1 (fastest, largest) to 9; default
+    /// 3, Excel's own.
+    pub xlsx_compression: Option<u8>,
     /// One output file instead of a folder: what `convert` builds (a
     /// pipeline file cannot set it).
     #[serde(skip)]
@@ -119,6 +122,14 @@ impl StageConfig for EmitConfig {
                     "partition_by applies to parquet, which formats does not list",
                 );
             }
+        }
+        if let Some(l) = self.xlsx_compression
+            && !(1..=9).contains(&l)
+        {
+            found.add(
+                ".xlsx_compression",
+                format!("{l} is not a deflate level; expected 1 (fastest) to 9 (smallest)"),
+            );
         }
         if self.formats.is_empty() {
             found.add(
@@ -469,7 +480,14 @@ impl Emit {
                         .iter()
                         .map(|n| table(n).map(|t| (n.as_str(), t)))
                         .collect::<Result<_, _>>()?;
-                    write_workbook(&staging.join(file), file, &chosen, charts, notes)?;
+                    let opts = emit::xlsx::XlsxOptions {
+                        zip_level: self
+                            .config
+                            .xlsx_compression
+                            .unwrap_or(emit::xlsx::DEFAULT_ZIP_LEVEL),
+                        ..emit::xlsx::XlsxOptions::default()
+                    };
+                    write_workbook(&staging.join(file), file, &chosen, charts, &opts, notes)?;
                     files.push(file.clone());
                 }
             }
@@ -486,6 +504,7 @@ fn write_workbook(
     file: &Path,
     tables: &[(&str, &Table)],
     charts: Option<&crate::aggregate::ChartData>,
+    opts: &emit::xlsx::XlsxOptions,
     notes: &mut Vec<String>,
 ) -> Result<(), EmitError> {
     let shown: Vec<(&str, &Table)> = tables
@@ -502,7 +521,7 @@ fn write_workbook(
     let blocks = charts.map_or_else(Vec::new, |c| {
         c.blocks(has("summary_by_year"), has("project_trend"))
     });
-    let stats = emit::xlsx::write_xlsx(path, &sheets, &blocks)?;
+    let stats = emit::xlsx::write_xlsx_with(path, &sheets, &blocks, opts)?;
     // A sheet holds 1,048,576 rows: longer tables continue on `…_2`, `…_3`.
     for (name, t) in &shown {
         if t.rows() > emit::xlsx::MAX_DATA_ROWS {
