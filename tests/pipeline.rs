@@ -407,7 +407,7 @@ fn the_workbook_zip_level_is_checked_and_applied() {
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let book = out.join("book.xlsx");
         sizes.push(std::fs::metadata(&book).unwrap().len());
-        // The same cells at either level: the first indicator row.
+        // Every row at either level: the header and the 42 indicators.
         use calamine::Reader;
         let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&book).unwrap();
         let range = wb.worksheet_range("绩效指标").unwrap();

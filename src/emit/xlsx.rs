@@ -973,7 +973,7 @@ mod tests {
     }
 
     #[test]
-    fn the_zip_level_trades_size_for_time_and_is_checked() {
+    fn the_zip_level_is_applied_and_checked() {
         let dir = tempfile::tempdir().expect("tempdir");
         // Enough rows that deflate levels differ in size.
         let n = 20_000;
