@@ -189,9 +189,32 @@ fn line_u32(line: usize) -> u32 {
     u32::try_from(line).unwrap_or(u32::MAX)
 }
 
+/// The national framework's names of printed levels and categories
+/// ([`jixiao_core::vocab::framework`]), each pair worked out once: a chunk
+/// prints a few dozen pairs over thousands of rows, and working the names
+/// out for every row was a third of flattening.
+#[derive(Default)]
+struct Frameworks<'a> {
+    known: PlHashMap<(&'a str, &'a str), (Option<&'static str>, Option<&'static str>)>,
+}
+
+impl<'a> Frameworks<'a> {
+    fn of(
+        &mut self,
+        level: &'a str,
+        category: &'a str,
+    ) -> (Option<&'static str>, Option<&'static str>) {
+        *self
+            .known
+            .entry((level, category))
+            .or_insert_with(|| jixiao_core::vocab::framework(level, category))
+    }
+}
+
 /// One row per indicator, in document order.
 pub fn indicators(docs: &[Document]) -> PolarsResult<DataFrame> {
     let mut r = IndicatorRows::with_capacity(docs.iter().map(Document::indicator_count).sum());
+    let mut frameworks = Frameworks::default();
     for doc in docs {
         for (unit, p) in doc.projects() {
             let n = p.indicators.len();
@@ -210,10 +233,11 @@ pub fn indicators(docs: &[Document]) -> PolarsResult<DataFrame> {
                 r.name.push(Some(&ind.name));
                 r.cycle_value.push(ind.cycle_value.as_deref());
                 r.annual_value.push(ind.annual_value.as_deref());
-                match ind.target() {
+                let target = ind.target();
+                match &target {
                     Some(Target::Number { op, number, unit }) => {
                         r.target_op.push(Some(op.symbol()));
-                        r.target_number.push(Some(number));
+                        r.target_number.push(Some(*number));
                         r.target_unit
                             .push((!unit.is_empty()).then_some(unit.as_str()));
                     }
@@ -223,10 +247,10 @@ pub fn indicators(docs: &[Document]) -> PolarsResult<DataFrame> {
                         r.target_unit.push(None);
                     }
                 }
-                r.value_kind.push(ind.value_kind().as_deref());
+                r.value_kind.push(ind.value_kind_with(target.as_ref()));
                 r.direction.push(ind.direction.as_deref());
                 r.weight.push(ind.weight);
-                let (fl, fc) = jixiao_core::vocab::framework(&ind.level, &ind.category);
+                let (fl, fc) = frameworks.of(&ind.level, &ind.category);
                 r.framework_level.push(fl);
                 r.framework_category.push(fc);
                 r.line.push(line_u32(ind.line));
@@ -351,6 +375,23 @@ pub fn rejects<'a>(rejects: impl IntoIterator<Item = &'a Reject>) -> PolarsResul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn framework_names_are_those_of_the_national_framework_whatever_came_before() {
+        let mut f = Frameworks::default();
+        let output = (Some("产出指标"), Some("数量指标"));
+        // The older template's 满意度 category under 效益: its level is 满意度.
+        let satisfaction = (Some("满意度指标"), Some("服务对象满意度指标"));
+        // An evaluation table's level has no framework names.
+        let evaluation = (None, None);
+        for _ in 0..2 {
+            assert_eq!(f.of("产出指标", "数量指标"), output);
+            assert_eq!(f.of("效益指标", "服务对象满意度指标"), satisfaction);
+            assert_eq!(f.of("决策", "项目立项"), evaluation);
+            assert_eq!(f.of("产出指标", "数量指标"), output);
+        }
+        assert_eq!(f.known.len(), 3);
+    }
 
     #[test]
     fn decimal_column_keeps_cents_and_widens_scale() {

@@ -213,11 +213,17 @@ impl Indicator {
 
     /// 定量/定性 as printed, else 定量 when the target parsed as a number.
     pub fn value_kind(&self) -> Option<String> {
-        if let Some(k) = &self.value_kind {
-            return Some(k.clone());
+        self.value_kind_with(self.target().as_ref())
+            .map(str::to_string)
+    }
+
+    /// [`Indicator::value_kind`] given the indicator's [`Indicator::target`],
+    /// for a caller that has parsed it already.
+    pub fn value_kind_with(&self, target: Option<&crate::target::Target>) -> Option<&str> {
+        match &self.value_kind {
+            Some(k) => Some(k),
+            None => matches!(target, Some(crate::target::Target::Number { .. })).then_some("定量"),
         }
-        matches!(self.target(), Some(crate::target::Target::Number { .. }))
-            .then(|| "定量".to_string())
     }
 }
 
