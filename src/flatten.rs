@@ -195,15 +195,18 @@ fn line_u32(line: usize) -> u32 {
 /// out for every row was a third of flattening.
 #[derive(Default)]
 struct Frameworks<'a> {
-    known: PlHashMap<(&'a str, &'a str), (Option<&'static str>, Option<&'static str>)>,
+    known: PlHashMap<(&'a str, &'a str), FrameworkNames>,
 }
+
+/// A framework level and category name, where they are certain.
+type FrameworkNames = (Option<&'static str>, Option<&'static str>);
 
 impl<'a> Frameworks<'a> {
     fn of(
         &mut self,
         level: &'a str,
         category: &'a str,
-    ) -> (Option<&'static str>, Option<&'static str>) {
+    ) -> FrameworkNames {
         *self
             .known
             .entry((level, category))
