@@ -202,11 +202,7 @@ struct Frameworks<'a> {
 type FrameworkNames = (Option<&'static str>, Option<&'static str>);
 
 impl<'a> Frameworks<'a> {
-    fn of(
-        &mut self,
-        level: &'a str,
-        category: &'a str,
-    ) -> FrameworkNames {
+    fn of(&mut self, level: &'a str, category: &'a str) -> FrameworkNames {
         *self
             .known
             .entry((level, category))
