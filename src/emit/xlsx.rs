@@ -140,7 +140,7 @@ pub enum Memory {
 /// The deflate level of the workbook's zip container by default: Excel's
 /// own. Compressing the sheets is most of the time a large workbook takes
 /// to write; the default level 6 of the zip crate took 40% longer than 3
-/// for 16% smaller files (README, Speed).
+/// for 15% smaller files (README, Speed).
 pub const DEFAULT_ZIP_LEVEL: u8 = 3;
 
 /// How a workbook is written.
