@@ -42,6 +42,14 @@ fn seed_folder(dir: &Path) -> std::path::PathBuf {
     input
 }
 
+/// The pipeline above over a folder holding the seed sample, in `dir`:
+/// its file and its output folder.
+fn seeded_pipeline(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let input = seed_folder(dir);
+    let out = dir.join("out");
+    (write_pipeline(dir, &pipeline_text(&input, &out)), out)
+}
+
 #[test]
 fn validate_names_line_and_key_of_a_misspelt_key() {
     let dir = tempfile::tempdir().unwrap();
@@ -143,9 +151,7 @@ fn a_bad_file_goes_to_rejects_and_the_good_one_converts() {
 #[test]
 fn sql_stage_table_is_computed() {
     let dir = tempfile::tempdir().unwrap();
-    let input = seed_folder(dir.path());
-    let out = dir.path().join("out");
-    let p = write_pipeline(dir.path(), &pipeline_text(&input, &out));
+    let (p, out) = seeded_pipeline(dir.path());
     let o = run(&["run", p.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let (header, rows) = read_csv(&out.join("per_level.csv"), true);
@@ -175,9 +181,7 @@ fn sql_stage_table_is_computed() {
 #[test]
 fn reruns_are_byte_identical() {
     let dir = tempfile::tempdir().unwrap();
-    let input = seed_folder(dir.path());
-    let out = dir.path().join("out");
-    let p = write_pipeline(dir.path(), &pipeline_text(&input, &out));
+    let (p, out) = seeded_pipeline(dir.path());
     assert_eq!(run(&["run", p.to_str().unwrap()]).status.code(), Some(0));
     let first: Vec<Vec<u8>> = [
         "indicators.csv",
@@ -210,9 +214,7 @@ fn reruns_are_byte_identical() {
 #[test]
 fn an_unwritable_output_exits_3_and_keeps_earlier_outputs() {
     let dir = tempfile::tempdir().unwrap();
-    let input = seed_folder(dir.path());
-    let out = dir.path().join("out");
-    let p = write_pipeline(dir.path(), &pipeline_text(&input, &out));
+    let (p, out) = seeded_pipeline(dir.path());
     assert_eq!(run(&["run", p.to_str().unwrap()]).status.code(), Some(0));
     let before = std::fs::read(out.join("indicators.csv")).unwrap();
     // A folder where the workbook must go: the run cannot complete its outputs.
@@ -251,9 +253,7 @@ fn an_unwritable_output_exits_3_and_keeps_earlier_outputs() {
 #[test]
 fn dry_run_prints_the_plan_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let input = seed_folder(dir.path());
-    let out = dir.path().join("out");
-    let p = write_pipeline(dir.path(), &pipeline_text(&input, &out));
+    let (p, out) = seeded_pipeline(dir.path());
     let o = run(&[
         "run",
         p.to_str().unwrap(),
@@ -386,9 +386,7 @@ fn notes_on_files_are_the_first_twenty_and_a_count() {
 #[test]
 fn the_workbook_zip_level_is_checked_and_applied() {
     let dir = tempfile::tempdir().unwrap();
-    let input = seed_folder(dir.path());
-    let out = dir.path().join("out");
-    let p = write_pipeline(dir.path(), &pipeline_text(&input, &out));
+    let (p, out) = seeded_pipeline(dir.path());
     let ps = p.to_str().unwrap();
     let o = run(&["run", ps, "--set", "emit.xlsx_compression=0"]);
     assert_eq!(o.status.code(), Some(2));

@@ -143,6 +143,9 @@ pub enum Memory {
 /// for 15% smaller files (README, Speed).
 pub const DEFAULT_ZIP_LEVEL: u8 = 3;
 
+/// The deflate levels a workbook can be written at (rust_xlsxwriter's).
+pub const ZIP_LEVELS: std::ops::RangeInclusive<u8> = 1..=9;
+
 /// How a workbook is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct XlsxOptions {
@@ -167,7 +170,7 @@ pub fn write_xlsx_with(
     charts: &[ChartBlock],
     opts: &XlsxOptions,
 ) -> Result<XlsxStats, EmitError> {
-    if !(1..=9).contains(&opts.zip_level) {
+    if !ZIP_LEVELS.contains(&opts.zip_level) {
         return Err(EmitError::format(
             path,
             format!("zip level {}: expected 1 to 9", opts.zip_level),

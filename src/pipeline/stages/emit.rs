@@ -124,7 +124,7 @@ impl StageConfig for EmitConfig {
             }
         }
         if let Some(l) = self.xlsx_compression
-            && !(1..=9).contains(&l)
+            && !emit::xlsx::ZIP_LEVELS.contains(&l)
         {
             found.add(
                 ".xlsx_compression",
