@@ -48,11 +48,12 @@ fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(1);
         }
     };
-    let mut csv = String::from("project,level,category,name,cycle_value,annual_value\n");
-    for (_, p) in doc.projects() {
+    let mut csv = String::from("project,unit,level,category,name,cycle_value,annual_value\n");
+    for (u, p) in doc.projects() {
         for i in &p.indicators {
             let row = [
                 p.name.as_str(),
+                u.name.as_str(),
                 i.level.as_str(),
                 i.category.as_str(),
                 i.name.as_str(),

@@ -773,6 +773,7 @@ pub const DEPARTMENT_LABELS: &[&str] = &[
     "预算部门",
     "部门(单位)名称",
     "主管部门及代码",
+    "主管部门名称",
     "预算单位",
     "主管部门及编码",
     "项目主管部门",
@@ -850,6 +851,13 @@ pub const OTHER_HEAD_LABELS: &[&str] = &[
     "项目审批",
     "项目概述",
 ];
+
+/// True for a key-value head's label of a goal (总体目标, 年度绩效目标).
+pub fn is_goal_label(printed: &str) -> bool {
+    let k = key(printed);
+    let k = k.trim_end_matches(':');
+    k.ends_with("目标") && OTHER_HEAD_LABELS.contains(&k)
+}
 
 /// Header words of indicator columns, by role.
 pub const LEVEL_HEADS: &[&str] = &["一级指标", "一级目标", "一级"];

@@ -651,6 +651,7 @@ fn key_values(grid: &Grid<'_>, s: &mut rows::Sheet<'_>) -> long::Fields {
                 }
             }
             if vocab::PROJECT_LABELS.contains(&key.as_str()) {
+                f.project_label = true;
                 if f.project.is_none()
                     && let Some(v) = next()
                 {

@@ -505,6 +505,14 @@ pub(crate) fn push(grid: &mut Grid, start: usize, pieces: &[Piece]) {
 /// Whether a cell is a label of a key-value head (项目名称, 主管部门, 资金总额 …).
 pub(crate) fn is_head_label(t: &str) -> bool {
     let k = label_key(t);
+    // A note in brackets inside a label (`主管部门(单位)名称`) is not part of
+    // it; a text that begins with brackets (`(2022年度)项目名称`, a wrapped
+    // line before the label) is not a label.
+    let bare = if k.starts_with('(') {
+        k.clone()
+    } else {
+        without_brackets(&k)
+    };
     [
         vocab::PROJECT_LABELS,
         vocab::DEPARTMENT_LABELS,
@@ -513,7 +521,22 @@ pub(crate) fn is_head_label(t: &str) -> bool {
         vocab::OTHER_HEAD_LABELS,
     ]
     .iter()
-    .any(|l| l.contains(&k.as_str()))
+    .any(|l| l.contains(&k.as_str()) || l.contains(&bare.as_str()))
+}
+
+/// The text without its bracketed parts: `主管部门(单位)名称` → `主管部门名称`.
+fn without_brackets(k: &str) -> String {
+    let mut out = String::with_capacity(k.len());
+    let mut depth = 0u32;
+    for c in k.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn label_key(t: &str) -> String {

@@ -19,6 +19,9 @@ pub(crate) struct Fields {
     pub goal: Option<String>,
     /// The row holding the project name, and its amounts if given.
     pub project_row: Option<usize>,
+    /// A project label (项目名称) printed above the head, with or without its
+    /// value: the table has a project frame, so a row outside it is not read.
+    pub project_label: bool,
     pub amounts: Option<Amounts>,
 }
 
@@ -31,12 +34,32 @@ struct Open {
     line: usize,
     level: Option<(Option<String>, String)>,
     category: Option<(Option<String>, String)>,
+    /// Opened for indicators that no project frame holds: its rows need a
+    /// value to be read (a text whose cells lost their rows gives names alone).
+    frameless: bool,
 }
 
 pub(crate) fn parse(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
     let mut unit: Option<String> = fields.unit.clone();
     let mut open: Option<Open> = None;
     let mut fields = Some(fields);
+    // A name column that holds target values (`100%`, `≥10人`) in some rows:
+    // the text lost its rows' order. Without a project frame to hold them,
+    // such a table's rows are not read as indicators.
+    let scrambled = grid
+        .rows
+        .get(s.header.body..)
+        .unwrap_or_default()
+        .iter()
+        .any(|r| {
+            let t = s.text(r, Role::Name);
+            // `100%`, `≥10人/年`: a value, a unit at most; not `12315投诉举报办结率`.
+            crate::textgrid::value_like(&t)
+                && t.chars()
+                    .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+                    .count()
+                    <= 3
+        });
     for row in grid.rows.get(s.header.body..).unwrap_or_default() {
         if cells::is_note_row(row) {
             break; // Notes end the table: nothing below them is data.
@@ -45,6 +68,33 @@ pub(crate) fn parse(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
             continue;
         }
         let line = row.line();
+        // A head block inside the table (the next form's 项目名称, 主管部门,
+        // 资金, 总体目标, printed one form after another): never an
+        // indicator. Its project label opens that project.
+        if let Some((label, value)) = head_block_row(row) {
+            if crate::textgrid::is_project_label(&label) && !value.is_empty() {
+                close(s, open.take());
+                fields = None;
+                open = Some(Open {
+                    name: value,
+                    unit: unit.clone(),
+                    amounts: None,
+                    goal: String::new(),
+                    indicators: Vec::new(),
+                    line,
+                    level: None,
+                    category: None,
+                    frameless: false,
+                });
+            } else if let Some(o) = open.as_mut()
+                && o.indicators.is_empty()
+                && o.goal.is_empty()
+                && crate::vocab::is_goal_label(&label)
+            {
+                o.goal = value;
+            }
+            continue;
+        }
         let project = s.text(row, Role::Project);
         // A code printed before a unit's name (`820001-…`) is kept apart.
         let unit_text = super::strip_code(&s.text(row, Role::Unit));
@@ -95,6 +145,7 @@ pub(crate) fn parse(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
                 line,
                 level: None,
                 category: None,
+                frameless: false,
             });
         } else if open.is_none()
             && let Some(f) = fields.take().filter(|f| f.project.is_some())
@@ -109,13 +160,16 @@ pub(crate) fn parse(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
                 line: f.project_row.unwrap_or(line),
                 level: None,
                 category: None,
+                frameless: false,
             });
         } else if open.is_none()
             && !name.is_empty()
-            && s.doc.title.as_deref().is_some_and(|t| t.contains("整体"))
+            && !scrambled
+            && !fields.as_ref().is_some_and(|f| f.project_label)
         {
-            // A department-wide table (部门整体支出绩效目标表): its indicators
-            // belong to no project; they are read under an unnamed one.
+            // Indicators first: a table with no project frame (a department-wide
+            // 整体 table, a blank project cell, a table after a notice) gives
+            // its indicators under an unnamed project.
             let f = fields.take().unwrap_or_default();
             open = Some(Open {
                 name: String::new(),
@@ -126,6 +180,7 @@ pub(crate) fn parse(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
                 line,
                 level: None,
                 category: None,
+                frameless: true,
             });
         }
         let Some(o) = open.as_mut() else {
@@ -154,6 +209,22 @@ pub(crate) fn parse(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
         read_indicator(row, s, o, &name);
     }
     close(s, open.take());
+}
+
+/// `(label, value)` of a row whose first cell is a key-value head's label
+/// (项目名称, 主管部门, 资金情况, 总体目标 …): the value is the next cell's text.
+fn head_block_row(row: &GridRow<'_>) -> Option<(String, String)> {
+    let mut texts = row
+        .cells
+        .iter()
+        .map(|c| cells::joined_text(&c.val))
+        .filter(|t| !t.trim().is_empty());
+    let label = texts.next()?;
+    if !crate::textgrid::is_head_label(&label) {
+        return None;
+    }
+    let value = texts.next().unwrap_or_default();
+    Some((label, value.trim().to_string()))
 }
 
 /// The level and category carried down, and the indicator of this row if it has one.
@@ -213,6 +284,36 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
             );
         }
         return; // a group row (一级 or 二级 alone) only sets what carries down
+    }
+    // A placeholder (`≥**`) is a value cell too, though it reads as none.
+    let value_cell = [Role::Annual, Role::Cycle]
+        .iter()
+        .any(|r| s.cell(row, *r).is_some());
+    // Without a project frame, the row must prove itself: a value cell, and
+    // a level or category of the target framework (an evaluation table's
+    // 绩效目标 or a text's stray words are not).
+    let framework = o
+        .level
+        .as_ref()
+        .is_some_and(|l| crate::vocab::level(&l.1).is_some())
+        || o.category
+            .as_ref()
+            .is_some_and(|c| crate::vocab::category(&c.1).is_some());
+    if o.frameless && !(value_cell && framework) {
+        let why = if value_cell {
+            "no level or category of the framework"
+        } else {
+            "a name with no value"
+        };
+        s.doc.reject(
+            line,
+            name.to_string(),
+            format!(
+                "{}: {why} in a table without a project frame: not read as an indicator",
+                s.addr(row, s.header.cols.get(Role::Name).unwrap_or(0))
+            ),
+        );
+        return;
     }
     let missing = |role: Role| {
         let col = s.header.cols.get(role).unwrap_or(0);

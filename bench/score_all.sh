@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Real-document and construction scores of a converter binary, one total line per set:
+#   bench/score_all.sh [BIN]   (default: the core's fast convert_csv example, else the release binary)
+# Sets: ../shared/realdocs (development), tests/fixtures/holdout (text constructions),
+# tests/fixtures/constructed (workbooks, PDFs and text of other kinds).
+set -u
+cd "$(dirname "$0")/.."
+BIN=${1:-target/release/examples/convert_csv}
+[ -x "$BIN" ] || BIN=target/release/jixiao
+BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+SCORE=$(cd .. && pwd)/shared/realdocs/score.py
+py=python3; [ -x .venv/bin/python ] && .venv/bin/python -c 'import opencc' 2>/dev/null && py=.venv/bin/python
+if [ -d ../shared/realdocs ]; then
+  printf 'realdocs     '; $py $SCORE "$BIN" ../shared/realdocs/raw ../shared/realdocs/truth | tail -n 1
+fi
+printf 'holdout      '; $py $SCORE "$BIN" tests/fixtures/holdout/raw tests/fixtures/holdout/truth | tail -n 1
+printf 'constructed  '; SCORE=$SCORE tests/fixtures/constructed/score.sh "$BIN" | tail -n 1
