@@ -145,6 +145,20 @@ pub(crate) fn tables_of_rows(
         if fresh {
             push(&mut t.grid, 0, head);
         }
+        // The head's trailing empty cells were dropped as padding: a row
+        // wider than the head (a wide regional table's value per region)
+        // is placed on columns past it, which no head names.
+        let widest = rows
+            .get(body..next_head)
+            .unwrap_or_default()
+            .iter()
+            .map(Vec::len)
+            .max()
+            .unwrap_or(0);
+        let mut roles = roles.clone();
+        if roles.len() < widest {
+            roles.resize(widest, None);
+        }
         let mut end = next_head;
         let mut next_project = false;
         for (j, r) in rows.iter().enumerate().take(next_head).skip(body) {

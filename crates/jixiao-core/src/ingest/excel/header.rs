@@ -279,6 +279,12 @@ impl Cols {
         self.0.get(r.index()).copied().flatten()
     }
 
+    pub fn set(&mut self, r: Role, col: u32) {
+        if let Some(slot) = self.0.get_mut(r.index()) {
+            *slot = Some(col);
+        }
+    }
+
     fn set_if_absent(&mut self, r: Role, col: u32) {
         if let Some(slot) = self.0.get_mut(r.index()) {
             slot.get_or_insert(col);
@@ -301,6 +307,9 @@ pub(crate) struct Header {
     pub body: usize,
     /// A money unit written in the heads.
     pub money_unit: Option<MoneyUnit>,
+    /// A wide regional table's regions (区域绩效目标表): the columns under
+    /// the value head, one per county, town or village, with their names.
+    pub regions: Vec<(u32, String)>,
 }
 
 /// The roles of one row's cells (numbers have none).
@@ -389,7 +398,45 @@ fn combine(upper: &GridRow<'_>, lower: Option<&GridRow<'_>>) -> (Cols, Option<Mo
             *slot = Some(*col);
         }
     }
+    side_by_side(&mut cols, lower_roles.iter().chain(upper_roles.iter()));
     (cols, unit)
+}
+
+/// Two blocks of indicator columns side by side, each with its own 指标值
+/// (中期 | 年度, 实施周期 | 当年度) and no head saying which is which: the
+/// first block is the period's (the cycle value), the last the year's, whose
+/// names and categories are read.
+fn side_by_side<'a>(cols: &mut Cols, roles: impl Iterator<Item = &'a (u32, Option<Role>, String)>) {
+    let roles: Vec<_> = roles.collect();
+    let at = |r: Role| -> Vec<u32> {
+        let mut v: Vec<u32> = roles
+            .iter()
+            .filter(|(_, x, _)| *x == Some(r))
+            .map(|(c, _, _)| *c)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let annual = at(Role::Annual);
+    let (Some(&first), Some(&last)) = (annual.first(), annual.last()) else {
+        return;
+    };
+    if first == last || cols.has(Role::Cycle) {
+        return;
+    }
+    // Each block names its indicators: a name column between the two values.
+    let names = at(Role::Name);
+    if !names.iter().any(|&c| c > first && c < last) {
+        return;
+    }
+    cols.set(Role::Cycle, first);
+    cols.set(Role::Annual, last);
+    for r in [Role::Name, Role::Category] {
+        if let Some(&c) = at(r).iter().rev().find(|&&c| c > first && c < last) {
+            cols.set(r, c);
+        }
+    }
 }
 
 /// How far down a sheet its head may start (after a title, a department
@@ -429,12 +476,19 @@ pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
                 cols.set_if_absent(Role::Name, c);
             }
         }
+        let body = i + 1 + usize::from(lower.is_some());
+        let regions = if layout == Layout::Long {
+            regions(grid.rows.get(body), &cols)
+        } else {
+            Vec::new()
+        };
         return Ok(Header {
             layout,
             cols,
             first: i,
-            body: i + 1 + usize::from(lower.is_some()),
+            body: body + usize::from(!regions.is_empty()),
             money_unit: unit,
+            regions,
         });
     }
     if self_eval {
@@ -450,6 +504,36 @@ pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
         "no head row with 项目名称 and 绩效指标 (wide), or 三级指标/指标名称 and 指标值 (long)"
             .into(),
     )
+}
+
+/// The regions of a wide regional table: a row right under the head whose
+/// cells all stand from the value column on, two or more, each a name (no
+/// head, no value, no framework word). Empty for any other table.
+fn regions(row: Option<&GridRow<'_>>, cols: &Cols) -> Vec<(u32, String)> {
+    let (Some(row), Some(value)) = (row, cols.get(Role::Annual)) else {
+        return Vec::new();
+    };
+    let names: Vec<(u32, String)> = row
+        .cells
+        .iter()
+        .filter(|c| !c.filled)
+        .map(|c| (c.col, super::cells::joined_text(&c.val).trim().to_string()))
+        .filter(|(_, t)| !t.is_empty())
+        .collect();
+    let is_name = |(col, t): &(u32, String)| {
+        *col >= value
+            && t.chars().count() <= 20
+            && role_of(&squeeze(t)).is_none()
+            && !crate::textgrid::value_like(t)
+            && !crate::vocab::is_level_word(t)
+            && !crate::vocab::is_category_word(t)
+            && crate::vocab::parse_amount(t).ok().flatten().is_none()
+    };
+    if names.len() >= 2 && names.iter().all(is_name) {
+        names
+    } else {
+        Vec::new()
+    }
 }
 
 /// Rows below a head looked at to tell a self-evaluation table from a target

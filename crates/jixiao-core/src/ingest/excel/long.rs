@@ -40,6 +40,40 @@ struct Open {
 }
 
 pub(crate) fn parse(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
+    if s.header.regions.is_empty() {
+        parse_table(grid, s, fields);
+        return;
+    }
+    // A wide regional table: one pass per region, its column the value and
+    // its name the unit (one row per indicator and region).
+    let regions = s.header.regions.clone();
+    let mut fields = Some(fields);
+    for (col, region) in regions {
+        let mut head = s.header.clone();
+        head.regions.clear();
+        head.cols.set(Role::Annual, col);
+        let mut one = Sheet {
+            name: s.name,
+            header: &head,
+            money: s.money,
+            doc: std::mem::replace(&mut s.doc, crate::model::Document::new("")),
+        };
+        let mut f = fields.take().unwrap_or_default();
+        let again = Fields {
+            project: f.project.clone(),
+            goal: f.goal.clone(),
+            project_row: f.project_row,
+            project_label: f.project_label,
+            ..Fields::default()
+        };
+        f.unit = Some(region);
+        parse_table(grid, &mut one, f);
+        s.doc = one.doc;
+        fields = Some(again);
+    }
+}
+
+fn parse_table(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
     let mut unit: Option<String> = fields.unit.clone();
     let mut open: Option<Open> = None;
     let mut fields = Some(fields);
