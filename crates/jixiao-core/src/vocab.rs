@@ -447,6 +447,30 @@ pub fn drop_score_range(s: &str) -> String {
     out
 }
 
+/// A label with a note in brackets (`数量指标(必填硬性指标)`, `产出指标（共性）`)
+/// as the framework word it annotates; any other text unchanged.
+pub fn drop_annotation(s: &str) -> String {
+    if !s.contains(['(', '（']) {
+        return s.to_string();
+    }
+    let mut bare = String::with_capacity(s.len());
+    let mut depth = 0u32;
+    for c in s.chars() {
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => depth = depth.saturating_sub(1),
+            c if depth == 0 => bare.push(c),
+            _ => {}
+        }
+    }
+    let bare = bare.trim();
+    if !bare.is_empty() && (level(bare).is_some() || category(bare).is_some()) {
+        bare.to_string()
+    } else {
+        s.to_string()
+    }
+}
+
 /// A level (一级指标) of the national framework.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Level {

@@ -298,10 +298,36 @@ fn row(t: &mut TextTable, line: &str, n: usize, roles: &[Option<Role>], last: bo
                 }
             }
             Some(j) => {
-                cells.push((nc, Piece::new(text_of(0, j - 1), n)));
-                cells.push((vc, Piece::new(rest.get(j).map_or("", |x| x.2), n)));
-                for (k, x) in rest.iter().skip(j + 1).enumerate() {
-                    if let Some(&c) = after.get(k) {
+                // Words just before the value that only other columns hold
+                // (正向, 定量, `=`) are theirs, not the name's tail.
+                let mut k = j;
+                while k > 1 && rest.get(k - 1).is_some_and(|x| side_word(x.2)) {
+                    k -= 1;
+                }
+                cells.push((nc, Piece::new(text_of(0, k - 1), n)));
+                let mut value = rest.get(j).map_or("", |x| x.2).to_string();
+                for x in rest.get(k..j).unwrap_or_default() {
+                    if super::is_operator(x.2) {
+                        value.insert_str(0, x.2);
+                    } else if let Some(c) = side_col(x.2, roles)
+                        && c > nc
+                        && c != vc
+                    {
+                        cells.push((c, Piece::new(x.2, n)));
+                    }
+                }
+                cells.push((vc, Piece::new(value, n)));
+                // The words after the value, each in the next column it fits
+                // (a bare number is a 分值, never a 计量单位).
+                let mut cols = after.iter().copied().peekable();
+                for x in rest.iter().skip(j + 1) {
+                    while cols
+                        .peek()
+                        .is_some_and(|&c| super::fit(roles.get(c).copied().flatten(), x.2) < 0)
+                    {
+                        cols.next();
+                    }
+                    if let Some(c) = cols.next() {
                         cells.push((c, Piece::new(x.2, n)));
                     }
                 }
@@ -369,6 +395,23 @@ fn row(t: &mut TextTable, line: &str, n: usize, roles: &[Option<Role>], last: bo
         })
         .collect();
     t.grid.push_row(grid_cells, crate::model::Position::Line(n));
+}
+
+/// A word only a side column holds: a direction (正向), a value kind (定量)
+/// or a comparison alone (`=`).
+fn side_word(t: &str) -> bool {
+    vocab::direction(t).is_some() || vocab::value_kind(t).is_some() || super::is_operator(t)
+}
+
+/// The column of a side word: its own head, else 指标性质, which holds either.
+fn side_col(t: &str, roles: &[Option<Role>]) -> Option<usize> {
+    let col = |r: Role| roles.iter().position(|x| *x == Some(r));
+    let own = if vocab::direction(t).is_some() {
+        col(Role::Direction)
+    } else {
+        col(Role::ValueKind)
+    };
+    own.or_else(|| col(Role::Nature))
 }
 
 /// Whether the words after the framework fill the columns from the name on

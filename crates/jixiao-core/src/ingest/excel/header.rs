@@ -246,10 +246,10 @@ pub(crate) fn role_of(head: &str) -> Option<Role> {
     ) {
         return Some(Total);
     }
-    if matches!(
-        h,
-        "运算符" | "比较符" | "符号" | "指标值符号" | "运算符号" | "比较方式"
-    ) {
+    if matches!(h, "比较符" | "比较方式" | "运算方式" | "计算方式")
+        || h.ends_with("符号")
+        || h.ends_with("运算符")
+    {
         return Some(Operator);
     }
     if matches!(

@@ -403,9 +403,9 @@ fn level_name(text: &str) -> String {
     let ascii = squeezed.replace('（', "(").replace('）', ")");
     let dropped = crate::vocab::drop_score_range(&ascii);
     if dropped.is_empty() || dropped == ascii {
-        squeezed
+        crate::vocab::drop_annotation(&squeezed)
     } else {
-        dropped
+        crate::vocab::drop_annotation(&dropped)
     }
 }
 
@@ -444,6 +444,16 @@ fn value(row: &GridRow<'_>, s: &Sheet<'_>, role: Role) -> Option<String> {
             s.cell(row, Role::Nature)
                 .map(|c| cells::joined_text(&c.val))
                 .filter(|t| is_operator(t))
+        })
+        .or_else(|| {
+            // A comparison alone in the cell just before the value, under a
+            // head the vocabulary does not know: the value's operator.
+            let col = v.col.checked_sub(1)?;
+            (s.header.cols.get(Role::Operator).is_none())
+                .then(|| row.get(col))
+                .flatten()
+                .map(|c| cells::joined_text(&c.val))
+                .filter(|t| is_operator(t))
         });
     if let Some(op) = op
         && !out.starts_with(op.as_str())
@@ -452,7 +462,12 @@ fn value(row: &GridRow<'_>, s: &Sheet<'_>, role: Role) -> Option<String> {
     }
     if let Some(m) = s.cell(row, Role::Measure) {
         let m = cells::joined_text(&m.val);
-        if !out.ends_with(m.as_str()) && out.chars().last().is_some_and(|c| c.is_ascii_digit()) {
+        // A unit of measure is never a figure: a number there is a score
+        // or weight pushed one column over.
+        if !out.ends_with(m.as_str())
+            && !m.chars().any(|c| c.is_ascii_digit())
+            && out.chars().last().is_some_and(|c| c.is_ascii_digit())
+        {
             out.push_str(&m);
         }
     }
