@@ -690,10 +690,32 @@ fn strip_suffix(k: &str) -> &str {
 pub fn level(printed: &str) -> Option<Level> {
     let k = key(printed);
     let k = strip_code(&k);
-    LEVELS
-        .iter()
-        .find(|(_, names)| names.contains(&k))
-        .map(|(l, _)| *l)
+    let find = |k: &str| {
+        LEVELS
+            .iter()
+            .find(|(_, names)| names.contains(&k))
+            .map(|(l, _)| *l)
+    };
+    // A note in brackets (`产出指标(共性指标)`) does not change the label.
+    find(k).or_else(|| unbracketed(k).and_then(|b| find(&b)))
+}
+
+/// The text without its bracketed notes, when it has any and something is left.
+fn unbracketed(k: &str) -> Option<String> {
+    if !k.contains('(') {
+        return None;
+    }
+    let mut out = String::with_capacity(k.len());
+    let mut depth = 0u32;
+    for c in k.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// True for an evaluation-framework level (决策, 过程): a real level with no
@@ -709,16 +731,22 @@ pub fn is_evaluation_level(printed: &str) -> bool {
 pub fn category(printed: &str) -> Option<Category> {
     let k = key(printed);
     let k = strip_code(&k);
-    let bare = strip_suffix(k);
-    CATEGORIES
-        .iter()
-        .find(|(name, _, alts)| {
-            *name == k || strip_suffix(name) == bare || alts.iter().any(|a| *a == k || *a == bare)
-        })
-        .map(|(name, level, _)| Category {
-            name,
-            level: *level,
-        })
+    let find = |k: &str| {
+        let bare = strip_suffix(k);
+        CATEGORIES
+            .iter()
+            .find(|(name, _, alts)| {
+                *name == k
+                    || strip_suffix(name) == bare
+                    || alts.iter().any(|a| *a == k || *a == bare)
+            })
+            .map(|(name, level, _)| Category {
+                name,
+                level: *level,
+            })
+    };
+    // A note in brackets (`数量指标(必填硬性指标)`) does not change the label.
+    find(k).or_else(|| unbracketed(k).and_then(|b| find(&b)))
 }
 
 /// `1-产出指标` → `产出指标`, `11-数量指标` → `数量指标`, `一、产出指标` → `产出指标`.

@@ -463,27 +463,115 @@ pub(crate) fn fit(role: Option<Role>, t: &str) -> i32 {
     }
 }
 
-/// The first column of a row of `cells` under heads of `roles`: the start
-/// that fits the cells best, the rightmost of equals (cells missing at a
-/// row's start were merged into the rows above, the common case).
+/// The first column of a row of `cells` under heads of `roles` (see [`align`]).
+#[cfg(test)]
 pub(crate) fn place(cells: &[Piece], roles: &[Option<Role>]) -> usize {
+    align(cells, roles).first().copied().unwrap_or(0)
+}
+
+/// Whether a column's cell may be missing from a row because it was merged
+/// into the rows above (a group's 一级/二级, a project's unit, name, amounts
+/// and goal), or its head is unknown.
+fn mergeable(role: Option<Role>) -> bool {
+    matches!(
+        role,
+        None | Some(
+            Role::Level
+                | Role::Category
+                | Role::Project
+                | Role::Unit
+                | Role::Goal
+                | Role::Total
+                | Role::Fiscal
+                | Role::Special
+                | Role::Other
+        )
+    )
+}
+
+/// The column of each of a row's `cells` under heads of `roles`, in order:
+/// the placement that fits the cells best (see [`fit`]). A flattened HTML
+/// table leaves out a cell merged into the rows above wherever it stands
+/// (a group's 二级 between two blocks of 三级 and 指标值, not only at the
+/// start), and drops the empty cells at a row's end; leaving out another
+/// column costs. Of equal placements, the one furthest right.
+pub(crate) fn align(cells: &[Piece], roles: &[Option<Role>]) -> Vec<usize> {
     let n = cells.len();
     let width = roles.len();
     if n >= width {
-        return 0;
+        return (0..n).collect();
     }
-    let mut best = (i32::MIN, 0);
-    for start in 0..=(width - n) {
-        let score: i32 = cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| fit(roles.get(start + i).copied().flatten(), &c.text))
-            .sum();
-        if score >= best.0 {
-            best = (score, start);
+    const NONE: i32 = i32::MIN / 4;
+    let role = |j: usize| roles.get(j).copied().flatten();
+    // Columns before the row's first cell cost nothing (its leading empty
+    // cells were dropped too); one left out between its cells must have been
+    // merged into the rows above.
+    let skip = |i: usize, j: usize| {
+        if i == 0 || mergeable(role(j)) { 0 } else { -2 }
+    };
+    // best[i][j]: the best score of cells i.. in columns j.. (row-major).
+    let idx = |i: usize, j: usize| i * (width + 1) + j;
+    let mut best = vec![NONE; (n + 1) * (width + 1)];
+    for j in 0..=width {
+        if let Some(b) = best.get_mut(idx(n, j)) {
+            *b = 0; // the row's end: its trailing empty cells were dropped
         }
     }
-    best.1
+    let at = |best: &Vec<i32>, i: usize, j: usize| best.get(idx(i, j)).copied().unwrap_or(NONE);
+    for i in (0..n).rev() {
+        for j in (0..width).rev() {
+            let text = cells.get(i).map_or("", |c| c.text.as_str());
+            let here = at(&best, i + 1, j + 1);
+            let take = if here == NONE {
+                NONE
+            } else {
+                here + fit(role(j), text)
+            };
+            let rest = at(&best, i, j + 1);
+            let leave = if rest == NONE {
+                NONE
+            } else {
+                rest + skip(i, j)
+            };
+            if let Some(b) = best.get_mut(idx(i, j)) {
+                *b = take.max(leave);
+            }
+        }
+    }
+    // Walk the choices, leaving a column out wherever that is as good (the
+    // rightmost placement of equals).
+    let mut cols = Vec::with_capacity(n);
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < width {
+        let rest = at(&best, i, j + 1);
+        if rest != NONE && rest + skip(i, j) == at(&best, i, j) {
+            j += 1;
+        } else {
+            cols.push(j);
+            i += 1;
+            j += 1;
+        }
+    }
+    if cols.len() == n {
+        cols
+    } else {
+        (0..n).collect()
+    }
+}
+
+/// Pushes a row of pieces at the given columns; empty pieces are kept out.
+pub(crate) fn push_at(grid: &mut Grid, cols: &[usize], pieces: &[Piece]) {
+    let line = pieces.first().map_or(0, |p| p.line);
+    let cells: Vec<Cell> = pieces
+        .iter()
+        .zip(cols)
+        .filter(|(p, _)| !p.text.trim().is_empty())
+        .map(|(p, &c)| {
+            let col = u32::try_from(c).unwrap_or(u32::MAX);
+            Cell::new(0, col, p.text.trim(), Position::Line(p.line))
+        })
+        .collect();
+    grid.push_row(cells, Position::Line(line));
 }
 
 /// Pushes a row of pieces starting at column `start`; empty pieces are kept
@@ -677,6 +765,31 @@ mod tests {
             "正向指标",
         ]);
         assert_eq!(place(&row, &roles), 1);
+    }
+
+    #[test]
+    fn cells_merged_above_may_be_missing_between_two_blocks() {
+        // 一级 | 二级 | 三级 | 指标值 | 二级 | 三级 | 指标值 (中期 | 年度 blocks): a
+        // row under both blocks' merged 二级 prints four cells.
+        let heads = [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+            "二级指标",
+            "三级指标",
+            "指标值",
+        ];
+        let roles: Vec<_> = heads.iter().map(|h| role(h)).collect();
+        let row = pieces(&["巡查河道长度", "≥120公里", "巡查河道长度", "≥40公里"]);
+        assert_eq!(align(&row, &roles), vec![2, 3, 5, 6]);
+        // A row with its own 二级 in the second block is contiguous.
+        let row = pieces(&["河道保洁率", "≥95%", "质量指标", "河道保洁率", "≥95%"]);
+        assert_eq!(align(&row, &roles), vec![2, 3, 4, 5, 6]);
+        // A name column is not left out between cells: no merged name.
+        let heads = ["三级指标", "指标值", "权重"];
+        let roles: Vec<_> = heads.iter().map(|h| role(h)).collect();
+        assert_eq!(align(&pieces(&["完成率", "100%"]), &roles), vec![0, 1]);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! start, empty cells at the end. Each row is placed under the head by what
 //! its cells hold ([`super::place`]).
 
-use super::{Piece, TextTable, is_long_head, is_table_end, place, push, role};
+use super::{Piece, TextTable, is_long_head, is_table_end, push, role};
 use crate::grid::GridSource;
 use crate::vocab;
 
@@ -190,8 +190,8 @@ pub(crate) fn tables_of_rows(
                 ));
                 continue;
             }
-            let start = place(r, &roles);
-            push(&mut t.grid, start, r);
+            let cols = super::align(r, &roles);
+            super::push_at(&mut t.grid, &cols, r);
         }
         prev_end = end;
         ended_at_head = end == next_head && next_head < rows.len();
