@@ -269,8 +269,29 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
     if !crate::vocab::key(&level).is_empty() {
         let (code, text) = cells::split_code(&level);
         let text = level_name(&text);
-        if o.level.as_ref().is_none_or(|l| l.1 != text) {
-            o.category = None; // 二级 belongs to its 一级: a new 一级 starts afresh.
+        // 二级 belongs to its 一级: a new 一级 starts afresh, unless it is
+        // the first printed, in the middle of its group (the centre of a
+        // merged cell), over the category already read.
+        let first = o.level.is_none();
+        let fits = o.category.as_ref().is_some_and(|c| {
+            crate::vocab::category(&c.1).map(|c| c.level) == crate::vocab::level(&text)
+        });
+        if o.level.as_ref().is_none_or(|l| l.1 != text) && !(first && fits) {
+            o.category = None;
+        }
+        if first {
+            // Rows above that took their level from their category's place
+            // in the framework take the printed one where it agrees.
+            let printed = crate::vocab::level(&text);
+            for i in o.indicators.iter_mut().filter(|i| i.level_code.is_none()) {
+                if printed.is_some()
+                    && crate::vocab::category(&i.category).map(|c| c.level) == printed
+                    && i.level == printed.map(crate::vocab::Level::name).unwrap_or_default()
+                {
+                    i.level.clone_from(&text);
+                    i.level_code.clone_from(&code);
+                }
+            }
         }
         o.level = Some((code, text));
     }
@@ -367,7 +388,19 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
             .is_none()
             .then(|| (None, String::new()))
     };
-    let level = o.level.clone().or_else(|| absent(Role::Level));
+    // No 一级 printed yet (it stands lower, in the middle of its group): the
+    // framework's level of a known category, replaced by the printed one when
+    // it comes.
+    let implied = || {
+        s.header.cols.get(Role::Level)?;
+        let c = crate::vocab::category(&o.category.as_ref()?.1)?;
+        Some((None, c.level.name().to_string()))
+    };
+    let level = o
+        .level
+        .clone()
+        .or_else(|| absent(Role::Level))
+        .or_else(implied);
     let category = o.category.clone().or_else(|| absent(Role::Category));
     let (Some(level), Some(category)) = (level, category) else {
         let reason = if o.level.is_none() {
@@ -609,6 +642,49 @@ mod tests {
         assert_eq!(ind[0].annual_value, None);
         assert_eq!(ind[1].annual_value.as_deref(), Some("≥95%"));
         assert_eq!(doc.projects().next().unwrap().1.name, "");
+    }
+
+    #[test]
+    fn a_level_printed_in_the_middle_of_its_group_holds_for_the_whole_group() {
+        // 一级 merged over five rows, its text at the centre (the third row).
+        let g = grid(&[
+            &[(0, "项目名称"), (1, "河道保洁")],
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "指标值"),
+            ],
+            &[(1, "数量指标"), (2, "保洁河道长度"), (3, "≥120公里")],
+            &[(2, "清运垃圾量"), (3, "≥300吨")],
+            &[(0, "产出"), (2, "打捞水面漂浮物"), (3, "≥50吨")],
+            &[(1, "质量指标"), (2, "保洁达标率"), (3, "≥95%")],
+            &[(1, "时效指标"), (2, "完成时间"), (3, "2024年12月底前")],
+            &[
+                (0, "满意度指标"),
+                (1, "服务对象满意度指标"),
+                (2, "沿河群众满意度"),
+                (3, "≥90%"),
+            ],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        let ind: Vec<_> = doc.projects().flat_map(|(_, p)| &p.indicators).collect();
+        let got: Vec<(&str, &str, &str)> = ind
+            .iter()
+            .map(|i| (i.level.as_str(), i.category.as_str(), i.name.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("产出", "数量指标", "保洁河道长度"),
+                ("产出", "数量指标", "清运垃圾量"),
+                ("产出", "数量指标", "打捞水面漂浮物"),
+                ("产出", "质量指标", "保洁达标率"),
+                ("产出", "时效指标", "完成时间"),
+                ("满意度指标", "服务对象满意度指标", "沿河群众满意度"),
+            ]
+        );
+        assert!(doc.rejects.is_empty(), "{:?}", doc.rejects);
     }
 
     #[test]
