@@ -36,6 +36,8 @@ pub fn bar_rows(text: &str) -> Vec<Vec<Piece>> {
     let mut row: Vec<Piece> = Vec::new();
     // `|`-only lines since the last cell.
     let mut run: Vec<usize> = Vec::new();
+    // Whether the last `|`-only line was a padding line of several bars.
+    let mut padded = false;
     let close = |row: &mut Vec<Piece>, run: &mut Vec<usize>, rows: &mut Vec<Vec<Piece>>| {
         // The last two lines of the run pad and close the row; any before
         // them are its trailing empty cells.
@@ -56,10 +58,13 @@ pub fn bar_rows(text: &str) -> Vec<Vec<Piece>> {
         }
         if is_bar_only(line) {
             run.push(n);
+            padded = line.trim().len() > 1;
             continue;
         }
         match run.len() {
             0 => {}
+            // A padding line alone (`||||`) both pads and closes the row.
+            1 if padded => close(&mut row, &mut run, &mut rows),
             1 if !row.is_empty() => {
                 // One `|` between cells: an empty cell.
                 row.push(Piece::new("", run.first().copied().unwrap_or(n)));
@@ -80,6 +85,35 @@ pub fn bar_rows(text: &str) -> Vec<Vec<Piece>> {
     }
     close(&mut row, &mut run, &mut rows);
     rows
+}
+
+/// One cell per line with a `|` line after each cell (`|` twice: an empty
+/// cell between), and no row ends: the same text with blank lines for the
+/// bars (a space line for an empty cell), line for line, so that rows are
+/// rebuilt from the head as for blank-line separated cells.
+fn bars_as_blanks(text: &str) -> Option<String> {
+    let bar = |l: &str| l.trim() == "|";
+    let bars = text.lines().filter(|l| bar(l)).count();
+    let cells = text
+        .lines()
+        .filter(|l| !bar(l) && !l.trim().is_empty() && !l.trim_end().ends_with('|'))
+        .count();
+    if bars < 10 || bars * 2 < cells || bar_cell_lines(text) * 4 > bars {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut prev_bar = false;
+    for line in text.lines() {
+        if bar(line) {
+            out.push_str(if prev_bar { " " } else { "" });
+            prev_bar = true;
+        } else {
+            out.push_str(line);
+            prev_bar = false;
+        }
+        out.push('\n');
+    }
+    Some(out)
 }
 
 /// The non-empty lines of a text as cells, each with whether a blank line
@@ -144,6 +178,9 @@ const HEAD_ROWS: usize = 40;
 
 /// The long tables of a one-cell-per-line text.
 pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
+    if let Some(blank) = bars_as_blanks(text) {
+        return tables(source, &blank);
+    }
     let bars = bar_cell_lines(text);
     if bars >= 5 && bars > super::pipe::pipe_lines(text) {
         let rows = bar_rows(text);
@@ -432,6 +469,34 @@ mod tests {
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].grid.text(2, 2), "射程");
         assert_eq!(t[0].grid.text(3, 0), "效益指标");
+    }
+
+    #[test]
+    fn a_padding_line_alone_ends_a_row() {
+        let text = "一级指标 |\n二级指标 |\n三级指标 |\n指标值 |\n||||\n产出指标 |\n时效指标 |\n办结时限 |\n≤15个工作日 |\n||||\n满意率 |\n≥90% |\n||||||\n";
+        let rows = bar_rows(text);
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[1].len(), 4);
+        assert_eq!(rows[2][0].text, "满意率");
+        assert_eq!(rows[2][0].line, 11);
+    }
+
+    #[test]
+    fn cells_between_bar_lines_are_read_as_blank_separated() {
+        let text = "项目名称\n|\n农村饮水工程\n|\n实施单位\n|\n|\n一级指标\n|\n二级指标\n|\n三级指标\n|\n指标值\n|\n产出指标\n|\n数量指标\n|\n新建供水站\n|\n≥3座\n|\n改造管网\n|\n≥12公里\n|\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t.len(), 1);
+        let g = &t[0].grid;
+        let r = g.rows.len() as u32;
+        assert_eq!(g.text(r - 2, 2), "新建供水站");
+        assert_eq!(g.text(r - 2, 3), "≥3座");
+        assert_eq!(g.text(r - 1, 2), "改造管网");
+        assert_eq!(g.text(r - 1, 3), "≥12公里");
+        // Line numbers are the text's own.
+        assert_eq!(
+            g.rows[(r - 1) as usize].pos,
+            crate::model::Position::Line(24)
+        );
     }
 
     #[test]
