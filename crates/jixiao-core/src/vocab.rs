@@ -552,8 +552,15 @@ const CATEGORIES: &[(&str, Level, &[&str])] = &[
 ];
 
 const LEVELS: &[(Level, &[&str])] = &[
-    (Level::Output, &["产出指标", "产出", "产出目标"]),
-    (Level::Effect, &["效益指标", "效益", "效益目标", "效果指标"]),
+    // 项目完成指标 / 项目效益指标: the levels of older Sichuan templates.
+    (
+        Level::Output,
+        &["产出指标", "产出", "产出目标", "项目完成指标"],
+    ),
+    (
+        Level::Effect,
+        &["效益指标", "效益", "效益目标", "效果指标", "项目效益指标"],
+    ),
     (
         Level::Satisfaction,
         &["满意度指标", "满意度", "满意度目标", "服务对象满意度指标"],

@@ -297,6 +297,15 @@ fn row(t: &mut TextTable, line: &str, n: usize, roles: &[Option<Role>], last: bo
                     cells.push((nc + k, Piece::new(x.2, n)));
                 }
             }
+            // As many words from the first value on as columns after the
+            // name, with columns between the name and the value (指标解释,
+            // 绩效标准): one word per column.
+            Some(j) if vc > nc + 1 && rest.len() - j == roles.len() - nc - 1 => {
+                cells.push((nc, Piece::new(text_of(0, j - 1), n)));
+                for (k, x) in rest.iter().skip(j).enumerate() {
+                    cells.push((nc + 1 + k, Piece::new(x.2, n)));
+                }
+            }
             Some(j) => {
                 // Words just before the value that only other columns hold
                 // (正向, 定量, `=`) are theirs, not the name's tail.
@@ -317,13 +326,13 @@ fn row(t: &mut TextTable, line: &str, n: usize, roles: &[Option<Role>], last: bo
                     }
                 }
                 cells.push((vc, Piece::new(value, n)));
-                // The words after the value, each in the next column it fits
-                // (a bare number is a 分值, never a 计量单位).
+                // The words after the value, each in the next column that
+                // does not refuse it (a bare number is a 分值, never a 计量单位).
                 let mut cols = after.iter().copied().peekable();
                 for x in rest.iter().skip(j + 1) {
                     while cols
                         .peek()
-                        .is_some_and(|&c| super::fit(roles.get(c).copied().flatten(), x.2) < 0)
+                        .is_some_and(|&c| super::fit(roles.get(c).copied().flatten(), x.2) <= -2)
                     {
                         cols.next();
                     }
