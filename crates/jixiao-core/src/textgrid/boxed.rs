@@ -17,9 +17,12 @@
 //! A table the text ends inside (no closing rule, nothing after it) has its
 //! last row cut: that row is a reject, never data.
 
-use super::{TextTable, is_page_furniture};
+use super::pipe::PERIODS;
+use super::{TextTable, is_long_head, is_page_furniture, role};
 use crate::grid::{Cell, GridSource};
+use crate::ingest::excel::header::Role;
 use crate::model::Position;
+use crate::vocab;
 use unicode_width::UnicodeWidthChar;
 
 /// Text lines above a table kept as its head (title, department, unit).
@@ -307,6 +310,22 @@ fn build(lines: &[&str], a: usize, b: usize, at_end: bool) -> Built {
     let col = |p: usize| bounds.binary_search(&p).unwrap_or_else(|i| i);
     let ncols = bounds.len().saturating_sub(1);
 
+    // A table ruled only above and below its head and at its end (a
+    // database client's or `psql` output) prints one row a line: its body's
+    // lines, but the last, end rows.
+    let rules: Vec<usize> = parsed
+        .iter()
+        .enumerate()
+        .filter(|(_, (r, _))| *r)
+        .map(|(k, _)| k)
+        .collect();
+    let full = parsed
+        .iter()
+        .all(|(r, segs)| !r || segs.iter().all(|s| s.rule));
+    let one_row_a_line = match rules.as_slice() {
+        [_, head, end] if full && end - head > 2 => Some(head + 1..end - 1),
+        _ => None,
+    };
     let mut cells: Vec<Open> = Vec::new();
     let mut open: Vec<Option<usize>> = vec![None; ncols];
     let mut band = 0;
@@ -369,7 +388,14 @@ fn build(lines: &[&str], a: usize, b: usize, at_end: bool) -> Built {
                 *slot = Some(id);
             }
         }
-        if *is_rule {
+        let row_ends = one_row_a_line.as_ref().is_some_and(|r| r.contains(&k));
+        if row_ends {
+            let ids: Vec<usize> = open.iter().flatten().copied().collect();
+            for id in ids {
+                close(&mut open, &mut cells, id, band);
+            }
+        }
+        if *is_rule || row_ends {
             band += 1;
             band_lines.push(line_no + 1);
         }
@@ -456,6 +482,7 @@ fn push_block(t: &mut TextTable, built: &Built) {
         }
     }
     let last = built.band_lines.len().saturating_sub(1);
+    let mut rows: Vec<(usize, Vec<Cell>)> = Vec::with_capacity(used.len());
     for &band in &used {
         let cells: Vec<Cell> = built
             .cells
@@ -476,8 +503,63 @@ fn push_block(t: &mut TextTable, built: &Built) {
             })
             .collect();
         let line = built.band_lines.get(band).copied().unwrap_or(0);
+        rows.push((line, cells));
+    }
+    for (line, cells) in merge_two_row_heads(rows) {
         t.grid.push_row(cells, Position::Line(line));
     }
+}
+
+/// A head printed over two rows as one: a head cell spanning columns
+/// (`指标值` over `年度 | 实施周期`, `绩效指标` over `一级 | 二级 | 三级`)
+/// gives way to the heads below it, a period below a value head naming it
+/// (`年度指标值`); the cells that span both rows stay.
+fn merge_two_row_heads(mut rows: Vec<(usize, Vec<Cell>)>) -> Vec<(usize, Vec<Cell>)> {
+    let roles = |cells: &[Cell]| -> Vec<_> { cells.iter().map(|c| role(&c.text)).collect() };
+    let inside = |p: &Cell, c: &Cell| {
+        p.colspan > 1 && p.col <= c.col && c.col + c.colspan <= p.col + p.colspan
+    };
+    let mut i = 0;
+    while let (Some((_, upper)), Some((_, lower))) = (rows.get(i), rows.get(i + 1)) {
+        let upper_roles = roles(upper);
+        let head = is_long_head(&upper_roles) || upper_roles.contains(&Some(Role::Indicators));
+        let below = !lower.is_empty()
+            && lower.iter().all(|c| upper.iter().any(|p| inside(p, c)))
+            && upper
+                .iter()
+                .all(|p| p.rowspan >= 2 || lower.iter().any(|c| inside(p, c)));
+        let merged: Vec<Cell> = upper
+            .iter()
+            .flat_map(|p| {
+                let children: Vec<Cell> = lower
+                    .iter()
+                    .filter(|c| inside(p, c))
+                    .map(|c| {
+                        let mut c = c.clone();
+                        if PERIODS.contains(&vocab::key(&c.text).as_str()) {
+                            c.text = format!("{}{}", c.text, p.text);
+                        }
+                        c
+                    })
+                    .collect();
+                if children.is_empty() {
+                    let mut p = p.clone();
+                    p.rowspan = p.rowspan.saturating_sub(1).max(1);
+                    vec![p]
+                } else {
+                    children
+                }
+            })
+            .collect();
+        if head && below && is_long_head(&roles(&merged)) {
+            if let Some(r) = rows.get_mut(i) {
+                r.1 = merged;
+            }
+            rows.remove(i + 1);
+        }
+        i += 1;
+    }
+    rows
 }
 
 #[cfg(test)]
@@ -585,6 +667,61 @@ mod tests {
         assert!(tables("t", "| 一级指标 | 二级指标 |\n| 产出 | 数量 |\n").is_empty());
         assert!(tables("t", "增长率+5%，\n完成1+1项目\n").is_empty());
         assert!(!is_boxed("| a | b |\n|---|---|\n| 1 | 2 |\n"));
+    }
+
+    fn indicators(t: &TextTable) -> Vec<crate::model::Indicator> {
+        let doc = crate::ingest::excel::read_grid(&t.grid).unwrap().doc;
+        doc.units
+            .into_iter()
+            .flat_map(|u| u.projects)
+            .flat_map(|p| p.indicators)
+            .collect()
+    }
+
+    #[test]
+    fn a_value_head_over_two_periods_and_a_centred_level() {
+        let text = "\
+┌──────────┬──────────┬──────────────┬───────────────────┐
+│ 一级指标 │ 二级指标 │ 三级指标     │ 指标值            │
+│          │          │              ├─────────┬─────────┤
+│          │          │              │ 年度    │ 实施周期│
+├──────────┼──────────┼──────────────┼─────────┼─────────┤
+│          │ 时效指标 │ 开工及时率   │ 100%    │ 100%    │
+│ 产出指标 ├──────────┼──────────────┼─────────┼─────────┤
+│          │ 成本指标 │ 单价控制     │ ≤8万元  │ ≤8万元  │
+├──────────┼──────────┼──────────────┼─────────┼─────────┤
+│ 效益指标 │ 生态效益 │ 植被恢复面积 │ ≥40亩   │ ≥120亩  │
+└──────────┴──────────┴──────────────┴─────────┴─────────┘
+";
+        let t = grid(text);
+        assert_eq!(at(&t.grid, 0, 3), "年度指标值");
+        assert_eq!(at(&t.grid, 0, 4), "实施周期指标值");
+        let inds = indicators(&t);
+        assert_eq!(inds.len(), 3, "{}", t.grid.render());
+        assert_eq!(inds[0].level, "产出指标");
+        assert_eq!(inds[1].level, "产出指标");
+        assert_eq!(inds[1].category, "成本指标");
+        assert_eq!(inds[1].annual_value.as_deref(), Some("≤8万元"));
+        assert_eq!(inds[2].cycle_value.as_deref(), Some("≥120亩"));
+        assert_eq!(inds[2].annual_value.as_deref(), Some("≥40亩"));
+    }
+
+    #[test]
+    fn one_row_a_line_between_a_head_rule_and_the_end() {
+        let text = "\
++--------+----------+------------+--------+
+| 一级   | 二级     | 指标名称   | 指标值 |
++--------+----------+------------+--------+
+| 产出   | 数量指标 | 检测样本数 | 500份  |
+|        |          | 出具报告数 | 12份   |
+| 满意度 | 满意度   | 企业满意度 | ≥85%   |
++--------+----------+------------+--------+
+";
+        let t = grid(text);
+        assert_eq!(t.grid.rows.len(), 4);
+        assert_eq!(at(&t.grid, 2, 2), "出具报告数");
+        assert_eq!(at(&t.grid, 2, 0), "");
+        assert_eq!(at(&t.grid, 3, 3), "≥85%");
     }
 
     #[test]
