@@ -603,7 +603,8 @@ pub fn not_a_table(doc: &Document) -> Option<(usize, String)> {
 }
 
 const SELF_EVALUATION: &str = "a self-evaluation table (绩效自评表: 实际完成值, 得分, 偏差原因), which reports results, not targets";
-const CSV_FILE: &str = "a comma-separated (CSV) file, not text extracted from a PDF table";
+const CSV_FILE: &str =
+    "a comma-separated (CSV) file in which no performance-target table was found";
 /// The refusal of a text in which no reader found a row.
 pub const NO_ROWS: &str = "no 合计, unit or project rows found (expected a 项目支出绩效目标表)";
 
@@ -644,19 +645,16 @@ fn other_kind(all: &[Line<'_>]) -> Option<(usize, String, String)> {
         })
 }
 
-/// The first line of a comma-separated file, when most of the first lines are
-/// (someone gave a CSV export, not text extracted from a PDF).
-fn looks_like_csv(all: &[Line<'_>]) -> Option<usize> {
-    let first: Vec<&Line<'_>> = all
-        .iter()
-        .filter(|l| !l.text.trim().is_empty())
-        .take(20)
-        .collect();
-    let commas = first
-        .iter()
-        .filter(|l| l.text.matches(',').count() >= 2)
-        .count();
-    (commas * 2 > first.len()).then(|| first.first().map_or(1, |l| l.no))
+/// The first line of a comma-separated file: most of its records split by
+/// commas into the same number of fields, as a sheet's export pads them (a
+/// text that merely holds commas, prose or glued cells, is not one). Such a
+/// file reaches this refusal only when the delimited reader placed no row.
+fn looks_like_csv(text: &str, all: &[Line<'_>]) -> Option<usize> {
+    crate::textgrid::delimited::is_csv(text).then(|| {
+        all.iter()
+            .find(|l| !l.text.trim().is_empty())
+            .map_or(1, |l| l.no)
+    })
 }
 
 const MAX_INT_DIGITS: usize = 15;
@@ -974,7 +972,7 @@ pub fn parse(source: &str, text: &str, opts: &TextOptions) -> Document {
     }
     if doc.units.is_empty()
         && doc.grand_total.is_none()
-        && let Some(line) = looks_like_csv(&all)
+        && let Some(line) = looks_like_csv(text, &all)
     {
         // First, so that the caller's "not a target table" names it.
         doc.rejects.insert(
@@ -1389,7 +1387,7 @@ mod tests {
 
     #[test]
     fn csv_is_named_as_such() {
-        let d = parse_str("项目名称,总计,财政拨款\n专项经费,10.00,10.00\n");
+        let d = parse_str("项目名称,总计,财政拨款\n专项经费,10.00,10.00\n其他经费,5.00,5.00\n");
         assert!(d.units.is_empty());
         assert_eq!(d.rejects[0].line, 1);
         assert!(d.rejects[0].reason.contains("CSV"), "{:?}", d.rejects);

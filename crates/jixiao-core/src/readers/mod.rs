@@ -234,16 +234,30 @@ static LAYOUT: TextGrid = TextGrid {
     build: textgrid::layout::tables,
 };
 
+static BOXED: TextGrid = TextGrid {
+    name: "ruled-text",
+    why: "a table ruled with box-drawing or +---+ lines",
+    build: textgrid::boxed::tables,
+};
+
+static DELIMITED: TextGrid = TextGrid {
+    name: "delimited-text",
+    why: "comma- or tab-separated fields (CSV, cells pasted from a sheet)",
+    build: textgrid::delimited::tables,
+};
+
 static PIVOT: TextGrid = TextGrid {
     name: "pivot-text",
     why: "indicators as column heads, one row per unit",
     build: textgrid::pivot::tables,
 };
 
-static TEXT_READERS: [&dyn Reader; 8] = [
-    &SEED, &PIPE, &CELLS, &SPACED, &GLUED, &PROSE, &PIVOT, &LAYOUT,
+static TEXT_READERS: [&dyn Reader; 10] = [
+    &SEED, &BOXED, &DELIMITED, &PIPE, &CELLS, &SPACED, &GLUED, &PROSE, &PIVOT, &LAYOUT,
 ];
-static GRID_READERS: [&TextGrid; 7] = [&PIPE, &CELLS, &SPACED, &GLUED, &PROSE, &PIVOT, &LAYOUT];
+static GRID_READERS: [&TextGrid; 9] = [
+    &BOXED, &DELIMITED, &PIPE, &CELLS, &SPACED, &GLUED, &PROSE, &PIVOT, &LAYOUT,
+];
 
 /// The text readers, the seed's layout first.
 pub fn text_readers() -> &'static [&'static dyn Reader] {
@@ -301,7 +315,8 @@ struct Choice {
 /// count as rows), else the reader that places the most indicators (the
 /// earlier on a tie).
 fn choose(source: &str, text: &str) -> Choice {
-    if textgrid::layout::is_layout(text) {
+    // Walls and rules drawn in the text place cells better than offsets do.
+    if textgrid::layout::is_layout(text) && !textgrid::boxed::is_boxed(text) {
         let docs = LAYOUT.documents(source, text);
         if docs.iter().map(Document::indicator_count).sum::<usize>() > 0 {
             return Choice {

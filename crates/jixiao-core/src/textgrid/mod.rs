@@ -14,7 +14,9 @@
 //!
 //! Every cell keeps the text line it came from (`Position::Line`).
 
+pub mod boxed;
 pub mod cells;
+pub mod delimited;
 pub mod glued;
 pub mod layout;
 pub mod pipe;
