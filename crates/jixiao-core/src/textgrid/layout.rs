@@ -319,18 +319,69 @@ fn read_head(lines: &[&str], h: usize) -> Option<Head> {
     })
 }
 
+/// Groups of rows told by their labels' centres, in half rows (`2i` on row
+/// `i`'s line, `2i-1` on a line of its own just above row `i`): the first
+/// group starts at row 0, each next one where the one before ends, and a
+/// group of rows `s..e` is centred at `s+e-1`. `None` unless every group has
+/// a row and the last one ends at the last row: then each label's group is
+/// certain.
+fn groups(labels: &[(i64, String)], n: usize) -> Option<Vec<(i64, i64, String)>> {
+    let mut out = Vec::new();
+    let mut s: i64 = 0;
+    for (h, text) in labels {
+        let e = h + 1 - s;
+        if e <= s {
+            return None;
+        }
+        out.push((s, e, text.clone()));
+        s = e;
+    }
+    (!out.is_empty() && i64::try_from(n).ok() == Some(s)).then_some(out)
+}
+
+/// A label wrapped around its line (`服务对象满意度指` above, `标` below):
+/// consecutive pieces that are no framework words alone but are one joined,
+/// centred where they meet a row's line.
+fn join_wrapped_labels(labels: Vec<(i64, String)>) -> Vec<(i64, String)> {
+    let framework = |t: &str| vocab::is_level_word(t) || vocab::is_category_word(t);
+    let mut out: Vec<(i64, String)> = Vec::new();
+    for (h, text) in labels {
+        if let Some((ph, prev)) = out.last_mut() {
+            let joined = format!("{prev}{text}");
+            if !framework(prev) && !framework(&text) && framework(&joined) && h - *ph <= 2 {
+                *ph = if (*ph + h) % 2 == 0 {
+                    (*ph + h) / 2
+                } else if h % 2 == 0 {
+                    h
+                } else {
+                    *ph
+                };
+                *prev = joined;
+                continue;
+            }
+        }
+        out.push((h, text));
+    }
+    out
+}
+
 /// Rows of a table whose merged 一级/二级 are printed centred in their
 /// group rather than on its first line (its first row has no level or no
-/// category of its own). Which rows a centred label covers is not certain,
-/// so only rows that print their category on their own line are kept, with
-/// the level the framework puts that category under when that level is
-/// printed in the table; the others go to rejects. Tables whose labels
-/// stand on their groups' first lines are returned as they are.
+/// category of its own). The labels' centres tell the groups when they chain
+/// from the first row to the last ([`groups`]); a category's level is then
+/// the group's it lies in, checked against the framework (a category implies
+/// its level). Where the centres do not chain, a row keeps the category
+/// printed on its own line and the level the framework puts that category
+/// under, when that level is printed in the table; the others go to rejects.
+/// `label_lines` are the rows (by first line) opened by a line holding only
+/// labels. Tables whose labels stand on their groups' first lines are
+/// returned as they are.
 fn centred(
     body: Vec<(usize, Vec<String>)>,
     level: Option<usize>,
     category: Option<usize>,
     name: Option<usize>,
+    label_lines: &[usize],
     t: &mut TextTable,
 ) -> Vec<(usize, Vec<String>)> {
     let (Some(lc), Some(cc)) = (level, category) else {
@@ -348,7 +399,9 @@ fn centred(
     else {
         return body;
     };
-    if !cell(first, lc).is_empty() && !cell(first, cc).is_empty() {
+    let level_centred = cell(first, lc).is_empty();
+    let category_centred = cell(first, cc).is_empty();
+    if !level_centred && !category_centred {
         return body;
     }
     let printed: Vec<String> = body
@@ -356,26 +409,132 @@ fn centred(
         .map(|(_, r)| cell(r, lc))
         .filter(|l| vocab::is_level_word(l))
         .collect();
-    let mut out = Vec::new();
-    for (line, mut r) in body {
+    // The indicator rows, and each label column's labels at their centres.
+    let mut rows: Vec<(usize, Vec<String>, bool)> = Vec::new();
+    let mut labels: [Vec<(i64, String)>; 2] = [Vec::new(), Vec::new()];
+    let mut before: Vec<(usize, String)> = Vec::new();
+    for (line, r) in body {
+        let cols = [lc, cc];
         if !is_row(&r) {
+            for (j, c) in cols.iter().enumerate() {
+                let x = cell(&r, *c);
+                if !x.is_empty() {
+                    before.push((j, x));
+                }
+            }
             continue;
         }
-        let cat = cell(&r, cc);
-        let lvl = vocab::category(&cat).and_then(|c| {
+        let i = i64::try_from(rows.len()).unwrap_or(i64::MAX / 4);
+        for (j, x) in before.drain(..) {
+            if let Some(l) = labels.get_mut(j) {
+                l.push((2 * i - 1, x));
+            }
+        }
+        let own_line = label_lines.contains(&line);
+        for (j, c) in cols.iter().enumerate() {
+            let x = cell(&r, *c);
+            if !x.is_empty()
+                && let Some(l) = labels.get_mut(j)
+            {
+                l.push((if own_line { 2 * i - 1 } else { 2 * i }, x));
+            }
+        }
+        rows.push((line, r, own_line));
+    }
+    let n = rows.len();
+    let n64 = i64::try_from(n).unwrap_or(i64::MAX / 4);
+    for (j, x) in before {
+        if let Some(l) = labels.get_mut(j) {
+            l.push((2 * n64 - 1, x));
+        }
+    }
+    let [level_labels, category_labels] = labels.map(join_wrapped_labels);
+    let in_group = |gs: &Option<Vec<(i64, i64, String)>>, i: usize| -> Option<String> {
+        let i = i64::try_from(i).ok()?;
+        gs.as_ref()?
+            .iter()
+            .find(|(s, e, _)| *s <= i && i < *e)
+            .map(|g| g.2.clone())
+    };
+    // Categories: by their groups where centred and certain, else each
+    // row's own; carried down where printed on their groups' first rows.
+    let cat_groups = if category_centred {
+        groups(&category_labels, n)
+    } else {
+        None
+    };
+    let mut carried = String::new();
+    let cats: Vec<Option<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (_, r, _))| {
+            let own = cell(r, cc);
+            if !category_centred {
+                if !own.is_empty() {
+                    carried = own;
+                }
+                return Some(carried.clone());
+            }
+            if cat_groups.is_some() {
+                return in_group(&cat_groups, i);
+            }
+            vocab::is_category_word(&own).then_some(own)
+        })
+        .collect();
+    // Levels: by their groups where centred, when every row's category is
+    // one the framework puts under its group's level; else the level the
+    // framework puts the category under, when printed in the table.
+    let by_framework = |c: &str| {
+        vocab::category(c).and_then(|c| {
             printed
                 .iter()
                 .find(|p| vocab::level(p) == Some(c.level))
                 .cloned()
-        });
-        match lvl {
-            Some(l) => {
+        })
+    };
+    let level_groups = if level_centred {
+        groups(&level_labels, n)
+    } else {
+        None
+    };
+    let mut carried = String::new();
+    let mut levels: Vec<Option<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (_, r, _))| {
+            if !level_centred {
+                let own = cell(r, lc);
+                if !own.is_empty() {
+                    carried = own;
+                }
+                return Some(carried.clone());
+            }
+            in_group(&level_groups, i)
+        })
+        .collect();
+    let agrees = levels.iter().zip(&cats).all(|(l, c)| match (l, c) {
+        (Some(l), Some(c)) => vocab::category(c).is_none() || vocab::framework(l, c).1.is_some(),
+        _ => false,
+    });
+    if level_centred && !agrees {
+        levels = cats
+            .iter()
+            .map(|c| c.as_deref().and_then(by_framework))
+            .collect();
+    }
+    let mut out = Vec::new();
+    for (((line, mut r, _), lvl), cat) in rows.into_iter().zip(levels).zip(cats) {
+        match (lvl, cat) {
+            (Some(l), Some(c)) => {
                 if let Some(x) = r.get_mut(lc) {
                     *x = l;
                 }
+                if let Some(x) = r.get_mut(cc) {
+                    *x = c;
+                }
                 out.push((line, r));
             }
-            None => t.rejects.push((
+            _ => t.rejects.push((
                 line,
                 r.iter()
                     .filter(|c| !c.is_empty())
@@ -455,6 +614,7 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
     let mut row: Option<(usize, Vec<String>)> = None;
     let mut pending: Option<(usize, Vec<String>)> = None;
     let mut body: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut label_lines: Vec<usize> = Vec::new();
     let flush = |body: &mut Vec<(usize, Vec<String>)>, row: &mut Option<(usize, Vec<String>)>| {
         if let Some(r) = row.take() {
             body.push(r);
@@ -625,6 +785,18 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             continue;
         }
         flush(&mut body, &mut row);
+        // A line holding only labels (a merged 一级/二级 printed on a line
+        // of its own): its labels sit between rows.
+        let only_labels = cells.iter().enumerate().all(|(i, c)| {
+            c.is_empty()
+                || matches!(
+                    cols.get(i).and_then(|x| x.1),
+                    Some(Role::Level | Role::Category)
+                )
+        });
+        if only_labels {
+            label_lines.push(k + 1);
+        }
         row = Some((k + 1, cells));
     }
     flush(&mut body, &mut row);
@@ -634,6 +806,7 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
         col_of(Role::Level),
         col_of(Role::Category),
         col_of(Role::Name),
+        &label_lines,
         &mut t,
     ) {
         let pieces: Vec<Piece> = cells.into_iter().map(|c| Piece::new(c, line)).collect();
@@ -727,26 +900,62 @@ mod tests {
         assert_eq!(r[2], ["质量指标", "验收通过率", "100%"]);
     }
 
+    fn names_and_labels(t: &TextTable) -> Vec<[String; 3]> {
+        t.grid
+            .rows
+            .iter()
+            .skip(1)
+            .map(|r| [0, 1, 2].map(|c| r.get(c).map_or(String::new(), |x| x.text.clone())))
+            .collect()
+    }
+
     #[test]
-    fn centred_labels_keep_only_rows_with_their_own_category() {
+    fn centred_labels_cover_the_groups_their_centres_tell() {
+        // 数量 between its two rows, 质量 on its one row; 产出 centred on
+        // its three rows, 效益 on a line of its own between its two rows.
         let text = "\
 一级指标    二级指标       三级指标       指标值
                   普通国省道路面修复里程   ≥420公里
         数量指标
                   危旧桥梁加固改造座数    ≥35座
-产出指标
-        质量指标      养护工程交工验收合格率   100%
+产出指标  质量指标      养护工程交工验收合格率   100%
+        经济效益指标      带动沿线物流增长   ≥5%
+效益指标
+        社会效益指标     群众出行时间缩短   ≥10%
 ";
         let ts = tables("t.txt", text);
         let t = &ts[0];
-        let names: Vec<String> = t
-            .grid
-            .rows
-            .iter()
-            .skip(1)
-            .filter_map(|r| r.cells.iter().find(|c| c.col == 2).map(|c| c.text.clone()))
-            .collect();
-        assert_eq!(names, ["危旧桥梁加固改造座数", "养护工程交工验收合格率"]);
+        assert!(t.rejects.is_empty(), "{:?}", t.rejects);
+        let rows = names_and_labels(t);
+        let expect = [
+            ["产出指标", "数量指标", "普通国省道路面修复里程"],
+            ["产出指标", "数量指标", "危旧桥梁加固改造座数"],
+            ["产出指标", "质量指标", "养护工程交工验收合格率"],
+            ["效益指标", "经济效益指标", "带动沿线物流增长"],
+            ["效益指标", "社会效益指标", "群众出行时间缩短"],
+        ];
+        assert_eq!(rows, expect.map(|r| r.map(String::from)));
+    }
+
+    #[test]
+    fn centred_labels_that_do_not_chain_keep_only_certain_rows() {
+        // 数量 centred on the second row says its group is the first three
+        // rows; 质量 on the third row cannot then centre a group: the
+        // centres do not tell the groups. Rows printing their own category
+        // keep it, with the level the framework puts it under; the first
+        // row is a reject.
+        let text = "\
+一级指标    二级指标       三级指标       指标值
+                  普通国省道路面修复里程   ≥420公里
+        数量指标    危旧桥梁加固改造座数    ≥35座
+产出指标  质量指标      养护工程交工验收合格率   100%
+";
+        let ts = tables("t.txt", text);
+        let t = &ts[0];
+        let rows = names_and_labels(t);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0][1], "数量指标");
+        assert_eq!(rows[1][0], "产出指标");
         assert_eq!(t.rejects.len(), 1);
         assert!(t.rejects[0].1.contains("普通国省道路面修复里程"));
     }
