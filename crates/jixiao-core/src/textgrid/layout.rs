@@ -17,17 +17,29 @@ use crate::grid::GridSource;
 use crate::ingest::excel::header::Role;
 use crate::vocab;
 
-/// Words separated by spaces, with their character offsets.
-fn words(line: &str) -> Vec<(usize, String)> {
+/// A CJK (East Asian wide) character.
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF
+        | 0x20000..=0x3FFFF)
+}
+
+/// Words separated by spaces, with their offsets: in characters (pdftotext
+/// lays every character on one grid, CJK or not), or with `wide` in display
+/// columns (a CJK character two), as text padded for a terminal prints them.
+fn words(line: &str, wide: bool) -> Vec<(usize, String)> {
     let mut out: Vec<(usize, String)> = Vec::new();
     let mut cur: Option<(usize, String)> = None;
-    for (i, c) in line.chars().enumerate() {
+    let mut next = 0;
+    for c in line.chars() {
+        let at = next;
+        next += if wide && is_wide(c) { 2 } else { 1 };
         if c.is_whitespace() {
             if let Some(w) = cur.take() {
                 out.push(w);
             }
         } else {
-            cur.get_or_insert_with(|| (i, String::new())).1.push(c);
+            cur.get_or_insert_with(|| (at, String::new())).1.push(c);
         }
     }
     out.extend(cur);
@@ -38,8 +50,8 @@ fn words(line: &str) -> Vec<(usize, String)> {
 type Col = (usize, Option<Role>, usize);
 
 /// A head line: its words' offsets and roles, when they make a long head.
-fn head(line: &str) -> Option<Vec<Col>> {
-    let ws = words(line);
+fn head(line: &str, wide: bool) -> Option<Vec<Col>> {
+    let ws = words(line, wide);
     if ws.len() < 3 {
         return None;
     }
@@ -55,25 +67,25 @@ fn head(line: &str) -> Option<Vec<Col>> {
 /// The head at line `h`: a long head on one line, or the seed's wide head
 /// (项目名称 … 绩效目标 绩效指标) with its amount heads (总计 财政拨款 …) on the
 /// line below. Each column with its head word and the 0-based line of it.
-fn head_at(lines: &[&str], h: usize) -> Option<Vec<(Col, String, usize)>> {
+fn head_at(lines: &[&str], h: usize, wide: bool) -> Option<Vec<(Col, String, usize)>> {
     let line = lines.get(h)?;
     let with_words = |cols: Vec<Col>, l: &str, at: usize| -> Vec<(Col, String, usize)> {
         cols.into_iter()
-            .zip(words(l))
+            .zip(words(l, wide))
             .map(|(c, (_, w))| (c, w, at))
             .collect()
     };
-    if let Some(cols) = head(line) {
+    if let Some(cols) = head(line, wide) {
         return Some(with_words(cols, line, h));
     }
     let below = lines.get(h + 1)?;
     // A long head on the line below is the head; this line is its group
     // heads (绩效指标 over 一级 … 年度).
-    if head(below).is_some() {
+    if head(below, wide).is_some() {
         return None;
     }
     let cols = |l: &str| -> Vec<(Col, String, usize)> {
-        words(l)
+        words(l, wide)
             .into_iter()
             .map(|(o, w)| ((o, role(&w), o + w.chars().count()), w, 0))
             .collect()
@@ -150,9 +162,9 @@ fn column(cols: &[Col], offset: usize, text: &str) -> usize {
 
 /// A line's words placed in the head's columns (words in one column joined
 /// with their space).
-fn place_line(cols: &[Col], line: &str) -> Vec<String> {
+fn place_line(cols: &[Col], line: &str, wide: bool) -> Vec<String> {
     let mut cells = vec![String::new(); cols.len()];
-    let ws = words(line);
+    let ws = words(line, wide);
     let placed: Vec<usize> = ws.iter().map(|(o, w)| column(cols, *o, w)).collect();
     for (k, (o, w)) in ws.iter().enumerate() {
         let mut c = placed.get(k).copied().unwrap_or(0);
@@ -218,8 +230,8 @@ struct Head {
     tail_text: Option<String>,
 }
 
-fn read_head(lines: &[&str], h: usize) -> Option<Head> {
-    let own = head_at(lines, h)?;
+fn read_head(lines: &[&str], h: usize, wide: bool) -> Option<Head> {
+    let own = head_at(lines, h, wide)?;
     let last = own.iter().map(|c| c.2).max().unwrap_or(h);
     let mut cols: Vec<Col> = own.iter().map(|c| c.0).collect();
     // A head printed over two lines (a wrapped goal cell beside it pushes
@@ -229,7 +241,7 @@ fn read_head(lines: &[&str], h: usize) -> Option<Head> {
     let above = h
         .checked_sub(1)
         .and_then(|a| lines.get(a))
-        .map(|l| words(l))
+        .map(|l| words(l, wide))
         .unwrap_or_default();
     // Only words left of the indicator columns: a group head above them
     // (`绩效指标` over 一级 … 年度) is not a column of its own.
@@ -275,7 +287,7 @@ fn read_head(lines: &[&str], h: usize) -> Option<Head> {
     let mut tail_cols: Vec<usize> = Vec::new();
     let mut renamed: Vec<(usize, Role)> = Vec::new();
     if let Some(l) = tail_line.and_then(|k| lines.get(k)) {
-        for (i, c) in place_line(&cols, l).into_iter().enumerate() {
+        for (i, c) in place_line(&cols, l, wide).into_iter().enumerate() {
             let Some(hc) = head_cells.get_mut(i) else {
                 continue;
             };
@@ -557,7 +569,8 @@ fn centred(
 pub fn is_layout(text: &str) -> bool {
     let lines: Vec<&str> = text.lines().collect();
     let Some(h) = (0..lines.len()).find(|k| {
-        head_at(&lines, *k).is_some() && lines.get(*k).is_some_and(|l| l.trim().contains("  "))
+        head_at(&lines, *k, false).is_some()
+            && lines.get(*k).is_some_and(|l| l.trim().contains("  "))
     }) else {
         return false;
     };
@@ -567,13 +580,33 @@ pub fn is_layout(text: &str) -> bool {
         .any(|l| l.starts_with("    ") && !l.trim().is_empty())
 }
 
+/// Whether the body under the head at line `h` lines up with the head's
+/// words in display columns (a CJK character two wide) rather than in
+/// characters: more body words start where a head word starts.
+fn display_aligned(lines: &[&str], h: usize) -> bool {
+    let score = |wide: bool| {
+        let Some(head) = lines.get(h).map(|l| words(l, wide)) else {
+            return 0;
+        };
+        lines
+            .iter()
+            .skip(h + 1)
+            .take(60)
+            .flat_map(|l| words(l, wide))
+            .filter(|(o, _)| head.iter().any(|(ho, _)| ho == o))
+            .count()
+    };
+    score(true) > score(false)
+}
+
 /// The long tables of a `pdftotext -layout` text.
 pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
     let lines: Vec<&str> = text.lines().collect();
-    let Some(h) = (0..lines.len()).find(|k| head_at(&lines, *k).is_some()) else {
+    let Some(h) = (0..lines.len()).find(|k| head_at(&lines, *k, false).is_some()) else {
         return Vec::new();
     };
-    let Some(first_head) = read_head(&lines, h) else {
+    let wide = display_aligned(&lines, h);
+    let Some(first_head) = read_head(&lines, h, wide) else {
         return Vec::new();
     };
     let Head {
@@ -630,9 +663,9 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             || tail_text
                 .as_ref()
                 .is_some_and(|t| Some(k) != tail_line && *t == vocab::key(l));
-        if head_at(&lines, k).is_some() {
+        if head_at(&lines, k, wide).is_some() {
             // A new page's head: its columns sit at this page's offsets.
-            if let Some(next) = read_head(&lines, k)
+            if let Some(next) = read_head(&lines, k, wide)
                 && next.cols.len() == cols.len()
             {
                 cols = next.cols;
@@ -661,7 +694,7 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
         if is_table_end(trimmed) {
             break;
         }
-        let mut cells = place_line(&cols, l);
+        let mut cells = place_line(&cols, l, wide);
         if Some(k) == tail_line {
             for i in &tail_cols {
                 if let Some(c) = cells.get_mut(*i) {
@@ -958,6 +991,24 @@ mod tests {
         assert_eq!(rows[1][0], "产出指标");
         assert_eq!(t.rejects.len(), 1);
         assert!(t.rejects[0].1.contains("普通国省道路面修复里程"));
+    }
+
+    #[test]
+    fn columns_padded_in_display_widths() {
+        // Padded as a terminal shows text (a CJK character two columns):
+        // the head's words at display columns 0, 14, 30 and 52; a row with
+        // no level starts its category at 14 in characters too.
+        let text = "\
+一级指标      二级指标        三级指标                  指标值
+产出指标      时效指标        完成时限                  2024年9月
+              质量指标        抽检合格率                ≥98%
+";
+        assert!(display_aligned(&text.lines().collect::<Vec<_>>(), 0));
+        let ts = tables("t.txt", text);
+        let rows = names_and_labels(&ts[0]);
+        assert_eq!(rows[1][2], "抽检合格率");
+        assert_eq!(ts[0].grid.text(2, 1), "质量指标");
+        assert_eq!(ts[0].grid.text(2, 3), "≥98%");
     }
 
     #[test]
