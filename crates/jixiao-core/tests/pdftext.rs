@@ -84,20 +84,21 @@ fn only_truth_rows(stem: &str) -> Option<(usize, jixiao_core::model::Document)> 
     Some((n, doc))
 }
 
-/// 一级/二级 merged and printed centred in their groups: the rows that print
-/// their category on their own line (or on a label line just above) are read,
-/// 5 of 7; the first, printed above its group's centred 数量指标, and the
-/// last, whose category wraps around its line, are rejects, not guesses.
+/// 一级/二级 merged and printed centred in their groups: the labels' centres
+/// chain from the first row to the last, so every row's group is certain:
+/// all 7 rows of the truth (truth/jiangxi_jiaotong_2024_layout.csv), the
+/// first (above its group's centred 数量指标) and the last (its category
+/// 服务对象满意度指/标 wrapped around its line) included; no reject.
 #[test]
 fn jiangxi_centred_merged_labels_read_only_where_certain() {
     let (n, doc) = only_truth_rows("jiangxi_jiaotong_2024_layout").unwrap();
-    assert_eq!(n, 5);
+    assert_eq!(n, 7);
     let centred = doc
         .rejects
         .iter()
         .filter(|r| r.reason.contains("centred"))
         .count();
-    assert_eq!(centred, 2);
+    assert_eq!(centred, 0);
 }
 
 #[test]

@@ -252,11 +252,24 @@ static PIVOT: TextGrid = TextGrid {
     build: textgrid::pivot::tables,
 };
 
-static TEXT_READERS: [&dyn Reader; 10] = [
-    &SEED, &BOXED, &DELIMITED, &PIPE, &CELLS, &SPACED, &GLUED, &PROSE, &PIVOT, &LAYOUT,
+static FIELDS: TextGrid = TextGrid {
+    name: "field-lines",
+    why: "one `label：value` field per line, a record per indicator",
+    build: textgrid::fields::tables,
+};
+
+static INDENT: TextGrid = TextGrid {
+    name: "indented-text",
+    why: "levels, categories and `name  value` lines told apart by indentation",
+    build: textgrid::indent::tables,
+};
+
+static TEXT_READERS: [&dyn Reader; 12] = [
+    &SEED, &BOXED, &DELIMITED, &PIPE, &CELLS, &SPACED, &GLUED, &PROSE, &PIVOT, &LAYOUT, &FIELDS,
+    &INDENT,
 ];
-static GRID_READERS: [&TextGrid; 9] = [
-    &BOXED, &DELIMITED, &PIPE, &CELLS, &SPACED, &GLUED, &PROSE, &PIVOT, &LAYOUT,
+static GRID_READERS: [&TextGrid; 11] = [
+    &BOXED, &DELIMITED, &PIPE, &CELLS, &SPACED, &GLUED, &PROSE, &PIVOT, &LAYOUT, &FIELDS, &INDENT,
 ];
 
 /// The text readers, the seed's layout first.

@@ -17,17 +17,29 @@ use crate::grid::GridSource;
 use crate::ingest::excel::header::Role;
 use crate::vocab;
 
-/// Words separated by spaces, with their character offsets.
-fn words(line: &str) -> Vec<(usize, String)> {
+/// A CJK (East Asian wide) character.
+fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF
+        | 0x20000..=0x3FFFF)
+}
+
+/// Words separated by spaces, with their offsets: in characters (pdftotext
+/// lays every character on one grid, CJK or not), or with `wide` in display
+/// columns (a CJK character two), as text padded for a terminal prints them.
+fn words(line: &str, wide: bool) -> Vec<(usize, String)> {
     let mut out: Vec<(usize, String)> = Vec::new();
     let mut cur: Option<(usize, String)> = None;
-    for (i, c) in line.chars().enumerate() {
+    let mut next = 0;
+    for c in line.chars() {
+        let at = next;
+        next += if wide && is_wide(c) { 2 } else { 1 };
         if c.is_whitespace() {
             if let Some(w) = cur.take() {
                 out.push(w);
             }
         } else {
-            cur.get_or_insert_with(|| (i, String::new())).1.push(c);
+            cur.get_or_insert_with(|| (at, String::new())).1.push(c);
         }
     }
     out.extend(cur);
@@ -38,8 +50,8 @@ fn words(line: &str) -> Vec<(usize, String)> {
 type Col = (usize, Option<Role>, usize);
 
 /// A head line: its words' offsets and roles, when they make a long head.
-fn head(line: &str) -> Option<Vec<Col>> {
-    let ws = words(line);
+fn head(line: &str, wide: bool) -> Option<Vec<Col>> {
+    let ws = words(line, wide);
     if ws.len() < 3 {
         return None;
     }
@@ -55,25 +67,25 @@ fn head(line: &str) -> Option<Vec<Col>> {
 /// The head at line `h`: a long head on one line, or the seed's wide head
 /// (项目名称 … 绩效目标 绩效指标) with its amount heads (总计 财政拨款 …) on the
 /// line below. Each column with its head word and the 0-based line of it.
-fn head_at(lines: &[&str], h: usize) -> Option<Vec<(Col, String, usize)>> {
+fn head_at(lines: &[&str], h: usize, wide: bool) -> Option<Vec<(Col, String, usize)>> {
     let line = lines.get(h)?;
     let with_words = |cols: Vec<Col>, l: &str, at: usize| -> Vec<(Col, String, usize)> {
         cols.into_iter()
-            .zip(words(l))
+            .zip(words(l, wide))
             .map(|(c, (_, w))| (c, w, at))
             .collect()
     };
-    if let Some(cols) = head(line) {
+    if let Some(cols) = head(line, wide) {
         return Some(with_words(cols, line, h));
     }
     let below = lines.get(h + 1)?;
     // A long head on the line below is the head; this line is its group
     // heads (绩效指标 over 一级 … 年度).
-    if head(below).is_some() {
+    if head(below, wide).is_some() {
         return None;
     }
     let cols = |l: &str| -> Vec<(Col, String, usize)> {
-        words(l)
+        words(l, wide)
             .into_iter()
             .map(|(o, w)| ((o, role(&w), o + w.chars().count()), w, 0))
             .collect()
@@ -150,9 +162,9 @@ fn column(cols: &[Col], offset: usize, text: &str) -> usize {
 
 /// A line's words placed in the head's columns (words in one column joined
 /// with their space).
-fn place_line(cols: &[Col], line: &str) -> Vec<String> {
+fn place_line(cols: &[Col], line: &str, wide: bool) -> Vec<String> {
     let mut cells = vec![String::new(); cols.len()];
-    let ws = words(line);
+    let ws = words(line, wide);
     let placed: Vec<usize> = ws.iter().map(|(o, w)| column(cols, *o, w)).collect();
     for (k, (o, w)) in ws.iter().enumerate() {
         let mut c = placed.get(k).copied().unwrap_or(0);
@@ -218,8 +230,8 @@ struct Head {
     tail_text: Option<String>,
 }
 
-fn read_head(lines: &[&str], h: usize) -> Option<Head> {
-    let own = head_at(lines, h)?;
+fn read_head(lines: &[&str], h: usize, wide: bool) -> Option<Head> {
+    let own = head_at(lines, h, wide)?;
     let last = own.iter().map(|c| c.2).max().unwrap_or(h);
     let mut cols: Vec<Col> = own.iter().map(|c| c.0).collect();
     // A head printed over two lines (a wrapped goal cell beside it pushes
@@ -229,7 +241,7 @@ fn read_head(lines: &[&str], h: usize) -> Option<Head> {
     let above = h
         .checked_sub(1)
         .and_then(|a| lines.get(a))
-        .map(|l| words(l))
+        .map(|l| words(l, wide))
         .unwrap_or_default();
     // Only words left of the indicator columns: a group head above them
     // (`绩效指标` over 一级 … 年度) is not a column of its own.
@@ -275,7 +287,7 @@ fn read_head(lines: &[&str], h: usize) -> Option<Head> {
     let mut tail_cols: Vec<usize> = Vec::new();
     let mut renamed: Vec<(usize, Role)> = Vec::new();
     if let Some(l) = tail_line.and_then(|k| lines.get(k)) {
-        for (i, c) in place_line(&cols, l).into_iter().enumerate() {
+        for (i, c) in place_line(&cols, l, wide).into_iter().enumerate() {
             let Some(hc) = head_cells.get_mut(i) else {
                 continue;
             };
@@ -319,18 +331,69 @@ fn read_head(lines: &[&str], h: usize) -> Option<Head> {
     })
 }
 
+/// Groups of rows told by their labels' centres, in half rows (`2i` on row
+/// `i`'s line, `2i-1` on a line of its own just above row `i`): the first
+/// group starts at row 0, each next one where the one before ends, and a
+/// group of rows `s..e` is centred at `s+e-1`. `None` unless every group has
+/// a row and the last one ends at the last row: then each label's group is
+/// certain.
+fn groups(labels: &[(i64, String)], n: usize) -> Option<Vec<(i64, i64, String)>> {
+    let mut out = Vec::new();
+    let mut s: i64 = 0;
+    for (h, text) in labels {
+        let e = h + 1 - s;
+        if e <= s {
+            return None;
+        }
+        out.push((s, e, text.clone()));
+        s = e;
+    }
+    (!out.is_empty() && i64::try_from(n).ok() == Some(s)).then_some(out)
+}
+
+/// A label wrapped around its line (`服务对象满意度指` above, `标` below):
+/// consecutive pieces that are no framework words alone but are one joined,
+/// centred where they meet a row's line.
+fn join_wrapped_labels(labels: Vec<(i64, String)>) -> Vec<(i64, String)> {
+    let framework = |t: &str| vocab::is_level_word(t) || vocab::is_category_word(t);
+    let mut out: Vec<(i64, String)> = Vec::new();
+    for (h, text) in labels {
+        if let Some((ph, prev)) = out.last_mut() {
+            let joined = format!("{prev}{text}");
+            if !framework(prev) && !framework(&text) && framework(&joined) && h - *ph <= 2 {
+                *ph = if (*ph + h) % 2 == 0 {
+                    (*ph + h) / 2
+                } else if h % 2 == 0 {
+                    h
+                } else {
+                    *ph
+                };
+                *prev = joined;
+                continue;
+            }
+        }
+        out.push((h, text));
+    }
+    out
+}
+
 /// Rows of a table whose merged 一级/二级 are printed centred in their
 /// group rather than on its first line (its first row has no level or no
-/// category of its own). Which rows a centred label covers is not certain,
-/// so only rows that print their category on their own line are kept, with
-/// the level the framework puts that category under when that level is
-/// printed in the table; the others go to rejects. Tables whose labels
-/// stand on their groups' first lines are returned as they are.
+/// category of its own). The labels' centres tell the groups when they chain
+/// from the first row to the last ([`groups`]); a category's level is then
+/// the group's it lies in, checked against the framework (a category implies
+/// its level). Where the centres do not chain, a row keeps the category
+/// printed on its own line and the level the framework puts that category
+/// under, when that level is printed in the table; the others go to rejects.
+/// `label_lines` are the rows (by first line) opened by a line holding only
+/// labels. Tables whose labels stand on their groups' first lines are
+/// returned as they are.
 fn centred(
     body: Vec<(usize, Vec<String>)>,
     level: Option<usize>,
     category: Option<usize>,
     name: Option<usize>,
+    label_lines: &[usize],
     t: &mut TextTable,
 ) -> Vec<(usize, Vec<String>)> {
     let (Some(lc), Some(cc)) = (level, category) else {
@@ -348,7 +411,9 @@ fn centred(
     else {
         return body;
     };
-    if !cell(first, lc).is_empty() && !cell(first, cc).is_empty() {
+    let level_centred = cell(first, lc).is_empty();
+    let category_centred = cell(first, cc).is_empty();
+    if !level_centred && !category_centred {
         return body;
     }
     let printed: Vec<String> = body
@@ -356,26 +421,132 @@ fn centred(
         .map(|(_, r)| cell(r, lc))
         .filter(|l| vocab::is_level_word(l))
         .collect();
-    let mut out = Vec::new();
-    for (line, mut r) in body {
+    // The indicator rows, and each label column's labels at their centres.
+    let mut rows: Vec<(usize, Vec<String>, bool)> = Vec::new();
+    let mut labels: [Vec<(i64, String)>; 2] = [Vec::new(), Vec::new()];
+    let mut before: Vec<(usize, String)> = Vec::new();
+    for (line, r) in body {
+        let cols = [lc, cc];
         if !is_row(&r) {
+            for (j, c) in cols.iter().enumerate() {
+                let x = cell(&r, *c);
+                if !x.is_empty() {
+                    before.push((j, x));
+                }
+            }
             continue;
         }
-        let cat = cell(&r, cc);
-        let lvl = vocab::category(&cat).and_then(|c| {
+        let i = i64::try_from(rows.len()).unwrap_or(i64::MAX / 4);
+        for (j, x) in before.drain(..) {
+            if let Some(l) = labels.get_mut(j) {
+                l.push((2 * i - 1, x));
+            }
+        }
+        let own_line = label_lines.contains(&line);
+        for (j, c) in cols.iter().enumerate() {
+            let x = cell(&r, *c);
+            if !x.is_empty()
+                && let Some(l) = labels.get_mut(j)
+            {
+                l.push((if own_line { 2 * i - 1 } else { 2 * i }, x));
+            }
+        }
+        rows.push((line, r, own_line));
+    }
+    let n = rows.len();
+    let n64 = i64::try_from(n).unwrap_or(i64::MAX / 4);
+    for (j, x) in before {
+        if let Some(l) = labels.get_mut(j) {
+            l.push((2 * n64 - 1, x));
+        }
+    }
+    let [level_labels, category_labels] = labels.map(join_wrapped_labels);
+    let in_group = |gs: &Option<Vec<(i64, i64, String)>>, i: usize| -> Option<String> {
+        let i = i64::try_from(i).ok()?;
+        gs.as_ref()?
+            .iter()
+            .find(|(s, e, _)| *s <= i && i < *e)
+            .map(|g| g.2.clone())
+    };
+    // Categories: by their groups where centred and certain, else each
+    // row's own; carried down where printed on their groups' first rows.
+    let cat_groups = if category_centred {
+        groups(&category_labels, n)
+    } else {
+        None
+    };
+    let mut carried = String::new();
+    let cats: Vec<Option<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (_, r, _))| {
+            let own = cell(r, cc);
+            if !category_centred {
+                if !own.is_empty() {
+                    carried = own;
+                }
+                return Some(carried.clone());
+            }
+            if cat_groups.is_some() {
+                return in_group(&cat_groups, i);
+            }
+            vocab::is_category_word(&own).then_some(own)
+        })
+        .collect();
+    // Levels: by their groups where centred, when every row's category is
+    // one the framework puts under its group's level; else the level the
+    // framework puts the category under, when printed in the table.
+    let by_framework = |c: &str| {
+        vocab::category(c).and_then(|c| {
             printed
                 .iter()
                 .find(|p| vocab::level(p) == Some(c.level))
                 .cloned()
-        });
-        match lvl {
-            Some(l) => {
+        })
+    };
+    let level_groups = if level_centred {
+        groups(&level_labels, n)
+    } else {
+        None
+    };
+    let mut carried = String::new();
+    let mut levels: Vec<Option<String>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (_, r, _))| {
+            if !level_centred {
+                let own = cell(r, lc);
+                if !own.is_empty() {
+                    carried = own;
+                }
+                return Some(carried.clone());
+            }
+            in_group(&level_groups, i)
+        })
+        .collect();
+    let agrees = levels.iter().zip(&cats).all(|(l, c)| match (l, c) {
+        (Some(l), Some(c)) => vocab::category(c).is_none() || vocab::framework(l, c).1.is_some(),
+        _ => false,
+    });
+    if level_centred && !agrees {
+        levels = cats
+            .iter()
+            .map(|c| c.as_deref().and_then(by_framework))
+            .collect();
+    }
+    let mut out = Vec::new();
+    for (((line, mut r, _), lvl), cat) in rows.into_iter().zip(levels).zip(cats) {
+        match (lvl, cat) {
+            (Some(l), Some(c)) => {
                 if let Some(x) = r.get_mut(lc) {
                     *x = l;
                 }
+                if let Some(x) = r.get_mut(cc) {
+                    *x = c;
+                }
                 out.push((line, r));
             }
-            None => t.rejects.push((
+            _ => t.rejects.push((
                 line,
                 r.iter()
                     .filter(|c| !c.is_empty())
@@ -398,7 +569,8 @@ fn centred(
 pub fn is_layout(text: &str) -> bool {
     let lines: Vec<&str> = text.lines().collect();
     let Some(h) = (0..lines.len()).find(|k| {
-        head_at(&lines, *k).is_some() && lines.get(*k).is_some_and(|l| l.trim().contains("  "))
+        head_at(&lines, *k, false).is_some()
+            && lines.get(*k).is_some_and(|l| l.trim().contains("  "))
     }) else {
         return false;
     };
@@ -408,13 +580,33 @@ pub fn is_layout(text: &str) -> bool {
         .any(|l| l.starts_with("    ") && !l.trim().is_empty())
 }
 
+/// Whether the body under the head at line `h` lines up with the head's
+/// words in display columns (a CJK character two wide) rather than in
+/// characters: more body words start where a head word starts.
+fn display_aligned(lines: &[&str], h: usize) -> bool {
+    let score = |wide: bool| {
+        let Some(head) = lines.get(h).map(|l| words(l, wide)) else {
+            return 0;
+        };
+        lines
+            .iter()
+            .skip(h + 1)
+            .take(60)
+            .flat_map(|l| words(l, wide))
+            .filter(|(o, _)| head.iter().any(|(ho, _)| ho == o))
+            .count()
+    };
+    score(true) > score(false)
+}
+
 /// The long tables of a `pdftotext -layout` text.
 pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
     let lines: Vec<&str> = text.lines().collect();
-    let Some(h) = (0..lines.len()).find(|k| head_at(&lines, *k).is_some()) else {
+    let Some(h) = (0..lines.len()).find(|k| head_at(&lines, *k, false).is_some()) else {
         return Vec::new();
     };
-    let Some(first_head) = read_head(&lines, h) else {
+    let wide = display_aligned(&lines, h);
+    let Some(first_head) = read_head(&lines, h, wide) else {
         return Vec::new();
     };
     let Head {
@@ -455,6 +647,7 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
     let mut row: Option<(usize, Vec<String>)> = None;
     let mut pending: Option<(usize, Vec<String>)> = None;
     let mut body: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut label_lines: Vec<usize> = Vec::new();
     let flush = |body: &mut Vec<(usize, Vec<String>)>, row: &mut Option<(usize, Vec<String>)>| {
         if let Some(r) = row.take() {
             body.push(r);
@@ -470,9 +663,9 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             || tail_text
                 .as_ref()
                 .is_some_and(|t| Some(k) != tail_line && *t == vocab::key(l));
-        if head_at(&lines, k).is_some() {
+        if head_at(&lines, k, wide).is_some() {
             // A new page's head: its columns sit at this page's offsets.
-            if let Some(next) = read_head(&lines, k)
+            if let Some(next) = read_head(&lines, k, wide)
                 && next.cols.len() == cols.len()
             {
                 cols = next.cols;
@@ -501,7 +694,7 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
         if is_table_end(trimmed) {
             break;
         }
-        let mut cells = place_line(&cols, l);
+        let mut cells = place_line(&cols, l, wide);
         if Some(k) == tail_line {
             for i in &tail_cols {
                 if let Some(c) = cells.get_mut(*i) {
@@ -625,6 +818,18 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             continue;
         }
         flush(&mut body, &mut row);
+        // A line holding only labels (a merged 一级/二级 printed on a line
+        // of its own): its labels sit between rows.
+        let only_labels = cells.iter().enumerate().all(|(i, c)| {
+            c.is_empty()
+                || matches!(
+                    cols.get(i).and_then(|x| x.1),
+                    Some(Role::Level | Role::Category)
+                )
+        });
+        if only_labels {
+            label_lines.push(k + 1);
+        }
         row = Some((k + 1, cells));
     }
     flush(&mut body, &mut row);
@@ -634,6 +839,7 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
         col_of(Role::Level),
         col_of(Role::Category),
         col_of(Role::Name),
+        &label_lines,
         &mut t,
     ) {
         let pieces: Vec<Piece> = cells.into_iter().map(|c| Piece::new(c, line)).collect();
@@ -727,28 +933,82 @@ mod tests {
         assert_eq!(r[2], ["质量指标", "验收通过率", "100%"]);
     }
 
+    fn names_and_labels(t: &TextTable) -> Vec<[String; 3]> {
+        t.grid
+            .rows
+            .iter()
+            .skip(1)
+            .map(|r| [0, 1, 2].map(|c| r.get(c).map_or(String::new(), |x| x.text.clone())))
+            .collect()
+    }
+
     #[test]
-    fn centred_labels_keep_only_rows_with_their_own_category() {
+    fn centred_labels_cover_the_groups_their_centres_tell() {
+        // 数量 between its two rows, 质量 on its one row; 产出 centred on
+        // its three rows, 效益 on a line of its own between its two rows.
         let text = "\
 一级指标    二级指标       三级指标       指标值
                   普通国省道路面修复里程   ≥420公里
         数量指标
                   危旧桥梁加固改造座数    ≥35座
-产出指标
-        质量指标      养护工程交工验收合格率   100%
+产出指标  质量指标      养护工程交工验收合格率   100%
+        经济效益指标      带动沿线物流增长   ≥5%
+效益指标
+        社会效益指标     群众出行时间缩短   ≥10%
 ";
         let ts = tables("t.txt", text);
         let t = &ts[0];
-        let names: Vec<String> = t
-            .grid
-            .rows
-            .iter()
-            .skip(1)
-            .filter_map(|r| r.cells.iter().find(|c| c.col == 2).map(|c| c.text.clone()))
-            .collect();
-        assert_eq!(names, ["危旧桥梁加固改造座数", "养护工程交工验收合格率"]);
+        assert!(t.rejects.is_empty(), "{:?}", t.rejects);
+        let rows = names_and_labels(t);
+        let expect = [
+            ["产出指标", "数量指标", "普通国省道路面修复里程"],
+            ["产出指标", "数量指标", "危旧桥梁加固改造座数"],
+            ["产出指标", "质量指标", "养护工程交工验收合格率"],
+            ["效益指标", "经济效益指标", "带动沿线物流增长"],
+            ["效益指标", "社会效益指标", "群众出行时间缩短"],
+        ];
+        assert_eq!(rows, expect.map(|r| r.map(String::from)));
+    }
+
+    #[test]
+    fn centred_labels_that_do_not_chain_keep_only_certain_rows() {
+        // 数量 centred on the second row says its group is the first three
+        // rows; 质量 on the third row cannot then centre a group: the
+        // centres do not tell the groups. Rows printing their own category
+        // keep it, with the level the framework puts it under; the first
+        // row is a reject.
+        let text = "\
+一级指标    二级指标       三级指标       指标值
+                  普通国省道路面修复里程   ≥420公里
+        数量指标    危旧桥梁加固改造座数    ≥35座
+产出指标  质量指标      养护工程交工验收合格率   100%
+";
+        let ts = tables("t.txt", text);
+        let t = &ts[0];
+        let rows = names_and_labels(t);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0][1], "数量指标");
+        assert_eq!(rows[1][0], "产出指标");
         assert_eq!(t.rejects.len(), 1);
         assert!(t.rejects[0].1.contains("普通国省道路面修复里程"));
+    }
+
+    #[test]
+    fn columns_padded_in_display_widths() {
+        // Padded as a terminal shows text (a CJK character two columns):
+        // the head's words at display columns 0, 14, 30 and 52; a row with
+        // no level starts its category at 14 in characters too.
+        let text = "\
+一级指标      二级指标        三级指标                  指标值
+产出指标      时效指标        完成时限                  2024年9月
+              质量指标        抽检合格率                ≥98%
+";
+        assert!(display_aligned(&text.lines().collect::<Vec<_>>(), 0));
+        let ts = tables("t.txt", text);
+        let rows = names_and_labels(&ts[0]);
+        assert_eq!(rows[1][2], "抽检合格率");
+        assert_eq!(ts[0].grid.text(2, 1), "质量指标");
+        assert_eq!(ts[0].grid.text(2, 3), "≥98%");
     }
 
     #[test]

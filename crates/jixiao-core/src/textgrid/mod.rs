@@ -10,14 +10,19 @@
 //! - [`spaced`]: one row per line, cells separated by spaces, which names
 //!   may hold too: split on the head and the framework's vocabulary;
 //! - [`glued`]: cells run together with no separator, and prose
-//!   (`一、产出指标 … 数量指标:…;…。`), split on the vocabulary and a trailing value.
+//!   (`一、产出指标 … 数量指标:…;…。`), split on the vocabulary and a trailing value;
+//! - [`indent`]: no cells at all, the hierarchy told by indentation alone
+//!   (a level, its categories indented, `name  value` lines indented further);
+//! - [`fields`]: one `label：value` field per line, a record per indicator.
 //!
 //! Every cell keeps the text line it came from (`Position::Line`).
 
 pub mod boxed;
 pub mod cells;
 pub mod delimited;
+pub mod fields;
 pub mod glued;
+pub mod indent;
 pub mod layout;
 pub mod pipe;
 pub mod pivot;
