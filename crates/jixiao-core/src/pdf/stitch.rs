@@ -135,15 +135,23 @@ pub(crate) fn runs(pages: &[PageContent]) -> Vec<Run> {
                 .collect();
             let cont = if ti == 0 && above.is_empty() {
                 continued_from.take().filter(|&i| {
-                    out.get(i)
-                        .and_then(|r| r.pieces.last())
-                        .is_some_and(|(_, prev)| same_columns(prev, t))
+                    out.get(i).is_some_and(|r| {
+                        r.pieces
+                            .last()
+                            .is_some_and(|(_, prev)| same_columns(prev, t))
+                            && r.below.iter().all(|(_, l)| spills_into(l, t))
+                    })
                 })
             } else {
                 None
             };
             match cont.and_then(|i| out.get_mut(i)) {
-                Some(r) => r.pieces.push((p.number, t.clone())),
+                Some(r) => {
+                    // The lines below the last page's table were the text of
+                    // merged cells the page break cut, printed again here.
+                    r.below.clear();
+                    r.pieces.push((p.number, t.clone()));
+                }
                 None => out.push(Run {
                     above,
                     pieces: vec![(p.number, t.clone())],
@@ -159,14 +167,44 @@ pub(crate) fn runs(pages: &[PageContent]) -> Vec<Run> {
                 .filter(|l| l.bbox.top >= last_bottom - 1.0)
                 .map(|l| (p.number, (*l).clone()))
                 .collect();
-            if below.is_empty() {
-                open = Some(last);
-            }
+            // A run the next page may continue: nothing but furniture below
+            // it, or lines the next page's table may show to be its own.
+            open = Some(last);
             r.below.extend(below);
         }
         prev_page = Some(p);
     }
     out
+}
+
+/// Whether a line under a table is the text of merged cells cut by the page
+/// break (a printer centres a merged cell's text in its whole area, so part
+/// of it falls below the page's last rule): every word of it is the text of
+/// a cell merged over rows at the top of the next page's table.
+fn spills_into(line: &TextLine, next: &PageTable) -> bool {
+    let top = next
+        .cells
+        .iter()
+        .map(|c| c.bbox.top)
+        .fold(f64::INFINITY, f64::min);
+    // Cells merged over rows are taller than a row: the row bounds of the
+    // table tell them apart.
+    let rows = rules(next.cells.iter().flat_map(|c| [c.bbox.top, c.bbox.bottom]));
+    let spans_rows = |b: &BBox| {
+        rows.iter()
+            .filter(|&&y| y > b.top + SNAP && y < b.bottom - SNAP)
+            .count()
+            > 0
+    };
+    let merged: Vec<String> = next
+        .cells
+        .iter()
+        .filter(|c| c.bbox.top <= top + 60.0 && spans_rows(&c.bbox))
+        .map(|c| squeeze(&c.text))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut words = line.text.split_whitespace().peekable();
+    words.peek().is_some() && words.all(|w| merged.iter().any(|m| *m == squeeze(w)))
 }
 
 /// A table row under construction: cells by column, and its box.
@@ -196,6 +234,57 @@ fn row_key(r: &GRow) -> Vec<(u32, String)> {
         .filter(|c| !c.text.trim().is_empty())
         .map(|c| (c.col, squeeze(&c.text)))
         .collect()
+}
+
+/// A merged cell cut by a page break: the rows at the end of the page that
+/// no cell covers in a column where the next page's first row starts a cell
+/// merged over rows are that cell's, its text printed on the next page only.
+fn fill_cut_merges(rows: &mut [GRow], next_first: Option<&GRow>) {
+    let Some(first) = next_first else { return };
+    let Some(page) = rows.last().map(|r| r.page) else {
+        return;
+    };
+    let n = rows.len();
+    for c in first.cells.iter().filter(|c| c.rowspan > 1) {
+        // Rows covered in this column by a cell starting in them or above,
+        // and whether by a cell merged over rows.
+        let mut covered = vec![false; n];
+        let mut merged = vec![false; n];
+        for (j, r) in rows.iter().enumerate() {
+            for y in &r.cells {
+                if y.col <= c.col && c.col < y.col.saturating_add(y.colspan.max(1)) {
+                    let end = j.saturating_add(y.rowspan.max(1) as usize).min(n);
+                    for slot in covered.iter_mut().take(end).skip(j) {
+                        *slot = true;
+                    }
+                    for slot in merged.iter_mut().take(end).skip(j) {
+                        *slot = y.rowspan > 1;
+                    }
+                }
+            }
+        }
+        let tail = rows
+            .iter()
+            .zip(&covered)
+            .rev()
+            .take_while(|(r, cov)| r.page == page && !**cov)
+            .count();
+        // Every row of the page above the tail is covered, the last by a
+        // merged cell: the column holds cells merged over their groups (a
+        // ruled table's), not names printed on a group's first row only.
+        let page_rows = rows.iter().rev().take_while(|r| r.page == page).count();
+        let above = (n - page_rows..n - tail).all(|i| covered.get(i).copied().unwrap_or(false));
+        if tail == 0 || tail == n || !above || !merged.get(n - tail - 1).copied().unwrap_or(false) {
+            continue;
+        }
+        if let Some(r) = rows.get_mut(n - tail) {
+            let mut cell = c.clone();
+            cell.rowspan = u32::try_from(tail).unwrap_or(1);
+            cell.pos = pos(r.page, &r.bbox);
+            r.cells.push(cell);
+            r.cells.sort_by_key(|x| x.col);
+        }
+    }
 }
 
 /// The grid of a run.
@@ -274,6 +363,9 @@ pub(crate) fn grid(source: &str, run: &Run) -> Grid {
                 })
                 .count();
             piece.drain(..repeated);
+        }
+        if k > 0 && !cut_above {
+            fill_cut_merges(&mut rows, piece.first());
         }
         let mut it = piece.into_iter();
         if cut_above && let (Some(last), Some(first)) = (rows.last_mut(), it.next()) {

@@ -78,7 +78,17 @@ pub fn delimiter(text: &str) -> Option<(u8, usize)> {
 /// Whether a text is comma-separated values (for the refusal of one that
 /// holds no table).
 pub fn is_csv(text: &str) -> bool {
-    delimiter(text).is_some_and(|(d, _)| d == b',')
+    if delimiter(text).is_some_and(|(d, _)| d == b',') {
+        return true;
+    }
+    // A short export (a head and a row or two): every record splits into the
+    // same number of fields, three or more.
+    let recs = records(text, b',');
+    let widths: Vec<usize> = recs.iter().map(|r| r.fields.len()).collect();
+    widths.len() >= 2
+        && widths
+            .first()
+            .is_some_and(|&w| w >= 3 && widths.iter().all(|&x| x == w))
 }
 
 /// The table of a delimited text: each record a row, each field its column.
