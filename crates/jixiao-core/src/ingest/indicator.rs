@@ -466,7 +466,8 @@ fn parse_body(body: &str) -> Result<Parts, String> {
     let fields = split_fields(body);
     let first_value = fields.iter().position(|f| value_field(f).is_some());
     let Some(vi) = first_value else {
-        return Err("no 指标值 (expected 实施周期指标值: or 年度指标值:)".into());
+        return compact(body)
+            .ok_or_else(|| "no 指标值 (expected 实施周期指标值: or 年度指标值:)".to_string());
     };
     if vi < 3 {
         return Err(format!(
@@ -520,6 +521,36 @@ fn parse_body(body: &str) -> Result<Parts, String> {
         name,
         cycle_value,
         annual_value,
+    })
+}
+
+/// An item written compactly: `产出指标-数量指标-资助学生人数：≥12000人次`
+/// (level, category and name joined by dashes, slashes or semicolons, the
+/// value after a colon). Only where the first two parts are a level and a
+/// category the vocabulary knows; anything else stays a reject.
+fn compact(body: &str) -> Option<Parts> {
+    let body = trim(body).trim_end_matches(['；', ';', '。', '.']);
+    let colon = body.find([':', '：'])?;
+    let head = body.get(..colon)?;
+    let value = trim(body.get(colon..)?.trim_start_matches([':', '：']));
+    let mut parts = head
+        .splitn(3, ['-', '—', '－', '/', '／', '；', ';', '|'])
+        .map(trim);
+    let (level_code, level) = split_code(parts.next()?);
+    let (category_code, category) = split_code(parts.next()?);
+    let name = clean_text(parts.next()?);
+    let known = crate::vocab::is_level_word(&level) && crate::vocab::is_category_word(&category);
+    if !known || name.is_empty() || value.is_empty() {
+        return None;
+    }
+    Some(Parts {
+        level_code,
+        level,
+        category_code,
+        category,
+        name,
+        cycle_value: None,
+        annual_value: Some(normalize_value(value)),
     })
 }
 
@@ -793,6 +824,23 @@ pub fn collapse_cjk_spaces(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn compact_items_with_dashes_and_a_colon() {
+        let p = parse_body("产出指标-数量指标-培训乡村教师人数：≥8500人；").unwrap();
+        assert_eq!(
+            (p.level.as_str(), p.category.as_str(), p.name.as_str()),
+            ("产出指标", "数量指标", "培训乡村教师人数")
+        );
+        assert_eq!(p.annual_value.as_deref(), Some("≥8500人"));
+        assert_eq!(p.cycle_value, None);
+        let p = parse_body("效益指标/社会效益指标/群众就医负担：明显减轻").unwrap();
+        assert_eq!(p.name, "群众就医负担");
+        assert_eq!(p.annual_value.as_deref(), Some("明显减轻"));
+        // Not the framework's words: a goal sentence with a colon stays out.
+        assert!(parse_body("目标一-完成培训-全年：8500人").is_err());
+    }
+
     use super::*;
 
     fn joined(lines: &[&str]) -> Joined {
