@@ -156,6 +156,13 @@ fn column(cols: &[Col], offset: usize, text: &str) -> usize {
                 under
             }
         }
+        // A 二级 centred in its merged cell can start under the 一级 head:
+        // a category the 一级 column refuses is the 二级 column's.
+        Some((_, r @ Some(Role::Category), _))
+            if here == Some(Role::Level) && fit(here, text) < 0 && fit(*r, text) > 0 =>
+        {
+            next
+        }
         _ => under,
     }
 }
@@ -601,6 +608,41 @@ fn display_aligned(lines: &[&str], h: usize) -> bool {
 
 /// The long tables of a `pdftotext -layout` text.
 pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
+    // Several forms one after another, each a project label line, its head
+    // block and its own table: each form is read alone (the other lines
+    // blanked, so that line numbers stay the text's own).
+    let lines: Vec<&str> = text.lines().collect();
+    let starts: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.split_whitespace()
+                .next()
+                .is_some_and(super::is_project_label)
+        })
+        .map(|(k, _)| k)
+        .collect();
+    if starts.len() < 2 {
+        return table(source, text);
+    }
+    let mut out = Vec::new();
+    for (i, &from) in starts.iter().enumerate() {
+        let from = if i == 0 { 0 } else { from };
+        let to = starts.get(i + 1).copied().unwrap_or(lines.len());
+        let mut part = String::with_capacity(text.len());
+        for (k, l) in lines.iter().enumerate() {
+            if (from..to).contains(&k) {
+                part.push_str(l);
+            }
+            part.push('\n');
+        }
+        out.extend(table(source, &part));
+    }
+    out
+}
+
+/// The table of a text with one head (the first found).
+fn table(source: &str, text: &str) -> Vec<TextTable> {
     let lines: Vec<&str> = text.lines().collect();
     let Some(h) = (0..lines.len()).find(|k| head_at(&lines, *k, false).is_some()) else {
         return Vec::new();
