@@ -9,6 +9,7 @@
 //! `line` is the 1-based sheet row; rejects and warnings name their cell
 //! (`Sheet1!C7`).
 
+mod catcols;
 pub(crate) mod cells;
 mod grid;
 pub(crate) mod header;
@@ -399,7 +400,28 @@ fn parse_sheet(
     sheet: &str,
     outside: bool,
 ) -> Result<SheetTable, String> {
-    let head = header::find(grid)?;
+    let head = match header::find(grid) {
+        Ok(h) => h,
+        // No 三级/指标值 head: categories as columns, one row a project?
+        Err(e) => {
+            let Some(mut doc) = catcols::parse(grid, source) else {
+                return Err(e);
+            };
+            doc.title = grid
+                .rows
+                .iter()
+                .take(5)
+                .flat_map(|r| r.cells.iter())
+                .map(|c| cells::joined_text(&c.val))
+                .find(|t| cells::is_title(t));
+            doc.reader = Some("category-columns".into());
+            return Ok(SheetTable {
+                sheet: sheet.to_string(),
+                layout: "category-columns",
+                doc,
+            });
+        }
+    };
     let mut doc = Document::new(source);
     let above = grid.rows.get(..head.first).unwrap_or_default();
     let mut money = None;
