@@ -439,6 +439,73 @@ fn side_by_side<'a>(cols: &mut Cols, roles: impl Iterator<Item = &'a (u32, Optio
     }
 }
 
+/// Whether a row under a head row continues its labels downwards: no
+/// figure, no framework word, no value, only short words.
+fn head_tail_row(upper: &GridRow<'_>, row: &GridRow<'_>) -> bool {
+    row.idx == upper.idx + 1
+        && !row.cells.is_empty()
+        && row.cells.iter().all(|c| {
+            let t = c.val.text();
+            let t = t.trim();
+            !c.val.is_number()
+                && t.chars().count() <= 6
+                && !crate::vocab::is_level_word(t)
+                && !crate::vocab::is_category_word(t)
+                && !crate::textgrid::value_like(t)
+        })
+}
+
+/// The roles of a head at row `i` whose labels run down into the one or two
+/// rows below it, each column's words joined top to bottom (a merged cell's
+/// copy below it not repeated), with how many rows it adds; `None` when no
+/// row below continues it or the joined labels make no table head.
+fn stacked(grid: &Grid<'_>, i: usize) -> Option<(Cols, usize)> {
+    let top = grid.rows.get(i)?;
+    // Labels only: short words, no figure (a title or a key-value line is not).
+    if top
+        .cells
+        .iter()
+        .any(|c| c.val.is_number() || c.val.text().trim().chars().count() > 10)
+    {
+        return None;
+    }
+    let mut rows = vec![top];
+    while rows.len() < 3 {
+        let last = rows.last().copied()?;
+        match grid.rows.get(i + rows.len()) {
+            // A row that is a head by itself is not the tail of another.
+            Some(r) if head_tail_row(last, r) && layout_of(&combine(r, None).0).is_none() => {
+                rows.push(r)
+            }
+            _ => break,
+        }
+    }
+    if rows.len() < 2 {
+        return None;
+    }
+    let mut texts: std::collections::BTreeMap<u32, String> = Default::default();
+    for r in &rows {
+        for c in r.cells.iter().filter(|c| !c.val.is_number()) {
+            let t = squeeze(&c.val.text());
+            let joined = texts.entry(c.col).or_default();
+            if !joined.ends_with(t.as_str()) {
+                joined.push_str(&t);
+            }
+        }
+    }
+    let mut cols = Cols::default();
+    let mut any = false;
+    for (col, t) in &texts {
+        let (h, _) = split_money_unit(t);
+        if let Some(r) = role_of(&h) {
+            cols.set_if_absent(r, *col);
+            any = true;
+        }
+    }
+    (any && layout_of(&cols) == Some(Layout::Long) && cols.has(Role::Name))
+        .then_some((cols, rows.len() - 1))
+}
+
 /// How far down a sheet its head may start (after a title, a department
 /// line and a key-value block).
 const HEAD_SEARCH_ROWS: usize = 60;
@@ -461,6 +528,16 @@ pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
                 continue;
             }
         }
+        // A head whose labels run down two or three rows (`一级` over `指标`,
+        // `指标值` over `中长期` over `目标值`): each column's words joined.
+        let mut stacked_rows = 0;
+        if lower.is_none()
+            && let Some((c, k)) = stacked(grid, i)
+            && c.0 != cols.0
+        {
+            cols = c;
+            stacked_rows = k;
+        }
         let Some(layout) = layout_of(&cols) else {
             continue;
         };
@@ -476,7 +553,7 @@ pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
                 cols.set_if_absent(Role::Name, c);
             }
         }
-        let body = i + 1 + usize::from(lower.is_some());
+        let body = i + 1 + usize::from(lower.is_some()) + stacked_rows;
         let regions = if layout == Layout::Long {
             regions(grid.rows.get(body), &cols)
         } else {

@@ -34,6 +34,9 @@ struct Open {
     line: usize,
     level: Option<(Option<String>, String)>,
     category: Option<(Option<String>, String)>,
+    /// The first indicator whose level was implied by its category (its
+    /// label printed lower, in the middle of its group), while it lasts.
+    implied: Option<usize>,
     /// Opened for indicators that no project frame holds: its rows need a
     /// value to be read (a text whose cells lost their rows gives names alone).
     frameless: bool,
@@ -119,6 +122,7 @@ fn parse_table(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
                     level: None,
                     category: None,
                     frameless: false,
+                    implied: None,
                 });
             } else if let Some(o) = open.as_mut()
                 && o.indicators.is_empty()
@@ -180,6 +184,7 @@ fn parse_table(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
                 level: None,
                 category: None,
                 frameless: false,
+                implied: None,
             });
         } else if open.is_none()
             && let Some(f) = fields.take().filter(|f| f.project.is_some())
@@ -195,6 +200,7 @@ fn parse_table(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
                 level: None,
                 category: None,
                 frameless: false,
+                implied: None,
             });
         } else if open.is_none()
             && !name.is_empty()
@@ -215,6 +221,7 @@ fn parse_table(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
                 level: None,
                 category: None,
                 frameless: true,
+                implied: None,
             });
         }
         let Some(o) = open.as_mut() else {
@@ -270,27 +277,34 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
         let (code, text) = cells::split_code(&level);
         let text = level_name(&text);
         // 二级 belongs to its 一级: a new 一级 starts afresh, unless it is
-        // the first printed, in the middle of its group (the centre of a
-        // merged cell), over the category already read.
-        let first = o.level.is_none();
-        let fits = o.category.as_ref().is_some_and(|c| {
-            crate::vocab::category(&c.1).map(|c| c.level) == crate::vocab::level(&text)
-        });
-        if o.level.as_ref().is_none_or(|l| l.1 != text) && !(first && fits) {
+        // printed in the middle of its group (the centre of a merged cell)
+        // below rows whose level was implied by their category: then it is
+        // their level, and the category read before it stays.
+        let printed = crate::vocab::level(&text);
+        let implied_same = printed.is_some()
+            && (o.level.is_none()
+                || (o.implied.is_some()
+                    && o.level.as_ref().and_then(|l| crate::vocab::level(&l.1)) == printed));
+        let fits = o
+            .category
+            .as_ref()
+            .is_some_and(|c| crate::vocab::category(&c.1).map(|c| c.level) == printed);
+        if o.level.as_ref().is_none_or(|l| l.1 != text) && !(implied_same && fits) {
             o.category = None;
         }
-        if first {
-            // Rows above that took their level from their category's place
-            // in the framework take the printed one where it agrees.
-            let printed = crate::vocab::level(&text);
-            for i in o.indicators.iter_mut().filter(|i| i.level_code.is_none()) {
-                if printed.is_some()
-                    && crate::vocab::category(&i.category).map(|c| c.level) == printed
-                    && i.level == printed.map(crate::vocab::Level::name).unwrap_or_default()
-                {
-                    i.level.clone_from(&text);
-                    i.level_code.clone_from(&code);
+        if let Some(from) = o.implied.take() {
+            if implied_same && fits {
+                // Rows that took their level from their category's place in
+                // the framework take the printed one, which confirms it.
+                let framework = printed.map(crate::vocab::Level::name).unwrap_or_default();
+                for i in o.indicators.iter_mut().skip(from) {
+                    if i.level == framework {
+                        i.level.clone_from(&text);
+                        i.level_code.clone_from(&code);
+                    }
                 }
+            } else {
+                unconfirmed(s, o, from);
             }
         }
         o.level = Some((code, text));
@@ -391,16 +405,19 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
     // No 一级 printed yet (it stands lower, in the middle of its group): the
     // framework's level of a known category, replaced by the printed one when
     // it comes.
-    let implied = || {
-        s.header.cols.get(Role::Level)?;
+    let implied = s.header.cols.get(Role::Level).and_then(|_| {
         let c = crate::vocab::category(&o.category.as_ref()?.1)?;
         Some((None, c.level.name().to_string()))
+    });
+    let level = match o.level.clone().or_else(|| absent(Role::Level)) {
+        Some(l) => Some(l),
+        None => {
+            if implied.is_some() && o.implied.is_none() {
+                o.implied = Some(o.indicators.len());
+            }
+            implied
+        }
     };
-    let level = o
-        .level
-        .clone()
-        .or_else(|| absent(Role::Level))
-        .or_else(implied);
     let category = o.category.clone().or_else(|| absent(Role::Category));
     let (Some(level), Some(category)) = (level, category) else {
         let reason = if o.level.is_none() {
@@ -531,8 +548,26 @@ fn ensure_unit(s: &mut Sheet<'_>, name: &str, line: usize) {
     }
 }
 
+/// Rows whose level was implied by their category and that no printed
+/// level confirmed: rejects, never guesses.
+fn unconfirmed(s: &mut Sheet<'_>, o: &mut Open, from: usize) {
+    for i in o.indicators.drain(from.min(o.indicators.len())..) {
+        s.doc.reject(
+            i.line,
+            format!("{} {} {}", i.category, i.name, i.annual_value.unwrap_or_default()),
+            format!(
+                "line {}: 一级指标 not printed for this row, and no 一级 below it in its group confirms the level its 二级 implies ({})",
+                i.line, i.level
+            ),
+        );
+    }
+}
+
 fn close(s: &mut Sheet<'_>, open: Option<Open>) {
-    let Some(o) = open else { return };
+    let Some(mut o) = open else { return };
+    if let Some(from) = o.implied.take() {
+        unconfirmed(s, &mut o, from);
+    }
     // `820-马踏镇部门 | 8,827,620.53`: a coded name with an amount and nothing
     // else is a department's or unit's subtotal above its units, not a project.
     if o.indicators.is_empty() && o.goal.is_empty() && super::strip_code(&o.name) != o.name {
