@@ -13,6 +13,7 @@ pub(crate) mod cells;
 mod grid;
 pub(crate) mod header;
 mod long;
+mod numfmt;
 mod preflight;
 mod rows;
 mod wide;
