@@ -9,7 +9,12 @@
 //! month names, `[DBNum1]` numerals) is not rendered: the caller keeps the
 //! plain number, never a figure the format would not show.
 
+use std::borrow::Cow;
+
+use calamine::DataRef;
 use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::grid::Val;
 
 /// Longest text a format may render: a literal longer than any cell shows
 /// is a hostile file, not a table, and the plain number is kept.
@@ -416,12 +421,50 @@ fn group(int: &str) -> String {
     let n = int.len();
     let mut out = String::with_capacity(n + n / 3);
     for (i, c) in int.chars().enumerate() {
-        if i > 0 && (n - i) % 3 == 0 {
+        if i > 0 && (n - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
     }
     out
+}
+
+/// The format of each style of a workbook's palette (calamine reads
+/// `xl/styles.xml`: its `numFmts` and the `numFmtId` of each `cellXfs`
+/// entry), `None` for General and for codes not rendered.
+pub(crate) fn palette(styles: &[calamine::Style]) -> Vec<Option<NumFmt>> {
+    styles
+        .iter()
+        .map(|st| {
+            let nf = st.number_format.as_ref()?;
+            // The short date and the CJK dates are the locale's: calamine
+            // gives the US code or none, Excel in China shows these.
+            let code = nf
+                .format_id
+                .and_then(crate::vocab::builtin_date_format)
+                .unwrap_or(nf.format_code.as_str());
+            parse(code)
+        })
+        .collect()
+}
+
+/// A cell as its format `f` shows it; `None` keeps calamine's value.
+pub(crate) fn shown<'a>(d: &DataRef<'a>, f: &NumFmt) -> Option<Val<'a>> {
+    match d {
+        DataRef::Float(v) => Some(Val::Shown(*v, f.number(*v)?.into())),
+        DataRef::Int(i) => {
+            let v = *i as f64;
+            Some(Val::Shown(v, f.number(v)?.into()))
+        }
+        // A date stays `Other`, as dates without a format are.
+        DataRef::DateTime(x) if x.is_datetime() && f.is_date() => {
+            let (y, mo, d, h, mi, s, _) = x.to_ymd_hms_milli();
+            Some(Val::Other(f.date((y, mo, d, h, mi, s))?))
+        }
+        DataRef::SharedString(s) if !s.trim().is_empty() => Some(Val::Text(Cow::Owned(f.text(s)?))),
+        DataRef::String(s) if !s.trim().is_empty() => Some(Val::Text(Cow::Owned(f.text(s)?))),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -439,7 +482,7 @@ mod tests {
     #[test]
     fn built_in_number_formats() {
         assert_eq!(num("0", 12.5), s("13"));
-        assert_eq!(num("0.00", 3.14159), s("3.14"));
+        assert_eq!(num("0.00", 4.56789), s("4.57"));
         assert_eq!(num("#,##0", 1234567.0), s("1,234,567"));
         assert_eq!(num("#,##0.00", 1234.5), s("1,234.50"));
         assert_eq!(num("0%", 0.95), s("95%"));
