@@ -997,6 +997,23 @@ pub fn money_unit(s: &str) -> Option<MoneyUnit> {
 
 /// Most integer digits an amount may have: no budget line reaches 10^15 (元).
 pub const MAX_AMOUNT_INT_DIGITS: usize = 15;
+/// The date formats a Chinese Excel shows for the built-in number-format
+/// ids whose code the file leaves to the locale (ECMA-376 lists 27-36 and
+/// 50-58 as locale-defined; 14 and 22 are the short date and date-time).
+pub fn builtin_date_format(id: u32) -> Option<&'static str> {
+    Some(match id {
+        14 => "yyyy/m/d",
+        22 => "yyyy/m/d h:mm",
+        27 | 36 | 50 | 52 | 57 => "yyyy\"年\"m\"月\"",
+        28 | 29 | 51 | 53 | 54 | 58 => "m\"月\"d\"日\"",
+        30 => "m-d-yy",
+        31 => "yyyy\"年\"m\"月\"d\"日\"",
+        32 => "h\"时\"mm\"分\"",
+        33 => "h\"时\"mm\"分\"ss\"秒\"",
+        _ => return None,
+    })
+}
+
 /// Most decimal places an amount may print.
 pub const MAX_AMOUNT_FRAC_DIGITS: usize = 8;
 

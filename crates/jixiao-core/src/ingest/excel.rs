@@ -14,6 +14,7 @@ pub(crate) mod cells;
 mod grid;
 pub(crate) mod header;
 mod long;
+mod numfmt;
 mod preflight;
 mod rows;
 mod wide;
@@ -906,12 +907,20 @@ impl Book {
                 let mut reader = b
                     .worksheet_cells_reader(name)
                     .map_err(|e| SheetError::Read(e.to_string()))?;
+                // Each cell's number format, by its style: the value shown,
+                // not the number stored (`95%`, not `0.95`).
+                let formats = numfmt::palette(reader.styles());
                 let mut g = GridBuilder::new(limit);
-                while let Some(cell) = reader
-                    .next_cell()
+                while let Some((cell, style)) = reader
+                    .next_cell_with_style_id()
                     .map_err(|e| SheetError::Read(e.to_string()))?
                 {
-                    if let Some(v) = Val::from_ref(cell.get_value()) {
+                    let value = cell.get_value();
+                    let shown = formats
+                        .get(style)
+                        .and_then(Option::as_ref)
+                        .and_then(|f| numfmt::shown(value, f));
+                    if let Some(v) = shown.or_else(|| Val::from_ref(value)) {
                         let (r, c) = cell.get_position();
                         g.push(r, c, v)?;
                     }

@@ -18,7 +18,8 @@ const MAX_AMOUNT_PLACES: u32 = 6;
 pub(crate) fn amount(v: Option<&Val<'_>>) -> Result<Option<Decimal>, String> {
     let d = match v {
         None => return Ok(None),
-        Some(Val::Num(f)) => {
+        // A formatted number is read by its value, exact to the cent.
+        Some(Val::Num(f) | Val::Shown(f, _)) => {
             if !f.is_finite() {
                 return Err(f.to_string());
             }

@@ -17,6 +17,9 @@ pub(crate) enum Val<'a> {
     Num(f64),
     Int(i64),
     Bool(bool),
+    /// A number under a number format: the value (amounts read it) and the
+    /// text the workbook shows (`0.95` under `0%` shows `95%`).
+    Shown(f64, Box<str>),
     /// Dates, durations and cell errors (`#N/A`), as calamine displays them.
     Other(String),
 }
@@ -55,12 +58,13 @@ impl<'a> Val<'a> {
             Val::Num(f) => Cow::Owned(format_number(*f)),
             Val::Int(i) => Cow::Owned(i.to_string()),
             Val::Bool(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
+            Val::Shown(_, s) => Cow::Borrowed(s),
             Val::Other(s) => Cow::Borrowed(s.as_str()),
         }
     }
 
     pub fn is_number(&self) -> bool {
-        matches!(self, Val::Num(_) | Val::Int(_))
+        matches!(self, Val::Num(_) | Val::Int(_) | Val::Shown(..))
     }
 }
 
@@ -320,6 +324,13 @@ pub(crate) fn address(sheet: &str, row: u32, col: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_value_stays_small() {
+        // Every non-empty cell of a sheet holds one: a formatted number's
+        // shown text is boxed so the cap on cells bounds the memory as before.
+        assert!(std::mem::size_of::<Val<'static>>() <= 32);
+    }
 
     #[test]
     fn column_names_and_addresses() {
