@@ -368,10 +368,20 @@ fn row(t: &mut TextTable, line: &str, n: usize, roles: &[Option<Role>], last: bo
                     .unwrap_or_default()
                     .iter()
                     .any(|r| r.is_some());
+                // Only remark columns (备注, 绩效标准) after the value: a name
+                // and one word are the name and a worded value (`每年12月底前`).
+                let remarks_only = roles
+                    .get(vc + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .all(|r| matches!(r, None | Some(Role::Remark)));
                 if values_fill_row(rest, roles, nc) {
                     for (k, x) in rest.iter().enumerate() {
                         cells.push((nc + k, Piece::new(x.2, n)));
                     }
+                } else if rest.len() == 2 && remarks_only && nc + 1 == vc {
+                    cells.push((nc, Piece::new(rest.first().map_or("", |x| x.2), n)));
+                    cells.push((vc, Piece::new(rest.get(1).map_or("", |x| x.2), n)));
                 } else if trailing {
                     t.rejects.push((
                         n,
