@@ -337,6 +337,27 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
             _ => o.category = Some((code, level_name(&text))),
         }
     }
+    // A category printed under a level the framework does not put it under
+    // (社会效益 carried under 产出): the level's label may be printed lower,
+    // in the middle of its group. The category's own level holds, until a
+    // printed level confirms it (or the rows become rejects).
+    if !category.is_empty()
+        && o.implied.is_none()
+        && let (Some(l), Some(c)) = (
+            o.level.as_ref().and_then(|l| crate::vocab::level(&l.1)),
+            o.category
+                .as_ref()
+                .and_then(|c| crate::vocab::category(&c.1)),
+        )
+    {
+        let cost = l == crate::vocab::Level::Cost && c.name == "成本指标";
+        let older =
+            l == crate::vocab::Level::Effect && c.level == crate::vocab::Level::Satisfaction;
+        if l != c.level && !cost && !older {
+            o.level = Some((None, c.level.name().to_string()));
+            o.implied = Some(o.indicators.len());
+        }
+    }
     let cycle = value(row, s, Role::Cycle);
     let annual = value(row, s, Role::Annual);
     if name.is_empty() {
@@ -720,6 +741,50 @@ mod tests {
             ]
         );
         assert!(doc.rejects.is_empty(), "{:?}", doc.rejects);
+    }
+
+    #[test]
+    fn a_later_level_printed_in_its_group_is_kept_only_where_it_confirms() {
+        let g = grid(&[
+            &[(0, "项目名称"), (1, "城乡供水")],
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "指标值"),
+            ],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "新建水厂"),
+                (3, "2座"),
+            ],
+            // 效益指标 printed at the centre of its two rows.
+            &[(1, "社会效益指标"), (2, "受益人口"), (3, "≥3万人")],
+            &[(0, "效益指标"), (2, "水质达标率"), (3, "≥95%")],
+            // No level printed for this group at all: not confirmed.
+            &[(1, "经济成本指标"), (2, "吨水制水成本"), (3, "≤2.1元")],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        let got: Vec<(&str, &str, &str)> = doc
+            .projects()
+            .flat_map(|(_, p)| &p.indicators)
+            .map(|i| (i.level.as_str(), i.category.as_str(), i.name.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("产出指标", "数量指标", "新建水厂"),
+                ("效益指标", "社会效益指标", "受益人口"),
+                ("效益指标", "社会效益指标", "水质达标率"),
+            ]
+        );
+        assert_eq!(doc.rejects.len(), 1);
+        assert!(
+            doc.rejects[0].text.contains("吨水制水成本"),
+            "{:?}",
+            doc.rejects
+        );
     }
 
     #[test]
