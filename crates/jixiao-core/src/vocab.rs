@@ -453,22 +453,29 @@ pub fn drop_annotation(s: &str) -> String {
     if !s.contains(['(', '（']) {
         return s.to_string();
     }
-    let mut bare = String::with_capacity(s.len());
-    let mut depth = 0u32;
-    for c in s.chars() {
-        match c {
-            '(' | '（' => depth += 1,
-            ')' | '）' => depth = depth.saturating_sub(1),
-            c if depth == 0 => bare.push(c),
-            _ => {}
-        }
-    }
+    let bare = without_brackets(s);
     let bare = bare.trim();
     if !bare.is_empty() && (level(bare).is_some() || category(bare).is_some()) {
         bare.to_string()
     } else {
         s.to_string()
     }
+}
+
+/// The text without its bracketed parts (half- or full-width):
+/// `主管部门(单位)名称` → `主管部门名称`.
+pub fn without_brackets(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut depth = 0u32;
+    for c in s.chars() {
+        match c {
+            '(' | '（' => depth += 1,
+            ')' | '）' => depth = depth.saturating_sub(1),
+            c if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A level (一级指标) of the national framework.
@@ -712,17 +719,7 @@ fn unbracketed(k: &str) -> Option<String> {
     if !k.contains('(') {
         return None;
     }
-    let mut out = String::with_capacity(k.len());
-    let mut depth = 0u32;
-    for c in k.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            c if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    (!out.is_empty()).then_some(out)
+    Some(without_brackets(k)).filter(|b| !b.is_empty())
 }
 
 /// True for an evaluation-framework level (决策, 过程): a real level with no

@@ -606,7 +606,7 @@ pub(crate) fn is_head_label(t: &str) -> bool {
     let bare = if k.starts_with('(') {
         k.clone()
     } else {
-        without_brackets(&k)
+        vocab::without_brackets(&k)
     };
     [
         vocab::PROJECT_LABELS,
@@ -617,21 +617,6 @@ pub(crate) fn is_head_label(t: &str) -> bool {
     ]
     .iter()
     .any(|l| l.contains(&k.as_str()) || l.contains(&bare.as_str()))
-}
-
-/// The text without its bracketed parts: `主管部门(单位)名称` → `主管部门名称`.
-fn without_brackets(k: &str) -> String {
-    let mut out = String::with_capacity(k.len());
-    let mut depth = 0u32;
-    for c in k.chars() {
-        match c {
-            '(' => depth += 1,
-            ')' => depth = depth.saturating_sub(1),
-            c if depth == 0 => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 fn label_key(t: &str) -> String {
