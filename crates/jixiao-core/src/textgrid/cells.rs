@@ -228,7 +228,17 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
         let mut at = (h0, h1);
         // The same head again right after a table's rows (a new page): the
         // table goes on.
-        let repeated = ended_at_head && from == h0 && prev_roles == roles;
+        // A group label before the heads (绩效指标) may be printed on the first
+        // page only.
+        let columns = |r: &[Option<Role>]| -> Vec<Option<Role>> {
+            r.iter()
+                .copied()
+                .filter(|x| *x != Some(Role::Indicators))
+                .collect()
+        };
+        let repeated = ended_at_head && from == h0 && columns(&prev_roles) == columns(&roles);
+        // Rows that go on are placed in the table's own columns.
+        let roles = if repeated { prev_roles.clone() } else { roles };
         prev_roles.clone_from(&roles);
         let mut continued = if repeated { out.pop() } else { None };
         loop {
