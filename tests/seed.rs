@@ -353,6 +353,12 @@ fn inspect_names_another_layout_and_shows_its_grid() {
         "{s}"
     );
     assert!(s.contains("1 unit(s), 1 project(s), 7 indicator(s)"), "{s}");
+    // What the reader made of each column of the head (指标值 and 绩效标准 in
+    // the file: the year's value and a remark beside it).
+    assert!(
+        s.contains("columns (head at row 6): c1 一级指标 | c2 二级指标 | c3 三级指标 | c4 年度指标值 | c5 备注"),
+        "{s}"
+    );
     // The grid row of the second 数量指标 indicator, its 一级/二级 left to the row above.
     assert!(
         s.lines()

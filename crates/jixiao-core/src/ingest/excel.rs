@@ -300,6 +300,25 @@ fn add(a: Amounts, b: Amounts) -> Amounts {
 /// top-left cell as in workbooks; positions are the grid rows' own (text
 /// lines, PDF boxes), not sheet rows.
 pub fn read_grid(g: &crate::grid::Grid) -> Result<SheetTable, String> {
+    let grid = sheet_grid(g)?;
+    // Text and PDF grids carry page titles, navigation and sign-offs around
+    // the table: cells outside it are not rejects there.
+    let mut t = parse_sheet(&grid, &g.source, &g.name, false)?;
+    finish_grid_table(g, &mut t);
+    Ok(t)
+}
+
+/// What each column of a grid holds, as the long and wide readers see its
+/// head: `(column, role label)`, and the head's first row; `None` when no
+/// head is found (what `inspect --grid` prints above the cells).
+pub fn column_roles(g: &crate::grid::Grid) -> Option<(usize, Vec<(u32, &'static str)>)> {
+    let grid = sheet_grid(g).ok()?;
+    let head = header::find(&grid).ok()?;
+    Some((head.first, head.cols.labelled()))
+}
+
+/// The readers' grid of a source-independent grid, merged cells filled.
+fn sheet_grid(g: &crate::grid::Grid) -> Result<Grid<'_>, String> {
     let too_large = |e: TooLarge| {
         format!(
             "{} cells is over the {}-cell limit for one table",
@@ -334,9 +353,11 @@ pub fn read_grid(g: &crate::grid::Grid) -> Result<SheetTable, String> {
     let mut grid = b.build();
     grid.apply_merges(&merges, MAX_SHEET_CELLS)
         .map_err(too_large)?;
-    // Text and PDF grids carry page titles, navigation and sign-offs around
-    // the table: cells outside it are not rejects there.
-    let mut t = parse_sheet(&grid, &g.source, &g.name, false)?;
+    Ok(grid)
+}
+
+/// Positions and messages of a grid's table put back in its source's terms.
+fn finish_grid_table(g: &crate::grid::Grid, t: &mut SheetTable) {
     // The sheet readers count 1-based grid rows; put back the source's places.
     place(&mut t.doc, |line| {
         line.checked_sub(1)
@@ -362,7 +383,6 @@ pub fn read_grid(g: &crate::grid::Grid) -> Result<SheetTable, String> {
             rename(&mut w.message, &w.pos);
         }
     }
-    Ok(t)
 }
 
 /// Sets the position of every indicator, reject and warning of a document

@@ -671,6 +671,23 @@ pub(crate) fn split_code(f: &str) -> (Option<String>, String) {
         };
         return (Some(code), collapse_cjk_spaces(trim(rest)));
     }
+    // `1.产出指标`, `1.1数量指标`: a dotted code, before a framework word only
+    // (a name may begin with a figure: `1.5米宽道路`).
+    let dotted: usize = f
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .map(char::len_utf8)
+        .sum();
+    if let (Some(code), Some(rest)) = (f.get(..dotted), f.get(dotted..))
+        && code.contains('.')
+        && code.starts_with(|c: char| c.is_ascii_digit())
+        && (crate::vocab::level(rest).is_some() || crate::vocab::category(rest).is_some())
+    {
+        return (
+            Some(code.trim_end_matches('.').to_string()),
+            collapse_cjk_spaces(trim(rest)),
+        );
+    }
     (None, collapse_cjk_spaces(f))
 }
 

@@ -267,7 +267,10 @@ pub fn inspect_grids(path: &Path, opts: &IngestOptions) -> Result<Option<String>
         opts.kind == Some(InputKind::Pdf) || (opts.kind.is_none() && crate::pdf::is_pdf_path(path));
     if pdf {
         let grids = crate::pdf::read_grids(path)?;
-        let out: Vec<String> = grids.iter().map(crate::grid::Grid::render).collect();
+        let out: Vec<String> = grids
+            .iter()
+            .map(|g| format!("{}{}", crate::readers::roles_line(g), g.render()))
+            .collect();
         return Ok((!out.is_empty()).then(|| out.join("\n")));
     }
     let workbook = match opts.kind {

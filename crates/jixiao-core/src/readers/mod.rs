@@ -387,9 +387,29 @@ pub fn inspect_grid(source: &str, text: &str) -> Option<String> {
     let out: Vec<String> = r
         .tables(source, text)
         .iter()
-        .map(|t| format!("reader: {}\n{}", r.name, t.grid.render()))
+        .map(|t| {
+            format!(
+                "reader: {}\n{}{}",
+                r.name,
+                roles_line(&t.grid),
+                t.grid.render()
+            )
+        })
         .collect();
     Some(out.join("\n"))
+}
+
+/// `columns (head at row N): c0 一级指标 | c1 二级指标 | …`: the role the
+/// readers give each column of a grid, so a user sees why a table was read
+/// as it was; empty when no head is found.
+pub fn roles_line(g: &crate::grid::Grid) -> String {
+    match crate::ingest::excel::column_roles(g) {
+        Some((first, cols)) => {
+            let cols: Vec<String> = cols.iter().map(|(c, l)| format!("c{c} {l}")).collect();
+            format!("columns (head at row {first}): {}\n", cols.join(" | "))
+        }
+        None => String::new(),
+    }
 }
 
 /// What a reader's name means, for `inspect`'s `layout:` line and the run

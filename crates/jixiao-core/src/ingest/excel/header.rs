@@ -294,7 +294,43 @@ impl Cols {
     fn has(&self, r: Role) -> bool {
         self.get(r).is_some()
     }
+
+    /// Each column with a role, by column, with the role's label.
+    pub fn labelled(&self) -> Vec<(u32, &'static str)> {
+        let mut out: Vec<(u32, &'static str)> = ALL_ROLES
+            .iter()
+            .filter_map(|r| self.get(*r).map(|c| (c, r.label())))
+            .collect();
+        out.sort_unstable();
+        out
+    }
 }
+
+/// Every role, in [`Role::index`] order.
+const ALL_ROLES: [Role; ROLES] = [
+    Role::Project,
+    Role::Unit,
+    Role::Total,
+    Role::Fiscal,
+    Role::Special,
+    Role::Other,
+    Role::Goal,
+    Role::Indicators,
+    Role::Level,
+    Role::Category,
+    Role::Name,
+    Role::Cycle,
+    Role::Annual,
+    Role::Operator,
+    Role::Measure,
+    Role::SelfEval,
+    Role::Weight,
+    Role::Direction,
+    Role::Nature,
+    Role::ValueKind,
+    Role::Remark,
+    Role::HalfYear,
+];
 
 /// A recognised head.
 #[derive(Debug, Clone)]
