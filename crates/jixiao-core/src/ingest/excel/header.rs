@@ -475,6 +475,56 @@ fn side_by_side<'a>(cols: &mut Cols, roles: impl Iterator<Item = &'a (u32, Optio
     }
 }
 
+/// Rows below a head looked at to tell a column's content.
+const CONTENT_ROWS: usize = 60;
+
+/// `产出指标-数量指标`: a level and a category printed in one cell.
+pub(crate) fn level_and_category(t: &str) -> Option<(String, String)> {
+    let (l, c) = t.split_once(['-', '—', '－', '/', '／'])?;
+    let (l, c) = (l.trim(), c.trim());
+    (crate::vocab::level(l).is_some() && crate::vocab::category(c).is_some())
+        .then(|| (l.to_string(), c.to_string()))
+}
+
+/// A head without a 一级 column whose words the vocabulary does not know
+/// (`指标类别`, or `指标类型` that elsewhere heads 定量/定性): the column left
+/// of the names whose cells are the framework's levels (or `一级-二级` in
+/// one cell) is the 一级 column. Content decides where the head does not.
+fn levels_by_content(grid: &Grid<'_>, body: usize, cols: &mut Cols) {
+    if cols.has(Role::Level) {
+        return;
+    }
+    let Some(name) = cols.get(Role::Name) else {
+        return;
+    };
+    let rows = grid.rows.iter().skip(body).take(CONTENT_ROWS);
+    let mut counts: std::collections::BTreeMap<u32, (usize, usize)> = Default::default();
+    for r in rows {
+        for c in r.cells.iter().filter(|c| !c.filled && c.col < name) {
+            let t = c.val.text();
+            let t = t.trim();
+            let e = counts.entry(c.col).or_default();
+            e.1 += 1;
+            if crate::vocab::level(t).is_some() || level_and_category(t).is_some() {
+                e.0 += 1;
+            }
+        }
+    }
+    let found = counts
+        .iter()
+        .find(|(_, (levels, all))| *levels >= 2 && levels * 10 >= all * 8)
+        .map(|(c, _)| *c);
+    if let Some(col) = found {
+        // The column's head role, if any, was a guess the content overrules.
+        for slot in cols.0.iter_mut() {
+            if *slot == Some(col) {
+                *slot = None;
+            }
+        }
+        cols.set(Role::Level, col);
+    }
+}
+
 /// Whether a row under a head row continues its labels downwards: no
 /// figure, no framework word, no value, only short words.
 fn head_tail_row(upper: &GridRow<'_>, row: &GridRow<'_>) -> bool {
@@ -590,6 +640,9 @@ pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
             }
         }
         let body = i + 1 + usize::from(lower.is_some()) + stacked_rows;
+        if layout == Layout::Long {
+            levels_by_content(grid, body, &mut cols);
+        }
         let regions = if layout == Layout::Long {
             regions(grid.rows.get(body), &cols)
         } else {

@@ -271,7 +271,15 @@ fn head_block_row(row: &GridRow<'_>) -> Option<(String, String)> {
 /// The level and category carried down, and the indicator of this row if it has one.
 fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str) {
     let line = row.line();
-    let level = s.text(row, Role::Level);
+    let mut level = s.text(row, Role::Level);
+    // `产出指标-数量指标`: both in the 一级 cell, when the row prints no 二级.
+    let mut joined_category = None;
+    if let Some((l, c)) = super::header::level_and_category(&level)
+        && s.text(row, Role::Category).is_empty()
+    {
+        level = l;
+        joined_category = Some(c);
+    }
     // A score range alone (`(40-50)分`) is the rest of a level wrapped over two cells.
     if !crate::vocab::key(&level).is_empty() {
         let (code, text) = cells::split_code(&level);
@@ -309,7 +317,7 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
         }
         o.level = Some((code, text));
     }
-    let category = s.text(row, Role::Category);
+    let category = joined_category.unwrap_or_else(|| s.text(row, Role::Category));
     if !category.is_empty() {
         let (code, text) = cells::split_code(&category);
         // `经济效益` / `指标`: a category wrapped over two cells is joined.
@@ -784,6 +792,37 @@ mod tests {
             doc.rejects[0].text.contains("吨水制水成本"),
             "{:?}",
             doc.rejects
+        );
+    }
+
+    #[test]
+    fn a_level_column_under_an_unknown_head_is_told_by_its_cells() {
+        // 指标类别 is no head the vocabulary knows; its cells are the
+        // framework's levels, or level and category in one cell.
+        let g = grid(&[
+            &[(0, "项目名称"), (1, "城乡低保")],
+            &[(0, "指标类别"), (1, "指标名称"), (2, "年度目标值")],
+            &[(0, "产出指标-数量指标"), (1, "保障人数"), (2, "≥3200人")],
+            &[(0, "产出指标-时效指标"), (1, "按月发放率"), (2, "100%")],
+            &[
+                (0, "满意度指标/服务对象满意度指标"),
+                (1, "对象满意度"),
+                (2, "≥90%"),
+            ],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        let got: Vec<(&str, &str, &str)> = doc
+            .projects()
+            .flat_map(|(_, p)| &p.indicators)
+            .map(|i| (i.level.as_str(), i.category.as_str(), i.name.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("产出指标", "数量指标", "保障人数"),
+                ("产出指标", "时效指标", "按月发放率"),
+                ("满意度指标", "服务对象满意度指标", "对象满意度"),
+            ]
         );
     }
 
