@@ -125,3 +125,29 @@ fn a_project_that_starts_at_a_page_break_keeps_its_first_rows() {
     );
     assert_eq!(doc.indicator_count(), 47);
 }
+
+/// A PDF whose table is drawn without rules and whose names wrap over two
+/// lines (no table the page's rules or alignment make): its page read as
+/// text at fixed offsets, every row with its page and box.
+#[test]
+fn an_unruled_pdf_table_is_read_from_its_text_at_fixed_offsets() {
+    let set = "constructed3";
+    let stem = "no_ruling_wrapped_names_2022";
+    check_file(set, stem, "pdf");
+    let path = dir(set, "raw").join(format!("{stem}.pdf"));
+    let doc = ingest_file(&path, &IngestOptions::default()).unwrap();
+    let (_, p) = doc.projects().next().unwrap();
+    assert_eq!(p.name, "职业技能提升行动培训补贴");
+    assert_eq!(
+        p.indicators[0].name,
+        "开展企业新型学徒制和职工岗位技能提升培训人次"
+    );
+    assert!(
+        matches!(
+            p.indicators[0].pos,
+            jixiao_core::model::Position::Pdf { page: 1, .. }
+        ),
+        "{:?}",
+        p.indicators[0].pos
+    );
+}

@@ -38,6 +38,10 @@ pub(crate) struct PageContent {
     pub tables: Vec<PageTable>,
     /// Top to bottom.
     pub lines: Vec<TextLine>,
+    /// The whole page as text at fixed offsets (as `pdftotext -layout`
+    /// prints it), a line each with its box: read by the text readers when
+    /// no table of the page is a target table.
+    pub layout: Vec<TextLine>,
 }
 
 /// How far (points) a vertical rule may run past the last horizontal one
@@ -71,6 +75,7 @@ pub(crate) fn analyse(
                     number,
                     tables: vec![t],
                     lines: Vec::new(),
+                    layout: layout_lines(chars),
                 };
                 return (page, Some(cols));
             }
@@ -139,6 +144,7 @@ pub(crate) fn analyse(
             number,
             tables,
             lines,
+            layout: layout_lines(chars),
         },
         None,
     )
@@ -255,6 +261,56 @@ fn lines_by<'c>(chars: &[&'c Char], ratio: f64, chained: bool) -> Vec<Vec<&'c Ch
         l.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
     }
     lines
+}
+
+/// A page's characters as lines of text at fixed offsets: each character
+/// at the column its left edge falls on (half the font size a column, a
+/// Chinese character two), so that columns line up as `pdftotext -layout`
+/// prints them.
+fn layout_lines(chars: &[Char]) -> Vec<TextLine> {
+    let all: Vec<&Char> = chars.iter().collect();
+    let mut sizes: Vec<f64> = chars.iter().map(|c| c.size).filter(|s| *s > 0.0).collect();
+    sizes.sort_by(f64::total_cmp);
+    let unit = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0).max(1.0) / 2.0;
+    let left = chars
+        .iter()
+        .map(|c| c.bbox.x0)
+        .fold(f64::INFINITY, f64::min);
+    let mut out = Vec::new();
+    for mut line in text_lines(&all) {
+        line.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+        let mut text = String::new();
+        let mut col = 0usize;
+        let mut prev: Option<&Char> = None;
+        for c in &line {
+            // A character drawn twice (bold by overprinting) once.
+            if prev.is_some_and(|p| p.text == c.text && (p.bbox.x0 - c.bbox.x0).abs() < 0.5) {
+                continue;
+            }
+            let at = ((c.bbox.x0 - left) / unit).round().max(0.0) as usize;
+            if at > col {
+                text.extend(std::iter::repeat_n(' ', at - col));
+                col = at;
+            }
+            text.push_str(&c.text);
+            // As many columns as the text takes (a Chinese character two),
+            // or as its box spans where its font is larger (a title).
+            let columns = c
+                .text
+                .chars()
+                .map(|ch| if is_wide(ch) { 2 } else { 1 })
+                .sum::<usize>();
+            let spans = ((c.bbox.x1 - c.bbox.x0) / unit).round().max(0.0) as usize;
+            col += columns.max(spans);
+            prev = Some(c);
+        }
+        if let Some(bbox) = bbox_of(&line)
+            && !text.trim().is_empty()
+        {
+            out.push(TextLine { bbox, text });
+        }
+    }
+    out
 }
 
 pub(crate) fn is_wide(c: char) -> bool {

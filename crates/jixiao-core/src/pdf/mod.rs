@@ -129,6 +129,11 @@ pub fn read_pdf_bytes(source: &str, bytes: &[u8]) -> Result<Document, Fault> {
             docs.push((g.name.clone(), t.doc));
         }
     }
+    if docs.is_empty()
+        && let Some(doc) = read_as_text(source, &pages)
+    {
+        docs.push(("text".into(), doc));
+    }
     if docs.is_empty() {
         if let Some(&page) = scans.first() {
             return Err(Fault::Scan { page });
@@ -144,6 +149,56 @@ pub fn read_pdf_bytes(source: &str, bytes: &[u8]) -> Result<Document, Fault> {
     let mut doc = merge(source, docs);
     doc.rejects.extend(rejects);
     Ok(doc)
+}
+
+/// A PDF whose tables hold no target table (a table drawn without rules,
+/// text in columns): its pages as text at fixed offsets, read by the text
+/// readers; positions put back as the pages' boxes.
+fn read_as_text(source: &str, pages: &[layout::PageContent]) -> Option<Document> {
+    let mut text = String::new();
+    let mut places: Vec<Position> = Vec::new();
+    for p in pages {
+        for l in &p.layout {
+            text.push_str(&l.text);
+            text.push('\n');
+            places.push(stitch_pos(p.number, &l.bbox));
+        }
+    }
+    let crate::readers::GridReading::Read(mut doc) = crate::readers::read_text_grids(source, &text)
+    else {
+        return None;
+    };
+    if doc.indicator_count() == 0 {
+        return None;
+    }
+    let at = |line: usize| {
+        line.checked_sub(1)
+            .and_then(|i| places.get(i))
+            .cloned()
+            .unwrap_or_default()
+    };
+    for u in &mut doc.units {
+        for p in &mut u.projects {
+            for i in &mut p.indicators {
+                i.pos = at(i.line);
+            }
+        }
+    }
+    for r in &mut doc.rejects {
+        r.pos = at(r.line);
+    }
+    for w in &mut doc.warnings {
+        w.pos = at(w.line);
+    }
+    Some(doc)
+}
+
+fn stitch_pos(page: u32, b: &pdfplumber::BBox) -> Position {
+    let r = |v: f64| v.round().clamp(0.0, f64::from(u32::MAX)) as u32;
+    Position::Pdf {
+        page,
+        bbox: [r(b.x0), r(b.top), r(b.x1), r(b.bottom)],
+    }
 }
 
 /// What reading the pages found besides their content.
