@@ -915,6 +915,36 @@ pub fn is_goal_label(printed: &str) -> bool {
     k.ends_with("目标") && OTHER_HEAD_LABELS.contains(&k)
 }
 
+/// The project a notice's or a table's title names (`关于2025年城镇老旧小区改造项目绩效目标的公示`
+/// → `城镇老旧小区改造项目`): the words before 绩效目标 that end as a project's
+/// or a fund's name does, without the leading 关于 and budget year.
+pub fn project_in_title(title: &str) -> Option<String> {
+    let t: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+    let (before, _) = t.split_once("绩效目标")?;
+    let before = before
+        .trim_end_matches("预算")
+        .trim_end_matches("支出")
+        .trim_end_matches("预算");
+    let before = before.strip_prefix("关于").unwrap_or(before);
+    // The budget year and the department before it are not the project's.
+    let before = match before.find('年') {
+        Some(i)
+            if before.get(..i).is_some_and(|y| {
+                y.chars().rev().take(4).filter(char::is_ascii_digit).count() == 4
+            }) =>
+        {
+            before.get(i + '年'.len_utf8()..)?.trim_start_matches('度')
+        }
+        _ => before,
+    };
+    let ends = ["项目", "专项资金", "资金", "经费"];
+    let named = ends.iter().any(|e| before.ends_with(e))
+        && before.chars().count() >= 4
+        && before.chars().count() <= 40
+        && !before.contains(['，', ',', '。', '；']);
+    named.then(|| before.to_string())
+}
+
 /// Header words of indicator columns, by role.
 pub const LEVEL_HEADS: &[&str] = &["一级指标", "一级目标", "一级"];
 pub const CATEGORY_HEADS: &[&str] = &["二级指标", "二级目标", "二级"];
@@ -1066,6 +1096,22 @@ pub fn parse_amount(s: &str) -> Result<Option<Decimal>, NotAnAmount> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn projects_named_in_titles() {
+        assert_eq!(
+            project_in_title("关于2024年农村饮水安全维修养护项目绩效目标的公示").as_deref(),
+            Some("农村饮水安全维修养护项目")
+        );
+        assert_eq!(
+            project_in_title("某县水利局2023年度小型水库除险加固资金绩效目标表").as_deref(),
+            Some("小型水库除险加固资金")
+        );
+        // A table's kind, a department-wide table: no project.
+        assert_eq!(project_in_title("项目支出绩效目标表"), None);
+        assert_eq!(project_in_title("2025年部门整体支出绩效目标表"), None);
+    }
+
     use super::*;
 
     fn d(s: &str) -> Option<Decimal> {

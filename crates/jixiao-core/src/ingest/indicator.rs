@@ -688,6 +688,22 @@ pub(crate) fn split_code(f: &str) -> (Option<String>, String) {
             collapse_cjk_spaces(trim(rest)),
         );
     }
+    // `一、产出指标`, `（一）数量指标`: an outline's numeral, before a
+    // framework word only.
+    const NUMERALS: &[char] = &['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+    let inner = f.trim_start_matches(['(', '（']);
+    let after = inner.trim_start_matches(NUMERALS);
+    if after.len() != inner.len()
+        && let Some(numeral) = inner.get(..inner.len() - after.len())
+        && let Some(rest) = after.strip_prefix(['、', '.', '．']).or_else(|| {
+            (inner.len() != f.len())
+                .then(|| after.strip_prefix([')', '）']))
+                .flatten()
+        })
+        && (crate::vocab::level(rest).is_some() || crate::vocab::category(rest).is_some())
+    {
+        return (Some(numeral.to_string()), collapse_cjk_spaces(trim(rest)));
+    }
     (None, collapse_cjk_spaces(f))
 }
 
@@ -841,6 +857,25 @@ pub fn collapse_cjk_spaces(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn outline_and_dotted_codes_before_framework_words() {
+        assert_eq!(
+            split_code("二、效益指标"),
+            (Some("二".into()), "效益指标".into())
+        );
+        assert_eq!(
+            split_code("（三）时效指标"),
+            (Some("三".into()), "时效指标".into())
+        );
+        assert_eq!(
+            split_code("2.1经济效益指标"),
+            (Some("2.1".into()), "经济效益指标".into())
+        );
+        // Not before a framework word: the text as it is.
+        assert_eq!(split_code("一、开展培训"), (None, "一、开展培训".into()));
+        assert_eq!(split_code("1.5米宽道路"), (None, "1.5米宽道路".into()));
+    }
 
     #[test]
     fn compact_items_with_dashes_and_a_colon() {

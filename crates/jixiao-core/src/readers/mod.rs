@@ -82,6 +82,15 @@ impl TextGrid {
                 if doc.title.is_none() {
                     doc.title.clone_from(&title);
                 }
+                // Indicators with no project frame, under a title that
+                // names the project: that project.
+                if let Some(named) = doc.title.as_deref().and_then(vocab::project_in_title) {
+                    for p in doc.units.iter_mut().flat_map(|u| u.projects.iter_mut()) {
+                        if p.name.is_empty() && !p.indicators.is_empty() {
+                            p.name.clone_from(&named);
+                        }
+                    }
+                }
                 doc.reader = Some(self.name.to_string());
                 Some(doc)
             })

@@ -76,6 +76,9 @@ fn framework_word(t: &str) -> bool {
     vocab::is_level_word(t) || vocab::is_category_word(t)
 }
 
+/// Marks of a bulleted list.
+const BULLETS: &[char] = &['●', '◆', '■', '□', '▲', '►', '•', '○', '◇', '◎', '▪', '◦'];
+
 /// One line of an indented block.
 #[derive(Debug)]
 enum Item<'a> {
@@ -89,12 +92,25 @@ enum Item<'a> {
 
 /// What a line of a block is, `None` when it is no line of a block.
 fn item(raw: &str) -> Option<Item<'_>> {
-    let fs = fields(raw);
     let d = indent(raw);
+    // A list's bullet (`●`, `◆`) marks the line, it is no part of it.
+    let body = raw.trim_start().trim_start_matches(BULLETS).trim_start();
+    let fs = fields(body);
     match fs.as_slice() {
         [one] if framework_word(one) => Some(Item::Label(d, one.trim_end_matches([':', '：']))),
         [name, value] if d > 0 && !framework_word(name) && !framework_word(value) => {
             Some(Item::Indicator(d, name, value))
+        }
+        // `name：value` on a bulleted or indented line.
+        [one]
+            if d > 0
+                && !split_label(body).is_some_and(|(l, _)| is_head_label(l))
+                && one.split_once(['：', ':']).is_some_and(|(n, v)| {
+                    !n.trim().is_empty() && !v.trim().is_empty() && !framework_word(n)
+                }) =>
+        {
+            let (n, v) = one.split_once(['：', ':'])?;
+            Some(Item::Indicator(d, n.trim(), v.trim()))
         }
         [_] if d > 0 && split_label(raw).is_none() => Some(Item::Unplaced(
             "an indented line with no value beside it (two or more spaces or a tab between name and value): not read as an indicator",
@@ -384,6 +400,19 @@ mod tests {
         assert_eq!(t[0].rejects.len(), 2);
         assert_eq!(t[0].rejects[0].0, 5);
         assert!(t[0].rejects[1].2.contains("ends inside"));
+    }
+
+    #[test]
+    fn bulleted_lists_with_name_and_value_after_a_colon() {
+        let text = "项目名称：乡村道路养护\n一、产出指标\n  ● 数量指标\n    ◆ 养护里程：≥120公里\n    ◆ 修补坑槽：≥300处\n二、效益指标\n  ● 社会效益指标\n    ◆ 群众出行条件：明显改善\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t.len(), 1);
+        let got = indicators(&t[0]);
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert_eq!(got[0].2, "养护里程");
+        assert_eq!(got[0].3, "≥120公里");
+        assert_eq!(got[2].1, "社会效益指标");
+        assert_eq!(got[2].3, "明显改善");
     }
 
     #[test]
