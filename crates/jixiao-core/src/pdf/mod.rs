@@ -151,6 +151,9 @@ pub fn read_pdf_bytes(source: &str, bytes: &[u8]) -> Result<Document, Fault> {
     Ok(doc)
 }
 
+/// Largest text of a PDF's pages read again by the text readers.
+const MAX_TEXT_FALLBACK_BYTES: usize = 2 * 1024 * 1024;
+
 /// A PDF whose tables hold no target table (a table drawn without rules,
 /// text in columns): its pages as text at fixed offsets, read by the text
 /// readers; positions put back as the pages' boxes.
@@ -162,6 +165,11 @@ fn read_as_text(source: &str, pages: &[layout::PageContent]) -> Option<Document>
             text.push_str(&l.text);
             text.push('\n');
             places.push(stitch_pos(p.number, &l.bbox));
+        }
+        // A long document with no table of targets (a budget disclosure, a
+        // report) is not searched line by line: the bound keeps it quick.
+        if text.len() > MAX_TEXT_FALLBACK_BYTES {
+            return None;
         }
     }
     let crate::readers::GridReading::Read(mut doc) = crate::readers::read_text_grids(source, &text)
