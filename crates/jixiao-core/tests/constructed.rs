@@ -151,3 +151,36 @@ fn an_unruled_pdf_table_is_read_from_its_text_at_fixed_offsets() {
         p.indicators[0].pos
     );
 }
+
+/// Two forms side by side on one sheet, each with its own 项目名称 and head:
+/// each read from its own columns (not as the 中期 | 年度 blocks of one).
+#[test]
+fn two_forms_side_by_side_on_one_sheet_are_two_projects() {
+    let path = dir("constructed3", "raw").join("side_by_side_two_projects_2024.xlsx");
+    let doc = ingest_file(&path, &IngestOptions::default()).unwrap();
+    let got: Vec<(&str, &str, Option<&str>)> = doc
+        .projects()
+        .flat_map(|(_, p)| {
+            p.indicators
+                .iter()
+                .map(move |i| (p.name.as_str(), i.name.as_str(), i.annual_value.as_deref()))
+        })
+        .take(2)
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("农村公路养护补助", "养护农村公路里程", Some("≥860公里")),
+            ("农村公路养护补助", "优良中等路率", Some("≥80%")),
+        ]
+    );
+    let counts: Vec<(&str, usize)> = doc
+        .projects()
+        .map(|(_, p)| (p.name.as_str(), p.indicators.len()))
+        .collect();
+    assert_eq!(counts, [("农村公路养护补助", 6), ("客运站场运营补贴", 6)]);
+    assert!(
+        doc.projects()
+            .all(|(_, p)| p.indicators.iter().all(|i| i.cycle_value.is_none()))
+    );
+}

@@ -421,6 +421,9 @@ fn parse_sheet(
     sheet: &str,
     outside: bool,
 ) -> Result<SheetTable, String> {
+    if let Some(t) = side_by_side(grid, source, sheet, outside) {
+        return Ok(t);
+    }
     let head = match header::find(grid) {
         Ok(h) => h,
         // No 三级/指标值 head: categories as columns, one row a project?
@@ -508,6 +511,47 @@ fn parse_sheet(
         layout,
         doc,
     })
+}
+
+/// Two tables side by side on one sheet (each form with its own 项目名称 and
+/// its own head row, the second's 一级指标 right of the first's 指标值): each
+/// read alone from its own columns, the second's units after the first's.
+fn side_by_side(grid: &Grid<'_>, source: &str, sheet: &str, outside: bool) -> Option<SheetTable> {
+    let head = header::find(grid).ok()?;
+    let level = head.cols.get(Role::Level)?;
+    // The first value column (a 中期 | 年度 reading may have moved 年度 right).
+    let value = [Role::Annual, Role::Cycle]
+        .iter()
+        .filter_map(|r| head.cols.get(*r))
+        .min()?;
+    let row = grid.rows.get(head.first)?;
+    let second = row.cells.iter().find(|c| {
+        c.col > value
+            && c.col > level
+            && !c.filled
+            && header::role_of(&header::squeeze(&c.val.text())) == Some(Role::Level)
+    })?;
+    let split = second.col;
+    let part = |keep: &dyn Fn(u32) -> bool| Grid {
+        rows: grid
+            .rows
+            .iter()
+            .map(|r| grid::GridRow {
+                idx: r.idx,
+                cells: r.cells.iter().filter(|c| keep(c.col)).cloned().collect(),
+            })
+            .filter(|r| !r.cells.is_empty())
+            .collect(),
+    };
+    let left = part(&|c| c < split);
+    let right = part(&|c| c >= split);
+    let mut a = parse_sheet(&left, source, sheet, outside).ok()?;
+    // The right table may itself hold another beside it.
+    let b = parse_sheet(&right, source, sheet, outside).ok()?;
+    a.doc.units.extend(b.doc.units);
+    a.doc.rejects.extend(b.doc.rejects);
+    a.doc.warnings.extend(b.doc.warnings);
+    Some(a)
 }
 
 /// Cells with content outside the recognised table, each a reject naming its

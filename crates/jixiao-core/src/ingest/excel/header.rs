@@ -466,6 +466,11 @@ fn side_by_side<'a>(cols: &mut Cols, roles: impl Iterator<Item = &'a (u32, Optio
     if !names.iter().any(|&c| c > first && c < last) {
         return;
     }
+    // A second 一级 column between them: two tables side by side, not the
+    // periods of one.
+    if at(Role::Level).iter().any(|&c| c > first && c < last) {
+        return;
+    }
     cols.set(Role::Cycle, first);
     cols.set(Role::Annual, last);
     for r in [Role::Name, Role::Category] {
