@@ -670,12 +670,7 @@ mod tests {
     }
 
     fn indicators(t: &TextTable) -> Vec<crate::model::Indicator> {
-        let doc = crate::ingest::excel::read_grid(&t.grid).unwrap().doc;
-        doc.units
-            .into_iter()
-            .flat_map(|u| u.projects)
-            .flat_map(|p| p.indicators)
-            .collect()
+        super::super::read_indicators(t)
     }
 
     #[test]

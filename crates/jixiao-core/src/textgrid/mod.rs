@@ -53,6 +53,18 @@ impl TextTable {
     }
 }
 
+/// The indicators a table's grid reads as (for the builders' tests).
+#[cfg(test)]
+pub(crate) fn read_indicators(t: &TextTable) -> Vec<crate::model::Indicator> {
+    crate::ingest::excel::read_grid(&t.grid)
+        .map(|r| r.doc.units)
+        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|u| u.projects)
+        .flat_map(|p| p.indicators)
+        .collect()
+}
+
 /// A piece of text with the 1-based line it starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Piece {

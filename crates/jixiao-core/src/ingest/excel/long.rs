@@ -639,6 +639,14 @@ mod tests {
     use crate::ingest::excel::read_grid;
     use crate::model::Position;
 
+    /// (level, category, name) of every indicator read.
+    fn levels(doc: &crate::model::Document) -> Vec<(&str, &str, &str)> {
+        doc.projects()
+            .flat_map(|(_, p)| &p.indicators)
+            .map(|i| (i.level.as_str(), i.category.as_str(), i.name.as_str()))
+            .collect()
+    }
+
     fn grid(rows: &[&[(u32, &str)]]) -> Grid {
         let mut g = Grid::new("t.txt", "", GridSource::Workbook);
         for (r, row) in rows.iter().enumerate() {
@@ -774,11 +782,7 @@ mod tests {
             &[(1, "经济成本指标"), (2, "吨水制水成本"), (3, "≤2.1元")],
         ]);
         let doc = read_grid(&g).unwrap().doc;
-        let got: Vec<(&str, &str, &str)> = doc
-            .projects()
-            .flat_map(|(_, p)| &p.indicators)
-            .map(|i| (i.level.as_str(), i.category.as_str(), i.name.as_str()))
-            .collect();
+        let got = levels(&doc);
         assert_eq!(
             got,
             [
@@ -811,11 +815,7 @@ mod tests {
             ],
         ]);
         let doc = read_grid(&g).unwrap().doc;
-        let got: Vec<(&str, &str, &str)> = doc
-            .projects()
-            .flat_map(|(_, p)| &p.indicators)
-            .map(|i| (i.level.as_str(), i.category.as_str(), i.name.as_str()))
-            .collect();
+        let got = levels(&doc);
         assert_eq!(
             got,
             [
