@@ -232,6 +232,10 @@ pub fn write_partitioned(
     // The key lives in the folder name only: Spark refuses a column that is
     // both in the files and in the partition path.
     let _ = schema.shift_remove(key);
+    // One type per column in every file of every run, shard and year:
+    // engines take one file's type for the whole dataset (DuckDB rounds the
+    // others to it, Spark refuses them).
+    let schema = dataset_schema(&schema);
     let mut writers: BTreeMap<i64, polars::io::parquet::write::BatchedWriter<File>> =
         BTreeMap::new();
     let mut files = Vec::new();
@@ -259,7 +263,7 @@ pub fn write_partitioned(
                     files.push(rel);
                 }
                 if let Some(w) = writers.get_mut(&v) {
-                    w.write_batch(&part)?;
+                    w.write_batch(&cast_decimals(part, &schema)?)?;
                 }
             }
             Ok(())
@@ -270,6 +274,44 @@ pub fn write_partitioned(
     }
     files.sort();
     Ok(files)
+}
+
+/// Precision and scale of every Decimal column in a partitioned dataset:
+/// wide enough for every figure the readers accept (amounts of 15 integer
+/// digits and 8 decimals, [`jixiao_core::vocab::MAX_AMOUNT_INT_DIGITS`];
+/// target numbers of 8 decimals at most, [`jixiao_core::vocab::MAX_NUMBER_FRAC_DIGITS`]).
+pub const DATASET_DECIMAL: (usize, usize) = (38, 8);
+
+/// `schema` with every Decimal column as [`DATASET_DECIMAL`].
+fn dataset_schema(schema: &Schema) -> Schema {
+    schema
+        .iter()
+        .map(|(name, t)| {
+            let t = match t {
+                DataType::Decimal(..) => DataType::Decimal(DATASET_DECIMAL.0, DATASET_DECIMAL.1),
+                t => t.clone(),
+            };
+            (name.clone(), t)
+        })
+        .collect()
+}
+
+/// `df` with its Decimal columns cast to `schema`'s (wider, so exact;
+/// strict, so a value that would need rounding is an error, never a changed
+/// figure or a null).
+pub fn cast_decimals(mut df: DataFrame, schema: &Schema) -> PolarsResult<DataFrame> {
+    let casts: Vec<Column> = df
+        .columns()
+        .iter()
+        .filter_map(|c| match (c.dtype(), schema.get(c.name())) {
+            (DataType::Decimal(..), Some(t)) if c.dtype() != t => Some(c.strict_cast(t)),
+            _ => None,
+        })
+        .collect::<PolarsResult<_>>()?;
+    for c in casts {
+        df.with_column(c)?;
+    }
+    Ok(df)
 }
 
 #[cfg(test)]

@@ -208,7 +208,7 @@ impl SpillWriter {
         let Some(o) = self.open.as_mut() else {
             return Err(polars_err!(ComputeError: "spill writer not open"));
         };
-        let df = cast_decimals(df.clone(), &o.seg.schema)?;
+        let df = crate::emit::parquet::cast_decimals(df.clone(), &o.seg.schema)?;
         o.writer.write_batch(&df)?;
         o.seg.groups.push(df.height());
         self.spill.rows += df.height();
@@ -236,23 +236,6 @@ impl SpillWriter {
         self.close()?;
         Ok(self.spill)
     }
-}
-
-/// `df` with its Decimal columns cast to `schema`'s (wider, so exact; strict,
-/// so a value that did not fit would be an error, never a null).
-fn cast_decimals(mut df: DataFrame, schema: &Schema) -> PolarsResult<DataFrame> {
-    let casts: Vec<Column> = df
-        .columns()
-        .iter()
-        .filter_map(|c| match (c.dtype(), schema.get(c.name())) {
-            (DataType::Decimal(..), Some(t)) if c.dtype() != t => Some(c.strict_cast(t)),
-            _ => None,
-        })
-        .collect::<PolarsResult<_>>()?;
-    for c in casts {
-        df.with_column(c)?;
-    }
-    Ok(df)
 }
 
 impl Spill {
@@ -341,7 +324,7 @@ impl Spill {
                     .with_slice(Some((offset, rows)))
                     .with_columns(columns.map(|c| c.iter().map(|s| s.to_string()).collect()));
                 r.set_metadata(meta.clone());
-                f(cast_decimals(r.finish()?, &schema)?)?;
+                f(crate::emit::parquet::cast_decimals(r.finish()?, &schema)?)?;
                 offset += rows;
             }
         }

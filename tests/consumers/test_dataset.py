@@ -66,3 +66,53 @@ def test_pyarrow_reads_the_dataset(tmp_path):
     d = pads.dataset(str(ds / "indicators"), format="parquet", partitioning="hive")
     t = d.to_table(filter=pads.field("year") == 2024)
     assert t.num_rows == 42
+
+
+def test_shards_write_one_schema_and_engines_sum_exactly(tmp_path):
+    """Every file of a sharded dataset has the same decimal types, so DuckDB's
+    sums over 4 shards equal one run's to the last digit (documents in 万元
+    with three decimals and targets such as 95.5 among them)."""
+    import duckdb
+    import pyarrow.parquet as pq
+
+    # The text samples only: a workbook of the same table would be a duplicate
+    # that only a run seeing both files can tell (shards see their own).
+    docs = ["--input", "tests/fixtures/realdocs/raw", "--input", "samples/*.txt"]
+    whole, sharded = tmp_path / "whole", tmp_path / "sharded"
+    subprocess.run([BIN, "run", "pipelines/dataset.toml", *docs, "--out", str(whole), "-q"], cwd=ROOT)
+    for i in range(4):
+        subprocess.run(
+            [BIN, "run", "pipelines/dataset.toml", *docs, "--out", str(sharded), "--shard", f"{i}/4", "-q"],
+            cwd=ROOT,
+        )
+    for table in ("projects", "indicators"):
+        files = sorted((sharded / table).glob("*/*.parquet"))
+        assert len(files) > 1
+        types = {
+            (f.name, c.name, str(c.type))
+            for f in files
+            for c in pq.read_schema(f)
+            if str(c.type).startswith("decimal")
+        }
+        assert {t[1:] for t in types} == {
+            (name, "decimal128(38, 8)")
+            for name in {t[1] for t in types}
+        }, types
+    con = duckdb.connect()
+
+    def sums(folder):
+        return (
+            con.sql(
+                f"select count(*), sum(amount), sum(amount_fiscal) from read_parquet('{folder}/projects/*/*.parquet', hive_partitioning=true)"
+            ).fetchall(),
+            con.sql(
+                f"select count(*), sum(target_number), sum(weight) from read_parquet('{folder}/indicators/*/*.parquet', hive_partitioning=true)"
+            ).fetchall(),
+        )
+
+    got, want = sums(sharded), sums(whole)
+    assert got == want
+    # The seed's 950.00 万元 is among them, exactly.
+    assert con.sql(
+        f"select sum(amount) from read_parquet('{sharded}/projects/*/*.parquet', hive_partitioning=true) where source = 'laisui_2024.txt'"
+    ).fetchall() == [(Decimal("950.00"),)]

@@ -139,6 +139,9 @@ fn parse_number(value: &str) -> Option<Target> {
         return None;
     }
     let number = Decimal::from_str(digits).ok()?;
+    if number.normalize().scale() > crate::vocab::MAX_NUMBER_FRAC_DIGITS {
+        return None;
+    }
     // `（含）` marks an inclusive bound, which `≥`/`≤` already are.
     let stripped;
     if unit.contains("(含)") {
@@ -346,6 +349,10 @@ mod tests {
         assert_eq!(p("90-95%"), text("90-95%"));
         assert_eq!(p("1份，按时提交"), text("1份，按时提交"));
         assert_eq!(p("  "), None);
+        // Eight decimals are held exactly in the outputs' decimals; a ninth
+        // would need rounding there, so the value stays text.
+        assert_eq!(p("0.00000001"), num(Op::Eq, "0.00000001", ""));
+        assert_eq!(p("≤0.000000015毫克"), text("≤0.000000015毫克"));
     }
 
     #[test]

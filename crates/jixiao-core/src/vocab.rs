@@ -1044,6 +1044,10 @@ pub fn builtin_date_format(id: u32) -> Option<&'static str> {
 /// Most decimal places an amount may print.
 pub const MAX_AMOUNT_FRAC_DIGITS: usize = 8;
 
+/// Most decimal places of a target's number: the outputs hold it exactly in
+/// a decimal of this scale (a longer figure stays text, never rounded).
+pub const MAX_NUMBER_FRAC_DIGITS: u32 = 8;
+
 /// Why a cell is not an amount.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("「{0}」 is not an amount")]
