@@ -1041,6 +1041,32 @@ pub fn builtin_date_format(id: u32) -> Option<&'static str> {
     })
 }
 
+/// Whether a row label names an amount of money (`资金总额`, `下达资金`,
+/// `年度预算金额`, `其中：中央资金`, `项目经费`) rather than an indicator: the
+/// money words at its end, and no framework word.
+pub fn is_money_label(t: &str) -> bool {
+    let k = key(t);
+    let k = k
+        .strip_prefix("其中:")
+        .or_else(|| k.strip_prefix("其中"))
+        .unwrap_or(&k);
+    const ENDS: &[&str] = &[
+        "资金",
+        "金额",
+        "经费",
+        "总额",
+        "合计",
+        "总计",
+        "拨款",
+        "资金数",
+    ];
+    !k.is_empty()
+        && k.chars().count() <= 12
+        && ENDS.iter().any(|e| k.ends_with(e))
+        && !is_level_word(k)
+        && !is_category_word(k)
+}
+
 /// Most decimal places an amount may print.
 pub const MAX_AMOUNT_FRAC_DIGITS: usize = 8;
 

@@ -99,9 +99,31 @@ pub(crate) fn role(t: &str) -> Option<Role> {
 /// categories, names, and values.
 pub(crate) fn is_long_head(roles: &[Option<Role>]) -> bool {
     let has = |r: Role| roles.contains(&Some(r));
-    (has(Role::Level) || has(Role::Category))
+    // Region names heading the value columns (`三级指标 | 甲县 | 乙县`): two
+    // or more unknown heads after the names; the grid's head finder checks
+    // them (`header::region_heads`).
+    let regions = || {
+        roles
+            .iter()
+            .skip_while(|r| **r != Some(Role::Name))
+            .filter(|r| r.is_none())
+            .count()
+            >= 2
+    };
+    // A label column before the names that no level word heads (`指标类型`,
+    // `指标类别`, a blank head): its cells may prove it the 一级 column
+    // (`header::levels_by_content`).
+    let unnamed_labels = || {
+        roles
+            .iter()
+            .take_while(|r| **r != Some(Role::Name))
+            .any(|r| matches!(r, None | Some(Role::ValueKind)))
+    };
+    let values = has(Role::Annual) || has(Role::Cycle) || has(Role::HalfYear);
+    ((has(Role::Level) || has(Role::Category))
         && (has(Role::Name) || has(Role::Indicators))
-        && (has(Role::Annual) || has(Role::Cycle) || has(Role::HalfYear))
+        && (values || regions()))
+        || (has(Role::Name) && values && unnamed_labels())
 }
 
 /// Whether the roles of a row of heads make the seed's wide table's head:

@@ -306,6 +306,55 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_two_level_table_reads_its_levels_by_content() {
+        let text = "项目名称：农村公路养护\n\n\
+            | 指标类别 | 指标名称 | 指标值 |\n\
+            |---|---|---|\n\
+            | 产出指标 | 养护里程 | ≥320公里 |\n\
+            |  | 优良路率 | ≥80% |\n\
+            | 效益指标 | 群众出行条件 | 持续改善 |\n";
+        let t = tables("t.txt", text);
+        let got: Vec<_> = t
+            .iter()
+            .flat_map(crate::textgrid::read_indicators)
+            .map(|i| (i.level, i.category, i.name))
+            .collect();
+        let row = |l: &str, n: &str| (l.to_string(), String::new(), n.to_string());
+        assert_eq!(
+            got,
+            [
+                row("产出指标", "养护里程"),
+                row("产出指标", "优良路率"),
+                row("效益指标", "群众出行条件")
+            ]
+        );
+    }
+
+    #[test]
+    fn regions_heading_value_columns_in_pipe_rows() {
+        let text = "| 一级指标 | 二级指标 | 三级指标 | 城关镇 | 河口乡 |\n\
+            |---|---|---|---|---|\n\
+            | 产出指标 | 数量指标 | 改造户数 | ≥50户 | ≥30户 |\n\
+            |  | 质量指标 | 验收合格率 | 100% | 100% |\n";
+        let t = tables("t.txt", text);
+        let doc = t
+            .first()
+            .map(|t| crate::ingest::excel::read_grid(&t.grid).unwrap().doc)
+            .unwrap();
+        let got: Vec<_> = doc
+            .projects()
+            .flat_map(|(u, p)| {
+                p.indicators
+                    .iter()
+                    .map(move |i| (u.name.clone(), i.annual_value.clone()))
+            })
+            .collect();
+        assert_eq!(got.len(), 4);
+        assert_eq!(got[1], ("城关镇".to_string(), Some("100%".to_string())));
+        assert_eq!(got[2], ("河口乡".to_string(), Some("≥30户".to_string())));
+    }
+
+    #[test]
     fn separator_rows_and_sign_offs_are_not_rows() {
         let text = "项目名称：农村公路养护\n\
 | 一级指标 | 二级指标 | 三级指标 | 指标值 |\n\

@@ -394,7 +394,7 @@ fn continues(upper: &GridRow<'_>, lower: &GridRow<'_>) -> bool {
 
 /// The layout the roles make, if any.
 fn layout_of(cols: &Cols) -> Option<Layout> {
-    let values = cols.has(Role::Annual) || cols.has(Role::Cycle);
+    let values = has_values(cols);
     if values && (cols.has(Role::Name) || (cols.has(Role::Level) && cols.has(Role::Indicators))) {
         return Some(Layout::Long);
     }
@@ -508,6 +508,10 @@ fn levels_by_content(grid: &Grid<'_>, body: usize, cols: &mut Cols) {
         for c in r.cells.iter().filter(|c| !c.filled && c.col < name) {
             let t = c.val.text();
             let t = t.trim();
+            // An empty cell is a merged group's rest, neither for nor against.
+            if t.is_empty() {
+                continue;
+            }
             let e = counts.entry(c.col).or_default();
             e.1 += 1;
             if crate::vocab::level(t).is_some() || level_and_category(t).is_some() {
@@ -629,6 +633,15 @@ pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
             cols = c;
             stacked_rows = k;
         }
+        let mut named_regions = Vec::new();
+        if layout_of(&cols).is_none() && lower.is_none() && stacked_rows == 0 {
+            let below: Vec<&GridRow<'_>> =
+                grid.rows.iter().skip(i + 1).take(CONTENT_ROWS).collect();
+            named_regions = region_heads(&row_roles(upper), &cols, &below);
+            if let Some((col, _)) = named_regions.first() {
+                cols.set(Role::Annual, *col);
+            }
+        }
         let Some(layout) = layout_of(&cols) else {
             continue;
         };
@@ -648,16 +661,17 @@ pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
         if layout == Layout::Long {
             levels_by_content(grid, body, &mut cols);
         }
-        let regions = if layout == Layout::Long {
+        let under = named_regions.is_empty() && layout == Layout::Long;
+        let regions = if under {
             regions(grid.rows.get(body), &cols)
         } else {
-            Vec::new()
+            named_regions
         };
         return Ok(Header {
             layout,
             cols,
             first: i,
-            body: body + usize::from(!regions.is_empty()),
+            body: body + usize::from(under && !regions.is_empty()),
             money_unit: unit,
             regions,
         });
@@ -691,20 +705,57 @@ fn regions(row: Option<&GridRow<'_>>, cols: &Cols) -> Vec<(u32, String)> {
         .map(|c| (c.col, super::cells::joined_text(&c.val).trim().to_string()))
         .filter(|(_, t)| !t.is_empty())
         .collect();
-    let is_name = |(col, t): &(u32, String)| {
-        *col >= value
-            && t.chars().count() <= 20
-            && role_of(&squeeze(t)).is_none()
-            && !crate::textgrid::value_like(t)
-            && !crate::vocab::is_level_word(t)
-            && !crate::vocab::is_category_word(t)
-            && crate::vocab::parse_amount(t).ok().flatten().is_none()
-    };
+    let is_name = |(col, t): &(u32, String)| *col >= value && region_name(t);
     if names.len() >= 2 && names.iter().all(is_name) {
         names
     } else {
         Vec::new()
     }
+}
+
+/// Whether a cell can name a region over a value column: short, and no head
+/// word, value, amount or framework word.
+fn region_name(t: &str) -> bool {
+    t.chars().count() <= 20
+        && role_of(&squeeze(t)).is_none()
+        && !crate::textgrid::value_like(t)
+        && !crate::vocab::is_level_word(t)
+        && !crate::vocab::is_category_word(t)
+        && crate::vocab::parse_amount(t).ok().flatten().is_none()
+}
+
+/// A wide regional table whose region names head the value columns
+/// themselves (`一级指标 | 二级指标 | 三级指标 | 甲县 | 乙县`, no 指标值 head
+/// over them): two or more cells right of the names, each a region name,
+/// and a value under one of them in the rows below. Empty for any other head.
+pub(crate) fn region_heads(
+    heads: &[(u32, Option<Role>, String)],
+    cols: &Cols,
+    below: &[&GridRow<'_>],
+) -> Vec<(u32, String)> {
+    let framed = cols.has(Role::Level) || cols.has(Role::Category);
+    let (true, Some(name), false) = (framed, cols.get(Role::Name), has_values(cols)) else {
+        return Vec::new();
+    };
+    let right: Vec<(u32, String)> = heads
+        .iter()
+        .filter(|(c, _, t)| *c > name && !t.is_empty())
+        .map(|(c, _, t)| (*c, t.clone()))
+        .collect();
+    if right.len() < 2 || !right.iter().all(|(_, t)| region_name(t)) {
+        return Vec::new();
+    }
+    let valued = below.iter().any(|r| {
+        r.cells.iter().any(|c| {
+            right.iter().any(|(col, _)| *col == c.col)
+                && (c.val.is_number() || crate::textgrid::value_like(&c.val.text()))
+        })
+    });
+    if valued { right } else { Vec::new() }
+}
+
+fn has_values(cols: &Cols) -> bool {
+    cols.has(Role::Annual) || cols.has(Role::Cycle)
 }
 
 /// Rows below a head looked at to tell a self-evaluation table from a target

@@ -79,6 +79,8 @@ pub(crate) fn parse(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
 fn parse_table(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
     let mut unit: Option<String> = fields.unit.clone();
     let mut open: Option<Open> = None;
+    // An amount printed above the indicators before any project opened.
+    let mut pending_amounts: Option<Amounts> = None;
     let mut fields = Some(fields);
     // A name column that holds target values (`100%`, `≥10人`) in some rows:
     // the text lost its rows' order. Without a project frame to hold them,
@@ -138,6 +140,34 @@ fn parse_table(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
         let unit_text = super::strip_code(&s.text(row, Role::Unit));
         let name = s.text(row, Role::Name);
 
+        // An allocation printed above the indicators (`资金总额 | 320.00`, a
+        // wide regional table's 下达资金 per region): the project's amount,
+        // never an indicator; a part of it (`其中：中央资金`) is not placed.
+        let before_indicators = open
+            .as_ref()
+            .is_none_or(|o| o.indicators.is_empty() && o.level.is_none() && o.category.is_none());
+        if before_indicators
+            && project.is_empty()
+            && let Some((label, amount)) = money_row(row, s)
+        {
+            let slot = match open.as_mut() {
+                Some(o) => &mut o.amounts,
+                None => &mut pending_amounts,
+            };
+            if slot.is_none() && !label.starts_with("其中") {
+                *slot = Some(Amounts {
+                    total: Some(amount),
+                    ..Amounts::default()
+                });
+            } else {
+                s.doc.warn(
+                    line,
+                    format!("「{label}」 {amount} 万元: a part of the amount above it, not kept"),
+                );
+            }
+            continue;
+        }
+
         if cells::is_grand_total(&project)
             || (project.is_empty() && cells::is_grand_total(&unit_text))
         {
@@ -193,7 +223,7 @@ fn parse_table(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
             open = Some(Open {
                 name: f.project.unwrap_or_default(),
                 unit: unit.clone(),
-                amounts: f.amounts,
+                amounts: f.amounts.or(pending_amounts.take()),
                 goal: f.goal.unwrap_or_default(),
                 indicators: Vec::new(),
                 line: f.project_row.unwrap_or(line),
@@ -214,7 +244,7 @@ fn parse_table(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
             open = Some(Open {
                 name: String::new(),
                 unit: unit.clone(),
-                amounts: f.amounts,
+                amounts: f.amounts.or(pending_amounts.take()),
                 goal: f.goal.unwrap_or_default(),
                 indicators: Vec::new(),
                 line,
@@ -250,6 +280,35 @@ fn parse_table(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
         read_indicator(row, s, o, &name);
     }
     close(s, open.take());
+}
+
+/// Whether a name starts with a level and a category in one
+/// (`产出指标-数量指标…`, `效益指标/社会效益指标…`) and goes on.
+fn glued_labels(name: &str) -> bool {
+    name.char_indices().skip(4).take(24).any(|(i, _)| {
+        name.get(..i)
+            .and_then(super::header::level_and_category)
+            .is_some()
+    })
+}
+
+/// `(label, amount in 万元)` of a row that prints an amount under a money
+/// label in its label cells (`资金总额`, `下达资金`, `其中：中央资金`; merged
+/// over the 一级 to 三级 columns or in the first of them) and an amount
+/// alone in its value cell.
+fn money_row(row: &GridRow<'_>, s: &Sheet<'_>) -> Option<(String, rust_decimal::Decimal)> {
+    let labels: Vec<String> = [Role::Level, Role::Category, Role::Name]
+        .iter()
+        .map(|r| s.text(row, *r))
+        .filter(|t| !t.trim().is_empty())
+        .collect();
+    let label = labels.first()?.trim().to_string();
+    if labels.iter().any(|t| t.trim() != label) || !crate::vocab::is_money_label(&label) {
+        return None;
+    }
+    let value = s.text(row, Role::Annual);
+    let amount = crate::vocab::parse_amount(&value).ok().flatten()?;
+    Some((label, s.money.to_wanyuan(amount)))
 }
 
 /// `(label, value)` of a row whose first cell is a key-value head's label
@@ -382,6 +441,31 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
             );
         }
         return; // a group row (一级 or 二级 alone) only sets what carries down
+    }
+    // `产出指标-数量指标城乡低保人数`: the labels glued to the name, a split
+    // the text's columns did not make; which part is the name is a guess.
+    // `≥9600人≥3200人…`: values where the name stands (a text whose columns
+    // ran together); no name starts with a comparison.
+    let misplaced = if glued_labels(name) {
+        Some("a level and category run into the name (the columns were not told apart)")
+    } else if name
+        .trim_start()
+        .starts_with(['≥', '≤', '>', '<', '＞', '＜', '=', '＝', '≧', '≦'])
+    {
+        Some("a value where the name should be (the columns were not told apart)")
+    } else {
+        None
+    };
+    if let Some(why) = misplaced {
+        s.doc.reject(
+            line,
+            name.to_string(),
+            format!(
+                "{}: {why}",
+                s.addr(row, s.header.cols.get(Role::Name).unwrap_or(0))
+            ),
+        );
+        return;
     }
     // A placeholder (`≥**`) is a value cell too, though it reads as none.
     let value_cell = [Role::Annual, Role::Cycle]
@@ -657,6 +741,108 @@ mod tests {
             g.push_row(cells, Position::Line(r + 1));
         }
         g
+    }
+
+    #[test]
+    fn regions_heading_the_value_columns_give_a_row_per_indicator_and_region() {
+        let g = grid(&[
+            &[(0, "某市2026年城乡环境整治资金区域绩效目标表")],
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "东城街道"),
+                (4, "西湖镇"),
+            ],
+            // An allocation over the label columns, then a part of it.
+            &[
+                (0, "资金合计"),
+                (1, "资金合计"),
+                (2, "资金合计"),
+                (3, "45.5"),
+                (4, "30"),
+            ],
+            &[(0, "其中：省级资金"), (3, "20"), (4, "10")],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "整治村庄数"),
+                (3, "≥6个"),
+                (4, "≥4个"),
+            ],
+            &[
+                (1, "时效指标"),
+                (2, "完工时间"),
+                (3, "10月底前"),
+                (4, "11月底前"),
+            ],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        let rows: Vec<_> = doc
+            .projects()
+            .flat_map(|(u, p)| p.indicators.iter().map(move |i| (u.name.as_str(), i)))
+            .map(|(u, i)| (u, i.name.as_str(), i.annual_value.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("东城街道", "整治村庄数", "≥6个"),
+                ("东城街道", "完工时间", "10月底前"),
+                ("西湖镇", "整治村庄数", "≥4个"),
+                ("西湖镇", "完工时间", "11月底前"),
+            ]
+        );
+        let totals: Vec<_> = doc.projects().map(|(_, p)| p.amounts.total).collect();
+        assert_eq!(
+            totals,
+            [Some("45.5".parse().unwrap()), Some("30".parse().unwrap())]
+        );
+        assert!(doc.rejects.is_empty(), "{:?}", doc.rejects);
+        // The part is not kept, and says so.
+        assert_eq!(doc.warnings.len(), 2, "{:?}", doc.warnings);
+    }
+
+    #[test]
+    fn unknown_heads_after_the_names_without_values_below_are_no_regions() {
+        // A table of remarks by column (no value under the unknown heads).
+        let g = grid(&[
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "责任科室"),
+                (4, "牵头人"),
+            ],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "整治村庄数"),
+                (3, "村建科"),
+                (4, "王某"),
+            ],
+        ]);
+        assert!(read_grid(&g).is_err());
+    }
+
+    #[test]
+    fn values_or_labels_run_into_the_name_are_rejects() {
+        let g = grid(&[
+            &[(0, "项目名称"), (1, "河道保洁")],
+            &[(0, "指标类别"), (1, "指标名称"), (2, "指标值")],
+            &[(0, "产出指标"), (1, "保洁河道长度"), (2, "≥40公里")],
+            &[(1, "效益指标/生态效益指标河道水质"), (2, "")],
+            &[(1, "≥40公里≥95%"), (2, "")],
+            &[(0, "满意度指标"), (1, "沿岸居民满意度"), (2, "≥90%")],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        assert_eq!(
+            levels(&doc),
+            [
+                ("产出指标", "", "保洁河道长度"),
+                ("满意度指标", "", "沿岸居民满意度")
+            ]
+        );
+        assert_eq!(doc.rejects.len(), 2, "{:?}", doc.rejects);
     }
 
     #[test]
