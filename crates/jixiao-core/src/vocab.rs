@@ -652,6 +652,18 @@ pub const GLUED_CATEGORIES: &[&str] = &[
     "进度指标",
 ];
 
+/// Whether a name cell holds a framework label: is one (`质量指标`, `产出`)
+/// or has one with its suffix inside (`…准确率时效指标补贴…`). Names do
+/// (`社会成本指标` under 成本指标) where the label columns print theirs.
+pub fn holds_framework_label(name: &str) -> bool {
+    level(name).is_some()
+        || category(name).is_some()
+        || GLUED_LEVELS
+            .iter()
+            .chain(GLUED_CATEGORIES)
+            .any(|w| name.contains(w))
+}
+
 /// Qualitative target values that end an indicator printed with no
 /// separator (`义务教育优质均衡发展情况稳步提高`), longest first.
 pub const QUALITATIVE_VALUES: &[&str] = &[

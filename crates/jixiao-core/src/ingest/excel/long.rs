@@ -453,6 +453,11 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
         .starts_with(['≥', '≤', '>', '<', '＞', '＜', '=', '＝', '≧', '≦'])
     {
         Some("a value where the name should be (the columns were not told apart)")
+    } else if o.level.is_none() && o.category.is_none() && crate::vocab::holds_framework_label(name)
+    {
+        Some(
+            "a level or category in the name column and none in their own (the columns were not told apart)",
+        )
     } else {
         None
     };
@@ -842,6 +847,33 @@ mod tests {
                 ("满意度指标", "", "沿岸居民满意度")
             ]
         );
+        assert_eq!(doc.rejects.len(), 2, "{:?}", doc.rejects);
+    }
+
+    #[test]
+    fn a_framework_label_in_the_name_column_with_none_in_its_own_is_a_reject() {
+        // The label columns' cells were shifted into the names (a scan read
+        // as text): which part is the name is a guess.
+        let g = grid(&[
+            &[(0, "项目名称"), (1, "乡村道路硬化")],
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "指标值"),
+            ],
+            &[(2, "质量指标"), (3, "≥98%")],
+            &[(2, "验收合格率进度指标完工时间"), (3, "10月")],
+            &[
+                (0, "成本指标"),
+                (1, "社会成本"),
+                (2, "社会成本指标"),
+                (3, "无"),
+            ],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        // Under printed labels a name may be a framework word.
+        assert_eq!(levels(&doc), [("成本指标", "社会成本", "社会成本指标")]);
         assert_eq!(doc.rejects.len(), 2, "{:?}", doc.rejects);
     }
 
