@@ -20,17 +20,19 @@ fn main() {
             return;
         }
     };
-    let builders: [(&str, Build); 6] = [
+    let builders: [(&str, Build); 7] = [
         ("pipe", textgrid::pipe::tables),
         ("cells", textgrid::cells::tables),
         ("spaced", textgrid::spaced::tables),
         ("glued", textgrid::glued::tables),
         ("prose", textgrid::glued::prose),
         ("pivot", textgrid::pivot::tables),
+        ("layout", textgrid::layout::tables),
     ];
     for (name, build) in builders {
         for t in build(&path, &text) {
             println!("== {name}\n{}", t.grid.render());
+            println!("{}", jixiao_core::readers::roles_line(&t.grid));
             for r in &t.rejects {
                 println!("reject {r:?}");
             }

@@ -291,7 +291,7 @@ impl Cols {
         }
     }
 
-    fn has(&self, r: Role) -> bool {
+    pub(crate) fn has(&self, r: Role) -> bool {
         self.get(r).is_some()
     }
 
@@ -409,8 +409,26 @@ fn layout_of(cols: &Cols) -> Option<Layout> {
 fn combine(upper: &GridRow<'_>, lower: Option<&GridRow<'_>>) -> (Cols, Option<MoneyUnit>) {
     let mut cols = Cols::default();
     let mut unit = None;
-    let lower_roles = lower.map(row_roles).unwrap_or_default();
+    let mut lower_roles = lower.map(row_roles).unwrap_or_default();
     let upper_roles = row_roles(upper);
+    // A label cut over the two rows (`一级` over `指标`, `指标值` over
+    // `中长期`): the words joined name the column, not the lower half alone
+    // (`指标` alone would head the names). Short words only: a title above
+    // a head is no half of its labels.
+    let short = |t: &str| t.chars().count() <= 6;
+    for (col, role, text) in lower_roles.iter_mut() {
+        // The lower half names nothing by itself, or only generically.
+        if role.is_some() && !matches!(text.as_str(), "指标" | "名称" | "内容") {
+            continue;
+        }
+        let joined = upper_roles
+            .iter()
+            .find(|(c, _, t)| c == col && !t.is_empty() && t != text && short(t) && short(text))
+            .and_then(|(_, _, up)| role_of(&format!("{up}{text}")));
+        if let Some(j) = joined {
+            *role = Some(j);
+        }
+    }
     for (col, role, text) in lower_roles.iter().chain(upper_roles.iter()) {
         if let (_, Some(u)) = split_money_unit(text) {
             unit.get_or_insert(u);

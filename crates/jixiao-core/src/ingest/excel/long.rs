@@ -453,7 +453,10 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
         .starts_with(['≥', '≤', '>', '<', '＞', '＜', '=', '＝', '≧', '≦'])
     {
         Some("a value where the name should be (the columns were not told apart)")
-    } else if o.level.is_none() && o.category.is_none() && crate::vocab::holds_framework_label(name)
+    } else if o.level.is_none()
+        && o.category.is_none()
+        && (s.header.cols.has(Role::Level) || s.header.cols.has(Role::Category))
+        && crate::vocab::holds_framework_label(name)
     {
         Some(
             "a level or category in the name column and none in their own (the columns were not told apart)",
@@ -853,7 +856,8 @@ mod tests {
     #[test]
     fn a_framework_label_in_the_name_column_with_none_in_its_own_is_a_reject() {
         // The label columns' cells were shifted into the names (a scan read
-        // as text): which part is the name is a guess.
+        // as text): which part is the name is a guess. (A table without
+        // label columns may name an indicator 满意度.)
         let g = grid(&[
             &[(0, "项目名称"), (1, "乡村道路硬化")],
             &[
@@ -875,6 +879,31 @@ mod tests {
         // Under printed labels a name may be a framework word.
         assert_eq!(levels(&doc), [("成本指标", "社会成本", "社会成本指标")]);
         assert_eq!(doc.rejects.len(), 2, "{:?}", doc.rejects);
+    }
+
+    #[test]
+    fn labels_cut_over_two_head_rows_are_joined() {
+        // `一级` over `指标`: the 一级 column, not a second name column.
+        let g = grid(&[
+            &[(0, "项目名称"), (1, "残疾人康复服务")],
+            &[(0, "一级"), (1, "二级"), (2, "三级指标"), (3, "指标值")],
+            &[(0, "指标"), (1, "指标")],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "康复服务人数"),
+                (3, "≥800人"),
+            ],
+            &[(1, "时效指标"), (2, "服务完成时间"), (3, "12月底前")],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        assert_eq!(
+            levels(&doc),
+            [
+                ("产出指标", "数量指标", "康复服务人数"),
+                ("产出指标", "时效指标", "服务完成时间")
+            ]
+        );
     }
 
     #[test]
