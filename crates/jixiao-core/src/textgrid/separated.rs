@@ -150,8 +150,7 @@ fn rows_by_head(text: &str, cell: char) -> Option<(Vec<Vec<Piece>>, Rejects)> {
     let mut rows: Vec<Vec<Piece>> = Vec::new();
     let mut rejects = Vec::new();
     let mut found = false;
-    for (i, line) in text.lines().enumerate() {
-        let cells = cells_of(line, cell, i + 1);
+    for (i, cells) in streams(text, cell) {
         let mut at = 0;
         let mut read = false;
         while let Some((h0, h1, head)) = head_in(&cells, at) {
@@ -160,8 +159,7 @@ fn rows_by_head(text: &str, cell: char) -> Option<(Vec<Vec<Piece>>, Rejects)> {
             let after = cells.get(h1..).unwrap_or_default();
             let full = after
                 .chunks(width)
-                .take_while(|r| r.len() == width)
-                .filter(|r| r.iter().filter(|c| !c.text.is_empty()).count() >= 2)
+                .take_while(|r| r.len() == width && fits_row(r, &roles))
                 .count();
             if full < MIN_ROWS {
                 break;
@@ -179,11 +177,7 @@ fn rows_by_head(text: &str, cell: char) -> Option<(Vec<Vec<Piece>>, Rejects)> {
                 let ends = first.is_some_and(|c| {
                     super::is_table_end(&c.text) || super::is_project_label(&c.text)
                 });
-                let fits = r
-                    .iter()
-                    .zip(&roles)
-                    .all(|(c, role)| super::fit(*role, &c.text) > -3);
-                if ends || !fits || is_head_row(r) {
+                if ends || !fits_row(r, &roles) {
                     break;
                 }
                 rows.push(r.to_vec());
@@ -207,7 +201,7 @@ fn rows_by_head(text: &str, cell: char) -> Option<(Vec<Vec<Piece>>, Rejects)> {
                     .collect();
                 if !stray.is_empty() {
                     rejects.push((
-                        i + 1,
+                        rest.first().map_or(i + 1, |c| c.line),
                         stray.join(" | "),
                         format!(
                             "cells on one line with no row breaks stop keeping the head's rhythm of {width} cells a row here: where the rows break is not certain"
@@ -233,6 +227,73 @@ fn rows_by_head(text: &str, cell: char) -> Option<(Vec<Vec<Piece>>, Rejects)> {
         }
     }
     found.then_some((rows, rejects))
+}
+
+/// Whether a run of cells is a row of the head's columns, cell by cell,
+/// where nothing but the head's width says where rows break: 一级 and 二级
+/// empty (merged above) or the framework's words, a name that is neither
+/// those nor a value, no column head anywhere, nothing certainly out of
+/// place (see [`super::fit`]).
+fn fits_row(r: &[Piece], roles: &[Option<Role>]) -> bool {
+    let framework = |t: &str| crate::vocab::is_level_word(t) || crate::vocab::is_category_word(t);
+    let named = roles
+        .iter()
+        .position(|x| *x == Some(Role::Name))
+        .or_else(|| roles.iter().position(|x| *x == Some(Role::Indicators)));
+    r.iter().zip(roles).enumerate().all(|(k, (c, &column))| {
+        let t = c.text.as_str();
+        if Some(k) == named {
+            return !t.is_empty() && !framework(t) && !super::value_like(t) && role(t).is_none();
+        }
+        if t.is_empty() {
+            return true;
+        }
+        match column {
+            Some(Role::Level | Role::Category) => super::fit(column, t) > 0,
+            _ => super::fit(column, t) > -3 && role(t).is_none(),
+        }
+    })
+}
+
+/// Each line's cells, with its index; a line that is a head alone (a
+/// table's head row kept apart) is joined by the next line when that line
+/// holds two rows of the head's width or more and no head: its rows are the
+/// ones run together.
+fn streams(text: &str, cell: char) -> Vec<(usize, Vec<Piece>)> {
+    let mut out: Vec<(usize, Vec<Piece>)> = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let cells = cells_of(line, cell, i + 1);
+        if cells.iter().all(|c| c.text.is_empty()) {
+            continue;
+        }
+        if let Some((_, prev)) = out.last_mut()
+            && let Some(width) = head_alone(prev)
+            && cells.len() >= width * 2
+            && head_in(&cells, 0).is_none()
+        {
+            while prev.last().is_some_and(|c| c.text.is_empty()) {
+                prev.pop();
+            }
+            // A line opening with the separator (`| a | b`) has one empty
+            // cell before its first; any other empty cell holds a column.
+            let lead = usize::from(line.trim_start().starts_with(cell));
+            prev.extend(cells.into_iter().skip(lead));
+            continue;
+        }
+        out.push((i, cells));
+    }
+    out
+}
+
+/// The width of the head a line's cells end with, nothing after it.
+fn head_alone(cells: &[Piece]) -> Option<usize> {
+    let (_, h1, head) = head_in(cells, 0)?;
+    cells
+        .get(h1..)
+        .unwrap_or_default()
+        .iter()
+        .all(|c| c.text.is_empty())
+        .then_some(head.len())
 }
 
 /// The next head in a line's cells from `from`: a run of head cells making a
@@ -342,6 +403,48 @@ mod tests {
         let rejects: Vec<_> = t.iter().flat_map(|t| &t.rejects).collect();
         assert_eq!(rejects.len(), 1);
         assert!(rejects[0].1.contains("就业率"));
+    }
+
+    #[test]
+    fn two_projects_run_together_on_one_line() {
+        let text = "项目名称|甲乡村道路养护|一级指标|二级指标|三级指标|指标值|\
+产出指标|数量指标|养护里程|≥80公里|||修补路面|≥500平方米|\
+项目名称|乙农村供水维修|一级指标|二级指标|三级指标|指标值|\
+产出指标|质量指标|维修合格率|100%|效益指标|社会效益指标|受益人口|≥2000人|\n";
+        let t = tables("t.txt", text);
+        let got: Vec<(String, usize)> = t
+            .iter()
+            .filter_map(|t| crate::ingest::excel::read_grid(&t.grid).ok())
+            .flat_map(|r| r.doc.units)
+            .flat_map(|u| u.projects)
+            .map(|p| (p.name, p.indicators.len()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("甲乡村道路养护".to_string(), 2),
+                ("乙农村供水维修".to_string(), 2)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_head_line_then_its_rows_run_together_on_the_next() {
+        let text = "| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n\
+| 产出指标 | 数量指标 | 资助学生人数 | ≥1200人 | | | 资助标准 | 2000元/人·年 | | 时效指标 | 资金发放时间 | 2024年11月前 |\n";
+        // Rows on the next line opening with a merged (empty) 一级: kept.
+        let merged = "| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n\
+| | 数量指标 | 资助学生人数 | ≥1200人 | | 时效指标 | 资金发放时间 | 2024年11月前 |\n";
+        let t = tables("t.txt", merged);
+        let g = &t[0].grid;
+        assert_eq!(g.text(1, 1), "数量指标");
+        assert_eq!(g.text(2, 1), "时效指标");
+        assert_eq!(g.text(2, 3), "2024年11月前");
+        let inds = read(text);
+        assert_eq!(inds.len(), 3, "{inds:?}");
+        assert_eq!(inds[1].name, "资助标准");
+        assert_eq!(inds[2].category, "时效指标");
+        assert_eq!(inds[2].pos, crate::model::Position::Line(2));
     }
 
     #[test]
