@@ -15,6 +15,7 @@ mod grid;
 pub(crate) mod header;
 mod long;
 mod numfmt;
+mod pairs;
 mod preflight;
 mod rows;
 mod wide;
@@ -421,6 +422,10 @@ fn parse_sheet(
     sheet: &str,
     outside: bool,
 ) -> Result<SheetTable, String> {
+    // Several (name, value) pairs a row: read as one indicator a row.
+    if let Some(g) = pairs::unpivot(grid) {
+        return parse_sheet(&g, source, sheet, outside);
+    }
     if let Some(t) = side_by_side(grid, source, sheet, outside) {
         return Ok(t);
     }

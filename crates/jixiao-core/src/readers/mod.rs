@@ -267,18 +267,25 @@ static FIELDS: TextGrid = TextGrid {
     build: textgrid::fields::tables,
 };
 
+static SEPARATED: TextGrid = TextGrid {
+    name: "separated-text",
+    why: "rows and cells split by other characters than line breaks and `|` (tabs inside `|` rows, rows run together on one line)",
+    build: textgrid::separated::tables,
+};
+
 static INDENT: TextGrid = TextGrid {
     name: "indented-text",
     why: "levels, categories and `name  value` lines told apart by indentation",
     build: textgrid::indent::tables,
 };
 
-static TEXT_READERS: [&dyn Reader; 12] = [
+static TEXT_READERS: [&dyn Reader; 13] = [
     &SEED, &BOXED, &DELIMITED, &PIPE, &CELLS, &SPACED, &GLUED, &PROSE, &PIVOT, &LAYOUT, &FIELDS,
-    &INDENT,
+    &INDENT, &SEPARATED,
 ];
-static GRID_READERS: [&TextGrid; 11] = [
+static GRID_READERS: [&TextGrid; 12] = [
     &BOXED, &DELIMITED, &PIPE, &CELLS, &SPACED, &GLUED, &PROSE, &PIVOT, &LAYOUT, &FIELDS, &INDENT,
+    &SEPARATED,
 ];
 
 /// The text readers, the seed's layout first.

@@ -13,7 +13,9 @@
 //!   (`一、产出指标 … 数量指标:…;…。`), split on the vocabulary and a trailing value;
 //! - [`indent`]: no cells at all, the hierarchy told by indentation alone
 //!   (a level, its categories indented, `name  value` lines indented further);
-//! - [`fields`]: one `label：value` field per line, a record per indicator.
+//! - [`fields`]: one `label：value` field per line, a record per indicator;
+//! - [`separated`]: rows and cells split by other characters (tabs inside
+//!   `|` rows, rows run together on one line, `｜`), found from the text.
 //!
 //! Every cell keeps the text line it came from (`Position::Line`).
 
@@ -26,6 +28,7 @@ pub mod indent;
 pub mod layout;
 pub mod pipe;
 pub mod pivot;
+pub mod separated;
 pub mod spaced;
 
 use crate::grid::{Cell, Grid, GridSource};

@@ -513,4 +513,46 @@ mod tests {
         assert_eq!(last.cells[0].pos, crate::model::Position::Line(4));
         assert_eq!(g.text(3, 6), "1");
     }
+
+    #[test]
+    fn several_numbered_indicators_a_row_are_one_a_row() {
+        // Two pairs a row, Chinese numerals, the second pair padded empty.
+        let text = "| 项目名称 | 农村公路养护 | | | | |\n\
+| 一级指标 | 二级指标 | 指标一 | 指标值 | 指标二 | 指标值 |\n\
+| 产出指标 | 数量指标 | 养护里程 | ≥120公里 | 修补坑槽 | ≥300平方米 |\n\
+| | 时效指标 | 完工时间 | 2023年10月前 | | |\n\
+| 满意度指标 | 服务对象满意度指标 | 沿线群众满意度 | ≥90% | | |\n";
+        let t = tables("t.txt", text);
+        let inds = crate::textgrid::read_indicators(&t[0]);
+        let got: Vec<(&str, &str, &str)> = inds
+            .iter()
+            .map(|i| {
+                (
+                    i.category.as_str(),
+                    i.name.as_str(),
+                    i.annual_value.as_deref().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("数量指标", "养护里程", "≥120公里"),
+                ("数量指标", "修补坑槽", "≥300平方米"),
+                ("时效指标", "完工时间", "2023年10月前"),
+                ("服务对象满意度指标", "沿线群众满意度", "≥90%"),
+            ]
+        );
+        assert_eq!(inds[1].pos, crate::model::Position::Line(3));
+        // A self-evaluation's pairs (指标1 | 实际值) are results: not read.
+        let eval = "| 一级指标 | 二级指标 | 指标1 | 实际值 | 指标2 | 实际值 |\n\
+| 产出指标 | 数量指标 | 养护里程 | 125公里 | 修补坑槽 | 310平方米 |\n\
+| | 时效指标 | 完工时间 | 2023年9月 | | |\n\
+| 满意度指标 | 服务对象满意度指标 | 沿线群众满意度 | 93% | | |\n";
+        let inds: Vec<_> = tables("t.txt", eval)
+            .iter()
+            .flat_map(crate::textgrid::read_indicators)
+            .collect();
+        assert!(inds.is_empty(), "{inds:?}");
+    }
 }

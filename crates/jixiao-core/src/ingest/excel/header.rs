@@ -170,6 +170,7 @@ pub(crate) fn role_of(head: &str) -> Option<Role> {
         return Some(Category);
     }
     if h.contains("三级指标")
+        || super::pairs::is_numbered_name(h)
         || matches!(h, "三级目标" | "三级")
         || matches!(
             h,
