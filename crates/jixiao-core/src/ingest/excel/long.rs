@@ -60,6 +60,7 @@ pub(crate) fn parse(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
             header: &head,
             money: s.money,
             doc: std::mem::replace(&mut s.doc, crate::model::Document::new("")),
+            turned: s.turned,
         };
         let mut f = fields.take().unwrap_or_default();
         let again = Fields {
