@@ -933,6 +933,41 @@ pub(crate) fn strip_code(name: &str) -> String {
     t.to_string()
 }
 
+/// Cells of an .xlsx sheet stored as a formula with no value whose formula
+/// is a target typed after `=` (`=14个`, `=10000元/公里`): a workbook
+/// written by a program stores any text that starts with `=` so, and no
+/// spreadsheet ever calculated it. Their text is what was printed.
+fn typed_formulas(
+    b: &mut Xlsx<Src>,
+    name: &str,
+) -> Result<Vec<(u32, u32, Val<'static>)>, SheetError> {
+    let mut reader = b
+        .worksheet_cells_reader(name)
+        .map_err(|e| SheetError::Read(e.to_string()))?;
+    let mut out = Vec::new();
+    while let Some(cell) = reader
+        .next_cell_with_formula()
+        .map_err(|e| SheetError::Read(e.to_string()))?
+    {
+        if matches!(cell.value, calamine::DataRef::Empty)
+            && let Some(t) = cell.formula.as_deref().and_then(typed_text)
+        {
+            out.push((cell.pos.0, cell.pos.1, Val::Text(t.into())));
+        }
+    }
+    Ok(out)
+}
+
+/// The text typed after `=` when a formula is no formula but a target: a
+/// figure with a unit no formula can hold (`14个`, `≤30天`), never a
+/// reference, a function or arithmetic on figures alone.
+fn typed_text(formula: &str) -> Option<String> {
+    let f = formula.trim();
+    let target =
+        crate::textgrid::value_like(f) && !f.is_ascii() && !f.contains(['!', '(', '"', '$', ':']);
+    target.then(|| format!("={f}"))
+}
+
 enum SheetError {
     TooLarge(TooLarge),
     Read(String),
@@ -1055,11 +1090,15 @@ impl Book {
                 // not the number stored (`95%`, not `0.95`).
                 let formats = numfmt::palette(reader.styles());
                 let mut g = GridBuilder::new(limit);
+                // A cell written with content but no value: a formula never
+                // calculated, perhaps text typed after `=` (see below).
+                let mut valueless = false;
                 while let Some((cell, style)) = reader
                     .next_cell_with_style_id()
                     .map_err(|e| SheetError::Read(e.to_string()))?
                 {
                     let value = cell.get_value();
+                    valueless |= matches!(value, calamine::DataRef::Empty);
                     let shown = formats
                         .get(style)
                         .and_then(Option::as_ref)
@@ -1069,7 +1108,16 @@ impl Book {
                         g.push(r, c, v)?;
                     }
                 }
-                let mut grid = g.build();
+                drop(reader);
+                if !valueless {
+                    let mut grid = g.build();
+                    grid.apply_merges(&merges, limit)?;
+                    return Ok(f(&grid));
+                }
+                // Rare, so read again only then: the sheet's texts owned first.
+                let grid = g.build().into_owned();
+                let typed = typed_formulas(b, name)?;
+                let mut grid = grid.with_cells(typed, limit)?;
                 grid.apply_merges(&merges, limit)?;
                 Ok(f(&grid))
             }
@@ -1104,6 +1152,20 @@ impl Book {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_targets_typed_after_equals_are_texts() {
+        use super::typed_text;
+        assert_eq!(typed_text("3座").as_deref(), Some("=3座"));
+        assert_eq!(typed_text("4500元/户").as_deref(), Some("=4500元/户"));
+        // Formulas: references, functions, arithmetic, names.
+        assert_eq!(typed_text("SUM(B2:B9)"), None);
+        assert_eq!(typed_text("B3*0.5"), None);
+        assert_eq!(typed_text("100*12"), None);
+        assert_eq!(typed_text("'项目表'!C4"), None);
+        assert_eq!(typed_text("单价*数量"), None);
+        assert_eq!(typed_text("IF(C3>0,\"达标\",\"\")"), None);
+    }
+
     use super::*;
 
     fn fixture(name: &str) -> std::path::PathBuf {
