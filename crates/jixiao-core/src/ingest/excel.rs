@@ -715,6 +715,19 @@ fn inline_pairs(text: &str, label_key: impl Fn(&str) -> String) -> Vec<(String, 
                 }
                 last.1.push_str(part);
             }
+            // `项目名称 X`: a label and its value parted by a space only (a
+            // bracket after it is the label's note, `项目名称 （单位）`).
+            (None, None)
+                if is_label(&label_key(part))
+                    && !text
+                        .trim_start()
+                        .get(part.len()..)
+                        .unwrap_or_default()
+                        .trim_start()
+                        .starts_with(['(', '（']) =>
+            {
+                out.push((label_key(part), String::new()));
+            }
             (None, None) => return Vec::new(),
         }
     }

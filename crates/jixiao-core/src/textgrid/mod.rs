@@ -96,12 +96,16 @@ pub(crate) fn role(t: &str) -> Option<Role> {
 }
 
 /// Whether the roles of a row of heads make a long table's head: levels or
-/// categories, names, and values.
+/// categories, names, and values; or all three levels of the framework
+/// without a value column (the values may be in the names' cells: the long
+/// reader decides by their content).
 pub(crate) fn is_long_head(roles: &[Option<Role>]) -> bool {
     let has = |r: Role| roles.contains(&Some(r));
-    (has(Role::Level) || has(Role::Category))
+    let values = has(Role::Annual) || has(Role::Cycle) || has(Role::HalfYear);
+    ((has(Role::Level) || has(Role::Category))
         && (has(Role::Name) || has(Role::Indicators))
-        && (has(Role::Annual) || has(Role::Cycle) || has(Role::HalfYear))
+        && values)
+        || (has(Role::Level) && has(Role::Category) && has(Role::Name))
 }
 
 /// Whether the roles of a row of heads make the seed's wide table's head:
