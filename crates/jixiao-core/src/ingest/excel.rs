@@ -18,6 +18,7 @@ mod numfmt;
 mod pairs;
 mod preflight;
 mod rows;
+mod transpose;
 mod wide;
 
 pub(crate) use long::is_operator;
@@ -54,6 +55,26 @@ pub struct SheetTable {
     pub sheet: String,
     pub layout: &'static str,
     pub doc: Document,
+    /// Read on its side (the heads down a column, an indicator a column):
+    /// the 0-based sheet row of the indicators' names. The document's lines
+    /// are then sheet columns, 1-based.
+    pub(crate) turned: Option<u32>,
+}
+
+impl SheetTable {
+    /// Sets the positions of the table's rows from the lines the readers
+    /// recorded: `at(row, col)` gives the place of a 0-based grid cell; a
+    /// row's column is 0, a turned table's row is its names' row.
+    fn place(&mut self, at: impl Fn(u32, u32) -> crate::model::Position) {
+        let turned = self.turned;
+        place(&mut self.doc, |line| {
+            let n = u32::try_from(line.saturating_sub(1)).unwrap_or(u32::MAX);
+            match turned {
+                Some(names) => at(names, n),
+                None => at(n, 0),
+            }
+        });
+    }
 }
 
 /// Reads a workbook as [`super::ingest_file`] does: every visible sheet
@@ -178,10 +199,10 @@ fn read_sheets_inner(
         let reason = match outcome {
             Ok(Ok(mut t)) => {
                 let sheet = name.clone();
-                place(&mut t.doc, |line| crate::model::Position::Cell {
+                t.place(|row, col| crate::model::Position::Cell {
                     sheet: sheet.clone(),
-                    row: u32::try_from(line).unwrap_or(u32::MAX),
-                    col: 0,
+                    row: row.saturating_add(1),
+                    col,
                 });
                 looked_at.push(format!("{name} ({} table)", t.layout));
                 tables.push(t);
@@ -359,11 +380,13 @@ fn sheet_grid(g: &crate::grid::Grid) -> Result<Grid<'_>, String> {
 
 /// Positions and messages of a grid's table put back in its source's terms.
 fn finish_grid_table(g: &crate::grid::Grid, t: &mut SheetTable) {
-    // The sheet readers count 1-based grid rows; put back the source's places.
-    place(&mut t.doc, |line| {
-        line.checked_sub(1)
-            .and_then(|i| g.rows.get(i))
-            .map(|r| r.pos.clone())
+    // The sheet readers count 1-based grid rows; put back the source's places
+    // (a turned table's indicator: its name's cell).
+    let turned = t.turned.is_some();
+    t.place(|row, col| {
+        let cell = turned.then(|| g.covering(row, col)).flatten();
+        cell.map(|c| c.pos.clone())
+            .or_else(|| g.rows.get(row as usize).map(|r| r.pos.clone()))
             .unwrap_or_default()
     });
     // Messages name cells as a sheet's (`''!F38: …`); a grid without a sheet
@@ -434,7 +457,8 @@ fn parse_sheet(
         // No 三级/指标值 head: categories as columns, one row a project?
         Err(e) => {
             let Some(mut doc) = catcols::parse(grid, source) else {
-                return Err(e);
+                // Heads down a column, not across a row: the table on its side.
+                return turned(grid, source, sheet, outside).ok_or(e);
             };
             doc.title = grid
                 .rows
@@ -448,9 +472,51 @@ fn parse_sheet(
                 sheet: sheet.to_string(),
                 layout: "category-columns",
                 doc,
+                turned: None,
             });
         }
     };
+    Ok(parse_table(grid, head, source, sheet, outside, false))
+}
+
+/// A sheet whose heads run down a column, read turned a quarter (see
+/// [`transpose`]): only as the long layout, and the document keeps a title
+/// printed above the turned part.
+fn turned(grid: &Grid<'_>, source: &str, sheet: &str, outside: bool) -> Option<SheetTable> {
+    let t = transpose::turn(grid)?;
+    let head = header::find(&t.grid).ok()?;
+    if head.layout != Layout::Long {
+        return None;
+    }
+    let names = head.cols.get(Role::Name)?;
+    let mut table = parse_table(&t.grid, head, source, sheet, outside, true);
+    if table.doc.indicator_count() == 0 {
+        return None;
+    }
+    if table.doc.title.is_none() {
+        table.doc.title = grid
+            .rows
+            .get(..t.first)
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|r| r.cells.iter().filter(|c| !c.filled))
+            .map(|c| cells::joined_text(&c.val))
+            .find(|t| cells::is_title(t));
+    }
+    table.turned = Some(names);
+    Some(table)
+}
+
+/// Reads the table under a head found in `grid`. `turned`: the grid is a
+/// sheet turned a quarter, its rows the sheet's columns.
+fn parse_table(
+    grid: &Grid<'_>,
+    head: header::Header,
+    source: &str,
+    sheet: &str,
+    outside: bool,
+    turned: bool,
+) -> SheetTable {
     let mut doc = Document::new(source);
     let above = grid.rows.get(..head.first).unwrap_or_default();
     let mut money = None;
@@ -494,6 +560,7 @@ fn parse_sheet(
         header: &head,
         money,
         doc,
+        turned,
     };
     match layout {
         Layout::Wide => wide::parse(grid, &mut s),
@@ -508,14 +575,15 @@ fn parse_sheet(
     };
     let mut doc = s.doc;
     if outside {
-        outside_cells(grid, &head, sheet, &mut doc);
+        outside_cells(grid, &head, sheet, turned, &mut doc);
     }
     doc.reader = Some(format!("{layout}-grid"));
-    Ok(SheetTable {
+    SheetTable {
         sheet: sheet.to_string(),
         layout,
         doc,
-    })
+        turned: None,
+    }
 }
 
 /// Two tables side by side on one sheet (each form with its own 项目名称 and
@@ -563,7 +631,13 @@ fn side_by_side(grid: &Grid<'_>, source: &str, sheet: &str, outside: bool) -> Op
 /// cell: right of the head's last column in the body, and below the notes
 /// that end the table (the notes themselves and a date are not). A workbook
 /// row the readers never look at would otherwise be lost without a word.
-fn outside_cells(grid: &Grid<'_>, head: &header::Header, sheet: &str, doc: &mut Document) {
+fn outside_cells(
+    grid: &Grid<'_>,
+    head: &header::Header,
+    sheet: &str,
+    turned: bool,
+    doc: &mut Document,
+) {
     let body = grid.rows.get(head.body..).unwrap_or_default();
     // The table's width: its head rows' cells, merged copies included.
     let last_col = grid
@@ -579,17 +653,23 @@ fn outside_cells(grid: &Grid<'_>, head: &header::Header, sheet: &str, doc: &mut 
         .position(cells::is_note_row)
         .unwrap_or(body.len());
     let mut reject = |row: &grid::GridRow<'_>, c: &grid::GridCell<'_>, where_: &str| {
-        let addr = grid::address(sheet, row.idx, c.col);
+        // A turned grid's row is the sheet's column.
+        let (r, col) = if turned {
+            (c.col, row.idx)
+        } else {
+            (row.idx, c.col)
+        };
+        let addr = grid::address(sheet, r, col);
         doc.rejects.push(Reject {
             source: doc.source.clone(),
-            line: row.line(),
+            line: r as usize + 1,
             text: cells::joined_text(&c.val),
             reason: format!("{addr}: a cell outside the table ({where_}); not read"),
             kind: crate::model::RejectKind::OutsideTable,
             pos: crate::model::Position::Cell {
                 sheet: sheet.to_string(),
-                row: u32::try_from(row.line()).unwrap_or(u32::MAX),
-                col: c.col,
+                row: r.saturating_add(1),
+                col,
             },
         });
     };
@@ -639,6 +719,19 @@ fn inline_pairs(text: &str, label_key: impl Fn(&str) -> String) -> Vec<(String, 
                     last.1.push(' ');
                 }
                 last.1.push_str(part);
+            }
+            // `项目名称 X`: a label and its value parted by a space only (a
+            // bracket after it is the label's note, `项目名称 （单位）`).
+            (None, None)
+                if is_label(&label_key(part))
+                    && !text
+                        .trim_start()
+                        .get(part.len()..)
+                        .unwrap_or_default()
+                        .trim_start()
+                        .starts_with(['(', '（']) =>
+            {
+                out.push((label_key(part), String::new()));
             }
             (None, None) => return Vec::new(),
         }
@@ -799,7 +892,7 @@ fn key_values(grid: &Grid<'_>, s: &mut rows::Sheet<'_>) -> long::Fields {
             match cells::amount(Some(&figure)) {
                 Ok(d) => d.map(|d| unit.to_wanyuan(d)),
                 Err(text) => {
-                    let addr = grid::address(s.name, *row, *col);
+                    let addr = s.addr_at(*row, *col);
                     s.doc.reject(
                         *row as usize + 1,
                         text,
@@ -856,6 +949,41 @@ pub(crate) fn strip_code(name: &str) -> String {
         return after.trim().to_string();
     }
     t.to_string()
+}
+
+/// Cells of an .xlsx sheet stored as a formula with no value whose formula
+/// is a target typed after `=` (`=14个`, `=10000元/公里`): a workbook
+/// written by a program stores any text that starts with `=` so, and no
+/// spreadsheet ever calculated it. Their text is what was printed.
+fn typed_formulas(
+    b: &mut Xlsx<Src>,
+    name: &str,
+) -> Result<Vec<(u32, u32, Val<'static>)>, SheetError> {
+    let mut reader = b
+        .worksheet_cells_reader(name)
+        .map_err(|e| SheetError::Read(e.to_string()))?;
+    let mut out = Vec::new();
+    while let Some(cell) = reader
+        .next_cell_with_formula()
+        .map_err(|e| SheetError::Read(e.to_string()))?
+    {
+        if matches!(cell.value, calamine::DataRef::Empty)
+            && let Some(t) = cell.formula.as_deref().and_then(typed_text)
+        {
+            out.push((cell.pos.0, cell.pos.1, Val::Text(t.into())));
+        }
+    }
+    Ok(out)
+}
+
+/// The text typed after `=` when a formula is no formula but a target: a
+/// figure with a unit no formula can hold (`14个`, `≤30天`), never a
+/// reference, a function or arithmetic on figures alone.
+fn typed_text(formula: &str) -> Option<String> {
+    let f = formula.trim();
+    let target =
+        crate::textgrid::value_like(f) && !f.is_ascii() && !f.contains(['!', '(', '"', '$', ':']);
+    target.then(|| format!("={f}"))
 }
 
 enum SheetError {
@@ -980,11 +1108,15 @@ impl Book {
                 // not the number stored (`95%`, not `0.95`).
                 let formats = numfmt::palette(reader.styles());
                 let mut g = GridBuilder::new(limit);
+                // A cell written with content but no value: a formula never
+                // calculated, perhaps text typed after `=` (see below).
+                let mut valueless = false;
                 while let Some((cell, style)) = reader
                     .next_cell_with_style_id()
                     .map_err(|e| SheetError::Read(e.to_string()))?
                 {
                     let value = cell.get_value();
+                    valueless |= matches!(value, calamine::DataRef::Empty);
                     let shown = formats
                         .get(style)
                         .and_then(Option::as_ref)
@@ -994,7 +1126,16 @@ impl Book {
                         g.push(r, c, v)?;
                     }
                 }
-                let mut grid = g.build();
+                drop(reader);
+                if !valueless {
+                    let mut grid = g.build();
+                    grid.apply_merges(&merges, limit)?;
+                    return Ok(f(&grid));
+                }
+                // Rare, so read again only then: the sheet's texts owned first.
+                let grid = g.build().into_owned();
+                let typed = typed_formulas(b, name)?;
+                let mut grid = grid.with_cells(typed, limit)?;
                 grid.apply_merges(&merges, limit)?;
                 Ok(f(&grid))
             }
@@ -1029,6 +1170,20 @@ impl Book {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_targets_typed_after_equals_are_texts() {
+        use super::typed_text;
+        assert_eq!(typed_text("3座").as_deref(), Some("=3座"));
+        assert_eq!(typed_text("4500元/户").as_deref(), Some("=4500元/户"));
+        // Formulas: references, functions, arithmetic, names.
+        assert_eq!(typed_text("SUM(B2:B9)"), None);
+        assert_eq!(typed_text("B3*0.5"), None);
+        assert_eq!(typed_text("100*12"), None);
+        assert_eq!(typed_text("'项目表'!C4"), None);
+        assert_eq!(typed_text("单价*数量"), None);
+        assert_eq!(typed_text("IF(C3>0,\"达标\",\"\")"), None);
+    }
+
     use super::*;
 
     fn fixture(name: &str) -> std::path::PathBuf {

@@ -707,6 +707,160 @@ pub(crate) fn split_code(f: &str) -> (Option<String>, String) {
     (None, collapse_cjk_spaces(f))
 }
 
+/// A name cell that also holds its target, split: the name, and the
+/// value under its period (`实施期目标值：` is the cycle's; any other value
+/// label, or none, the year's).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct NameValue {
+    pub name: String,
+    pub annual: Option<String>,
+    pub cycle: Option<String>,
+}
+
+/// Which value a label before a colon in a name cell heads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Period {
+    Annual,
+    Cycle,
+}
+
+/// The words a value label ends in, and the periods that may come before
+/// them (`年度目标值`, `实施期指标值`, `标准值`, `目标`): the vocabulary's value
+/// heads and their shorter forms.
+const VALUE_BASES: &[&str] = &["目标值", "指标值", "标准值", "目标"];
+const PERIODS: &[(&str, Period)] = &[
+    ("", Period::Annual),
+    ("年度", Period::Annual),
+    ("全年", Period::Annual),
+    ("当年", Period::Annual),
+    ("本年", Period::Annual),
+    ("本年度", Period::Annual),
+    ("预期", Period::Annual),
+    ("绩效", Period::Annual),
+    ("指标", Period::Annual),
+    ("实施期", Period::Cycle),
+    ("实施周期", Period::Cycle),
+    ("周期", Period::Cycle),
+    ("中期", Period::Cycle),
+    ("长期", Period::Cycle),
+    ("中长期", Period::Cycle),
+    ("总体", Period::Cycle),
+];
+
+/// What value a label heads (`目标值`, `年度指标值`, `实施期目标值`), if it
+/// is one; a 半年 label or any other word is none.
+fn value_label(label: &str) -> Option<Period> {
+    let k = crate::ingest::excel::header::squeeze(label);
+    let k = k.trim_matches(['*', '※']);
+    VALUE_BASES.iter().find_map(|base| {
+        let prefix = k.strip_suffix(base)?;
+        PERIODS
+            .iter()
+            .find(|(p, _)| *p == prefix)
+            .map(|(_, period)| *period)
+    })
+}
+
+/// Separators between a name and a label after it.
+fn is_separator(c: char) -> bool {
+    matches!(c, '，' | ',' | '；' | ';' | '、' | '。') || c.is_whitespace()
+}
+
+/// The label that ends `before` (the text up to a colon): the word after the
+/// last separator, when it is a value label. Its period and where it starts.
+fn label_before_colon(before: &str) -> Option<(Period, usize)> {
+    let (at, sep) = before.char_indices().rfind(|(_, c)| is_separator(*c))?;
+    let start = at + sep.len_utf8();
+    value_label(before.get(start..)?).map(|p| (p, start))
+}
+
+/// A name cell that holds a labelled target as well: `名称，目标值：≥95%`,
+/// `名称（目标值：≥95%）`, `名称 指标值:95%`, `名称，实施期目标值：≥10，年度目标值：≥5`.
+/// `bare`, for a table with no value column: also `名称：≥95%`, a figure
+/// after the colon (never `覆盖率：城区`, a name with a colon in it).
+/// `None` when the cell holds no target, or two for one period.
+pub(crate) fn split_labelled_value(cell: &str, bare: bool) -> Option<NameValue> {
+    let t = trim(cell);
+    let end_trim = |s: &str| {
+        s.trim_end_matches(|c: char| is_separator(c) || c == ':' || c == '：')
+            .trim()
+            .to_string()
+    };
+    // `名称（目标值：≥95%）`: a label and value in a closing bracket.
+    if let Some(body) = t.strip_suffix(['）', ')'])
+        && let Some(open) = body.rfind(['（', '('])
+        && let (Some(name), Some(inner)) = (body.get(..open), body.get(open..))
+        && let Some(inner) = inner.get(inner.chars().next()?.len_utf8()..)
+        && let Some((label, value)) = inner.split_once([':', '：'])
+        && let Some(p) = value_label(label)
+    {
+        let (name, value) = (end_trim(name), normalize_value(&end_trim(value)));
+        if name.is_empty() || value.is_empty() {
+            return None;
+        }
+        let mut out = NameValue {
+            name,
+            ..NameValue::default()
+        };
+        *match p {
+            Period::Annual => &mut out.annual,
+            Period::Cycle => &mut out.cycle,
+        } = Some(value);
+        return Some(out);
+    }
+    // Labelled values after the name, each `label：value`.
+    let mut labels: Vec<(Period, usize, usize)> = Vec::new(); // period, label start, value start
+    for (i, c) in t.char_indices().filter(|(_, c)| matches!(c, ':' | '：')) {
+        let from = labels.last().map_or(0, |l| l.2);
+        let Some(before) = t.get(from..i) else {
+            continue;
+        };
+        if let Some((p, start)) = label_before_colon(before) {
+            labels.push((p, from + start, i + c.len_utf8()));
+        }
+    }
+    if let Some(first) = labels.first() {
+        let name = end_trim(t.get(..first.1)?);
+        if name.is_empty() {
+            return None;
+        }
+        let mut out = NameValue {
+            name,
+            ..NameValue::default()
+        };
+        for (k, (p, _, from)) in labels.iter().enumerate() {
+            let to = labels.get(k + 1).map_or(t.len(), |n| n.1);
+            let value = normalize_value(&end_trim(t.get(*from..to)?));
+            let slot = match p {
+                Period::Annual => &mut out.annual,
+                Period::Cycle => &mut out.cycle,
+            };
+            if value.is_empty() || slot.is_some() {
+                return None; // two targets for one period: which is meant?
+            }
+            *slot = Some(value);
+        }
+        return Some(out);
+    }
+    // `名称：≥95%` in a table without a value column: a figure after the
+    // one colon.
+    if !bare {
+        return None;
+    }
+    let (name, value) = t.split_once([':', '：'])?;
+    let (name, value) = (end_trim(name), end_trim(value));
+    let clean = crate::textgrid::value_like(&value)
+        && !value.contains([':', '：', '，', ',', '；', ';'])
+        && !name.contains(['，', ',', '；', ';'])
+        && value_label(&name).is_none()
+        && !crate::textgrid::is_head_label(&name);
+    (clean && !name.is_empty()).then(|| NameValue {
+        name,
+        annual: Some(normalize_value(&value)),
+        cycle: None,
+    })
+}
+
 /// An ASCII or full-width digit as ASCII.
 fn ascii_digit(c: char) -> Option<char> {
     match c {
@@ -857,6 +1011,54 @@ pub fn collapse_cjk_spaces(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_target_labelled_inside_a_name_cell_is_split_off() {
+        let split = |t: &str, bare: bool| {
+            split_labelled_value(t, bare).map(|v| (v.name, v.cycle, v.annual))
+        };
+        let annual = |n: &str, v: &str| Some((n.to_string(), None, Some(v.to_string())));
+        assert_eq!(
+            split("改厕户数，目标值：≥300户", false),
+            annual("改厕户数", "≥300户")
+        );
+        assert_eq!(
+            split("改厕户数（年度指标值：≥300户）", false),
+            annual("改厕户数", "≥300户")
+        );
+        assert_eq!(
+            split("群众满意度 指标值:>=90%", false),
+            annual("群众满意度", "≥90%")
+        );
+        assert_eq!(
+            split("道路通畅，目标：持续保持", false),
+            annual("道路通畅", "持续保持")
+        );
+        assert_eq!(
+            split(
+                "修缮面积，实施期目标值：≥2万平方米；年度目标值：≥8000平方米。",
+                false
+            ),
+            Some((
+                "修缮面积".to_string(),
+                Some("≥2万平方米".to_string()),
+                Some("≥8000平方米".to_string())
+            ))
+        );
+        // Unlabelled, only where the table has no value column at all.
+        assert_eq!(
+            split("补贴兑付率：100%", true),
+            annual("补贴兑付率", "100%")
+        );
+        assert_eq!(split("补贴兑付率：100%", false), None);
+        // Names with a colon or brackets in them, and targets of another kind.
+        assert_eq!(split("覆盖率：城区", true), None);
+        assert_eq!(split("服务覆盖率（城区）", true), None);
+        assert_eq!(split("服务覆盖率（注：含城区）", true), None);
+        assert_eq!(split("发放进度，半年目标值：50%", true), None);
+        assert_eq!(split("项目名称：2024年农房改造", true), None);
+        assert_eq!(split("绿化面积，目标值：1亩，指标值：2亩", false), None);
+        assert_eq!(split("目标值：95%", true), None);
+    }
 
     #[test]
     fn outline_and_dotted_codes_before_framework_words() {

@@ -99,7 +99,9 @@ pub(crate) fn role(t: &str) -> Option<Role> {
 }
 
 /// Whether the roles of a row of heads make a long table's head: levels or
-/// categories, names, and values.
+/// categories, names, and values; or all three levels of the framework
+/// without a value column (the values may be in the names' cells: the long
+/// reader decides by their content).
 pub(crate) fn is_long_head(roles: &[Option<Role>]) -> bool {
     let has = |r: Role| roles.contains(&Some(r));
     // Region names heading the value columns (`三级指标 | 甲县 | 乙县`): two
@@ -127,6 +129,7 @@ pub(crate) fn is_long_head(roles: &[Option<Role>]) -> bool {
         && (has(Role::Name) || has(Role::Indicators))
         && (values || regions()))
         || (has(Role::Name) && values && unnamed_labels())
+        || (has(Role::Level) && has(Role::Category) && has(Role::Name))
 }
 
 /// Whether the roles of a row of heads make the seed's wide table's head:

@@ -75,6 +75,41 @@ fn head_roles(line: &str) -> Option<Vec<Option<Role>>> {
     (named * 10 >= roles.len() * 7 && is_long_head(&roles)).then_some(roles)
 }
 
+/// The head at line `i`: by its words, or a head whose first word the
+/// vocabulary does not know (`指标类别`, or `指标类型`) before the names and
+/// values, over rows that begin with a level (`产出指标`, or level and
+/// category in one word, `产出指标-数量指标`): that word heads the 一级
+/// column, as the workbook reader tells such a column by its cells.
+fn head_roles_at(lines: &[&str], i: usize) -> Option<Vec<Option<Role>>> {
+    let line = lines.get(i)?;
+    // The cells below decide first: a head the words alone accept (a blank
+    // or 指标类型 first column) would leave the levels in the names.
+    unknown_first_as_levels(lines, i, line).or_else(|| head_roles(line))
+}
+
+fn unknown_first_as_levels(lines: &[&str], i: usize, line: &str) -> Option<Vec<Option<Role>>> {
+    let toks = tokens(line);
+    let mut roles: Vec<_> = toks.iter().map(|(_, _, t)| role(t)).collect();
+    let (first, rest) = roles.split_first()?;
+    let named = rest.iter().all(Option::is_some);
+    // `指标类型` heads 定量/定性 elsewhere: here the cells below decide.
+    let unknown = matches!(first, None | Some(Role::ValueKind));
+    if !unknown || !named || rest.len() < 2 || roles.contains(&Some(Role::Level)) {
+        return None;
+    }
+    let body = lines.iter().skip(i + 1).find(|l| !l.trim().is_empty())?;
+    let starts_level = tokens(body).first().is_some_and(|(_, _, t)| {
+        vocab::level(t).is_some() || crate::ingest::excel::header::level_and_category(t).is_some()
+    });
+    if !starts_level {
+        return None;
+    }
+    if let Some(slot) = roles.first_mut() {
+        *slot = Some(Role::Level);
+    }
+    is_long_head(&roles).then_some(roles)
+}
+
 /// The long tables of a space-separated text.
 pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
     let lines: Vec<&str> = text.lines().collect();
@@ -89,7 +124,7 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
     let mut prev_roles: Option<Vec<Option<Role>>> = None;
     while i < lines.len() {
         let line_i = lines.get(i).copied().unwrap_or_default();
-        let (roles, head_at, body_from, wide) = match head_roles(line_i) {
+        let (roles, head_at, body_from, wide) = match head_roles_at(&lines, i) {
             Some(r) => (r, i, i + 1, wide_gaps(line_i)),
             None => match &carried {
                 Some((h, r, w)) if starts_with_framework(line_i) => (r.clone(), *h, i, *w),
@@ -225,6 +260,7 @@ fn row(t: &mut TextTable, line: &str, n: usize, roles: &[Option<Role>], last: bo
     let next = toks.get(p + 1).map(|x| x.2);
     if let Some((_, _, tok)) = toks.get(p)
         && (super::starts_as_level(tok, next)
+            || crate::ingest::excel::header::level_and_category(tok).is_some()
             || (vocab::is_level_word(tok) && next.is_some_and(score_only))
             || score_only(tok))
         && let Some(c) = col(Role::Level)
@@ -656,5 +692,52 @@ mod tests {
         assert_eq!(g.text(1, 5), "10");
         assert_eq!(t[0].rejects.len(), 1);
         assert!(t[0].rejects[0].2.contains("ends inside"));
+    }
+
+    #[test]
+    fn level_and_category_in_one_word_under_a_head_the_vocabulary_does_not_know() {
+        let text = "项目名称：农村饮水安全巩固提升\n\
+指标类型      指标内容      中期指标值      年度指标值\n\
+产出指标/数量指标    新建集中供水工程    ≥18处    ≥6处\n\
+产出指标/质量指标    水质检测合格率    ≥95%    ≥95%\n\
+效益指标—社会效益指标    受益农村人口    ≥2.4万人    ≥0.8万人\n";
+        type Row = (String, String, String, Option<String>, Option<String>);
+        let got: Vec<Row> = tables("t.txt", text)
+            .iter()
+            .flat_map(crate::textgrid::read_indicators)
+            .map(|i| (i.level, i.category, i.name, i.cycle_value, i.annual_value))
+            .collect();
+        let row = |l: &str, c: &str, n: &str, cy: &str, an: &str| {
+            (
+                l.to_string(),
+                c.to_string(),
+                n.to_string(),
+                Some(cy.to_string()),
+                Some(an.to_string()),
+            )
+        };
+        assert_eq!(
+            got,
+            [
+                row("产出指标", "数量指标", "新建集中供水工程", "≥18处", "≥6处"),
+                row("产出指标", "质量指标", "水质检测合格率", "≥95%", "≥95%"),
+                row(
+                    "效益指标",
+                    "社会效益指标",
+                    "受益农村人口",
+                    "≥2.4万人",
+                    "≥0.8万人"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_first_head_over_rows_that_are_no_levels_is_no_head() {
+        // 序号 over numbers: the first column is no 一级 column.
+        let text = "序号      指标名称      年度指标值\n\
+1    新建集中供水工程    ≥6处\n\
+2    水质检测合格率    ≥95%\n";
+        assert!(tables("t.txt", text).is_empty());
     }
 }

@@ -68,6 +68,20 @@ impl<'a> Val<'a> {
     }
 }
 
+impl Val<'_> {
+    /// The value owning its text, borrowing nothing from the workbook.
+    pub fn into_owned(self) -> Val<'static> {
+        match self {
+            Val::Text(s) => Val::Text(Cow::Owned(s.into_owned())),
+            Val::Num(f) => Val::Num(f),
+            Val::Int(i) => Val::Int(i),
+            Val::Bool(b) => Val::Bool(b),
+            Val::Shown(f, s) => Val::Shown(f, s),
+            Val::Other(s) => Val::Other(s),
+        }
+    }
+}
+
 fn text(s: Cow<'_, str>) -> Option<Val<'_>> {
     (!s.trim().is_empty()).then_some(Val::Text(s))
 }
@@ -221,6 +235,51 @@ impl<'a> Grid<'a> {
                 let c = c0.saturating_add(u32::try_from(c).unwrap_or(u32::MAX));
                 b.push(r, c, v)?;
             }
+        }
+        Ok(b.build())
+    }
+
+    /// The grid owning every text, borrowing nothing from the workbook (so
+    /// that the workbook can be read again while the grid lives).
+    pub fn into_owned(self) -> Grid<'static> {
+        Grid {
+            rows: self
+                .rows
+                .into_iter()
+                .map(|r| GridRow {
+                    idx: r.idx,
+                    cells: r
+                        .cells
+                        .into_iter()
+                        .map(|c| GridCell {
+                            col: c.col,
+                            val: c.val.into_owned(),
+                            filled: c.filled,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The grid with `extra` cells added where it has none (before merges
+    /// are applied: a merged copy is not kept as one).
+    pub fn with_cells(
+        self,
+        extra: Vec<(u32, u32, Val<'a>)>,
+        limit: usize,
+    ) -> Result<Grid<'a>, TooLarge> {
+        if extra.is_empty() {
+            return Ok(self);
+        }
+        let mut b = GridBuilder::new(limit);
+        for r in self.rows {
+            for c in r.cells {
+                b.push(r.idx, c.col, c.val)?;
+            }
+        }
+        for (r, c, v) in extra {
+            b.push(r, c, v)?;
         }
         Ok(b.build())
     }

@@ -499,6 +499,33 @@ fn side_by_side<'a>(cols: &mut Cols, roles: impl Iterator<Item = &'a (u32, Optio
     }
 }
 
+/// A head with a name column and no value column, over a level or a
+/// category column, whose name cells carry their targets
+/// (`名称，目标值：≥95%`): the long layout, its values read from the names.
+fn values_in_names(grid: &Grid<'_>, cols: &Cols, body: usize) -> bool {
+    let Some(name) = cols.get(Role::Name) else {
+        return false;
+    };
+    if cols.has(Role::Annual)
+        || cols.has(Role::Cycle)
+        || !(cols.has(Role::Level) || cols.has(Role::Category))
+    {
+        return false;
+    }
+    let (mut all, mut split) = (0usize, 0usize);
+    for r in grid.rows.iter().skip(body).take(CONTENT_ROWS) {
+        let Some(c) = r.get(name).filter(|c| !c.filled) else {
+            continue;
+        };
+        all += 1;
+        let t = super::cells::joined_text(&c.val);
+        if crate::ingest::indicator::split_labelled_value(&t, true).is_some() {
+            split += 1;
+        }
+    }
+    split >= 2 && split * 4 >= all * 3
+}
+
 /// Rows below a head looked at to tell a column's content.
 const CONTENT_ROWS: usize = 60;
 
@@ -652,6 +679,7 @@ pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
             cols = c;
             stacked_rows = k;
         }
+        let body = i + 1 + usize::from(lower.is_some()) + stacked_rows;
         let mut named_regions = Vec::new();
         if layout_of(&cols).is_none() && lower.is_none() && stacked_rows == 0 {
             let below: Vec<&GridRow<'_>> =
@@ -661,7 +689,11 @@ pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
                 cols.set(Role::Annual, *col);
             }
         }
-        let Some(layout) = layout_of(&cols) else {
+        // Values in the names' cells: a head of one row (a row above with
+        // roles is a key-value line, not the upper half of this head).
+        let Some(layout) = layout_of(&cols).or_else(|| {
+            (lower.is_none() && values_in_names(grid, &cols, body)).then_some(Layout::Long)
+        }) else {
             continue;
         };
         if cols.has(Role::SelfEval)
@@ -676,7 +708,6 @@ pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
                 cols.set_if_absent(Role::Name, c);
             }
         }
-        let body = i + 1 + usize::from(lower.is_some()) + stacked_rows;
         if layout == Layout::Long {
             levels_by_content(grid, body, &mut cols);
         }

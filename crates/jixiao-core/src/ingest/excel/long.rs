@@ -60,6 +60,7 @@ pub(crate) fn parse(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
             header: &head,
             money: s.money,
             doc: std::mem::replace(&mut s.doc, crate::model::Document::new("")),
+            turned: s.turned,
         };
         let mut f = fields.take().unwrap_or_default();
         let again = Fields {
@@ -425,8 +426,29 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
             o.implied = Some(o.indicators.len());
         }
     }
-    let cycle = value(row, s, Role::Cycle);
-    let annual = value(row, s, Role::Annual);
+    let mut cycle = value(row, s, Role::Cycle);
+    let mut annual = value(row, s, Role::Annual);
+    // A placeholder (`≥**`) is a value cell too, though it reads as none.
+    let mut value_cell = [Role::Annual, Role::Cycle]
+        .iter()
+        .any(|r| s.cell(row, *r).is_some());
+    // No value cell: the name's own cell may hold its target
+    // (`名称，目标值：≥95%`); unlabelled (`名称：≥95%`) only in a table with
+    // no value column at all.
+    let bare =
+        s.header.cols.get(Role::Annual).is_none() && s.header.cols.get(Role::Cycle).is_none();
+    let split = (!value_cell)
+        .then(|| crate::ingest::indicator::split_labelled_value(name, bare))
+        .flatten();
+    let name = match &split {
+        Some(v) => {
+            cycle.clone_from(&v.cycle);
+            annual.clone_from(&v.annual);
+            value_cell = true;
+            v.name.as_str()
+        }
+        None => name,
+    };
     if name.is_empty() {
         if cycle.is_some() || annual.is_some() {
             let col = s.header.cols.get(Role::Name).unwrap_or(0);
@@ -475,10 +497,6 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
         );
         return;
     }
-    // A placeholder (`≥**`) is a value cell too, though it reads as none.
-    let value_cell = [Role::Annual, Role::Cycle]
-        .iter()
-        .any(|r| s.cell(row, *r).is_some());
     // Without a project frame, the row must prove itself: a value cell, and
     // a level or category of the target framework (an evaluation table's
     // 绩效目标 or a text's stray words are not).
@@ -1223,5 +1241,116 @@ mod tests {
         assert_eq!(ind[1].category, "经济效益指标");
         assert_eq!(ind[1].annual_value.as_deref(), Some("=95%"));
         assert_eq!(ind[1].direction.as_deref(), Some("反向"));
+    }
+
+    /// (name, cycle, annual) of every indicator read.
+    fn values(doc: &crate::model::Document) -> Vec<(String, Option<String>, Option<String>)> {
+        doc.projects()
+            .flat_map(|(_, p)| &p.indicators)
+            .map(|i| {
+                (
+                    i.name.clone(),
+                    i.cycle_value.clone(),
+                    i.annual_value.clone(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn targets_printed_in_the_names_cells_are_split_off() {
+        // No value column: labelled and unlabelled targets in the names.
+        let g = grid(&[
+            &[(0, "项目名称 乡镇卫生院设备购置")],
+            &[(0, "一级指标"), (1, "二级指标"), (2, "指标名称")],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "购置设备台数（年度目标值：≥40台）"),
+            ],
+            &[(1, "质量指标"), (2, "设备验收合格率：100%")],
+            &[
+                (0, "效益指标"),
+                (1, "社会效益指标"),
+                (2, "基层诊疗能力 指标值:明显提升"),
+            ],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        let a = |n: &str, v: &str| (n.to_string(), None, Some(v.to_string()));
+        assert_eq!(
+            values(&doc),
+            [
+                a("购置设备台数", "≥40台"),
+                a("设备验收合格率", "100%"),
+                a("基层诊疗能力", "明显提升"),
+            ]
+        );
+        assert_eq!(doc.projects().next().unwrap().1.name, "乡镇卫生院设备购置");
+        // With a value column, only an empty value cell lets the name speak,
+        // and only with a label.
+        let g = grid(&[
+            &[(0, "项目名称"), (1, "乡镇卫生院设备购置")],
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "指标值"),
+            ],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "购置设备台数"),
+                (3, "≥40台"),
+            ],
+            &[(1, "质量指标"), (2, "验收合格率，目标值：100%")],
+            &[(1, "时效指标"), (2, "完成时间：2025年6月")],
+            &[(1, "成本指标"), (2, "单台成本：≤8万元"), (3, "≤7万元")],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        assert_eq!(
+            values(&doc),
+            [
+                a("购置设备台数", "≥40台"),
+                a("验收合格率", "100%"),
+                ("完成时间：2025年6月".to_string(), None, None),
+                a("单台成本：≤8万元", "≤7万元"),
+            ]
+        );
+    }
+
+    #[test]
+    fn names_with_colons_are_no_values_and_make_no_table() {
+        // A head without a value column whose names merely hold colons.
+        let g = grid(&[
+            &[(0, "一级指标"), (1, "二级指标"), (2, "三级指标")],
+            &[(0, "产出指标"), (1, "数量指标"), (2, "服务覆盖范围：城区")],
+            &[(1, "质量指标"), (2, "服务标准：按国家规范")],
+            &[(1, "时效指标"), (2, "完成时限")],
+        ]);
+        assert!(read_grid(&g).is_err());
+    }
+
+    #[test]
+    fn a_pipe_text_whose_name_column_carries_the_targets() {
+        // Head of the three levels alone: the long reader decides by content.
+        let text = "某区2023年部门项目绩效目标\n\
+                    项目名称：社区养老服务补贴\n\
+                    一级 | 二级 | 指标名称\n\
+                    产出指标 | 数量指标 | 助餐服务人次；年度目标值：≥1.5万人次\n\
+                    | 时效指标 | 补贴发放及时率；年度目标值：100%\n\
+                    满意度指标 | 服务对象满意度指标 | 老年人满意度；年度目标值：≥90%\n";
+        let got: Vec<(String, Option<String>)> = crate::textgrid::pipe::tables("t.txt", text)
+            .iter()
+            .flat_map(crate::textgrid::read_indicators)
+            .map(|i| (i.name, i.annual_value))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("助餐服务人次".to_string(), Some("≥1.5万人次".to_string())),
+                ("补贴发放及时率".to_string(), Some("100%".to_string())),
+                ("老年人满意度".to_string(), Some("≥90%".to_string())),
+            ]
+        );
     }
 }

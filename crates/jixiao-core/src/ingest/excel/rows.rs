@@ -14,13 +14,24 @@ pub(crate) struct Sheet<'s> {
     pub header: &'s Header,
     pub money: MoneyUnit,
     pub doc: Document,
+    /// The grid is the sheet turned a quarter: a grid row is a sheet column.
+    pub turned: bool,
 }
 
 const AMOUNT_ROLES: [Role; 4] = [Role::Total, Role::Fiscal, Role::Special, Role::Other];
 
 impl Sheet<'_> {
     pub fn addr(&self, row: &GridRow<'_>, col: u32) -> String {
-        address(self.name, row.idx, col)
+        self.addr_at(row.idx, col)
+    }
+
+    /// The sheet address of the grid's cell at 0-based `(row, col)`.
+    pub fn addr_at(&self, row: u32, col: u32) -> String {
+        if self.turned {
+            address(self.name, col, row)
+        } else {
+            address(self.name, row, col)
+        }
     }
 
     /// The cell of `role` in `row`, if the table has that column and the cell is not empty.
@@ -145,14 +156,11 @@ impl Sheet<'_> {
             Some(_) => self.doc.reject(
                 line,
                 text,
-                format!("{}: a second 合计 row", address(self.name, row.idx, 0)),
+                format!("{}: a second 合计 row", self.addr_at(row.idx, 0)),
             ),
             None => self.doc.warn(
                 line,
-                format!(
-                    "{}: the 合计 row has no amounts",
-                    address(self.name, row.idx, 0)
-                ),
+                format!("{}: the 合计 row has no amounts", self.addr_at(row.idx, 0)),
             ),
         }
     }
