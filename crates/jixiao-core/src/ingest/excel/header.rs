@@ -262,6 +262,60 @@ pub(crate) fn role_of(head: &str) -> Option<Role> {
     None
 }
 
+/// A head naming a period's target (`年度目标`, `中期目标`, `实施期目标`):
+/// the period it names, if the head is that and nothing more. Alone it
+/// may be a goal's text column (`年度目标` left of the indicators); only
+/// its place in a row tells ([`roles_in_row`]).
+fn period_target(head: &str) -> Option<Role> {
+    let (h, _) = split_money_unit(&crate::vocab::key(head));
+    let period = h.trim_end_matches(':').strip_suffix("目标")?;
+    // A year may lead (`2025年度目标`).
+    let period = period.trim_start_matches(|c: char| c.is_ascii_digit());
+    const CYCLE: &[&str] = &[
+        "中期",
+        "长期",
+        "中长期",
+        "实施期",
+        "周期",
+        "实施周期",
+        "项目周期",
+        "整体",
+    ];
+    const YEAR: &[&str] = &["年度", "当年", "当年度", "全年", "本年", "本年度"];
+    if CYCLE.contains(&period) {
+        Some(Role::Cycle)
+    } else if YEAR.contains(&period) {
+        Some(Role::Annual)
+    } else {
+        None
+    }
+}
+
+/// The roles of one head row's cells, in order, made certain by the row
+/// they stand in: the roles [`role_of`] gives each head alone (`roles`),
+/// with the heads' texts beside them. A period's target right of the
+/// names (`三级指标 | 中期目标 | 年度目标`) heads a value column where the
+/// row has no other: left of the names, or beside an 指标值 column, it
+/// stays what it is alone (a goal's text).
+pub(crate) fn roles_in_row(texts: &[&str], roles: &mut [Option<Role>]) {
+    let Some(name) = roles.iter().position(|r| *r == Some(Role::Name)) else {
+        return;
+    };
+    let valued = roles
+        .iter()
+        .any(|r| matches!(r, Some(Role::Annual | Role::Cycle | Role::HalfYear)));
+    if valued {
+        return;
+    }
+    for (t, r) in texts.iter().zip(roles.iter_mut()).skip(name + 1) {
+        if matches!(r, None | Some(Role::Goal))
+            && let Some(p) = period_target(t)
+        {
+            *r = Some(p);
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Layout {
     /// The seed's table as cells: one row per unit or project, indicators as
@@ -351,14 +405,22 @@ pub(crate) struct Header {
 
 /// The roles of one row's cells (numbers have none).
 fn row_roles(row: &GridRow<'_>) -> Vec<(u32, Option<Role>, String)> {
-    row.cells
+    let mut out: Vec<(u32, Option<Role>, String)> = row
+        .cells
         .iter()
         .filter(|c| !c.val.is_number())
         .map(|c| {
             let h = squeeze(&c.val.text());
             (c.col, role_of(&h), h)
         })
-        .collect()
+        .collect();
+    let texts: Vec<&str> = out.iter().map(|(_, _, t)| t.as_str()).collect();
+    let mut roles: Vec<Option<Role>> = out.iter().map(|(_, r, _)| *r).collect();
+    roles_in_row(&texts, &mut roles);
+    for ((_, r, _), fixed) in out.iter_mut().zip(roles) {
+        *r = fixed;
+    }
+    out
 }
 
 /// Whether the row below a head row continues it (the lower half of a
@@ -934,6 +996,38 @@ mod tests {
         let h = find(&g).unwrap();
         assert_eq!((h.layout, h.first, h.body), (Layout::Long, 1, 2));
         assert_eq!(h.cols.get(Role::Goal), None);
+    }
+
+    #[test]
+    fn period_targets_right_of_the_names_head_values() {
+        let texts = ["一级指标", "三级指标", "实施期目标", "2024年度目标", "说明"];
+        let mut roles: Vec<_> = texts.iter().map(|t| role(t)).collect();
+        roles_in_row(&texts, &mut roles);
+        assert_eq!(roles.get(2), Some(&Some(Role::Cycle)));
+        assert_eq!(roles.get(3), Some(&Some(Role::Annual)));
+        // Left of the names: the goal's text of a project row.
+        let texts = ["项目名称", "年度目标", "二级指标", "指标名称", "指标值"];
+        let mut roles: Vec<_> = texts.iter().map(|t| role(t)).collect();
+        roles_in_row(&texts, &mut roles);
+        assert_eq!(roles.get(1), Some(&Some(Role::Goal)));
+        // Beside an 指标值 column the row has its values already.
+        let texts = ["二级指标", "指标名称", "指标值", "年度目标"];
+        let mut roles: Vec<_> = texts.iter().map(|t| role(t)).collect();
+        roles_in_row(&texts, &mut roles);
+        assert_eq!(roles.get(3), Some(&Some(Role::Goal)));
+        // A goal that only begins with a period is no value head.
+        let texts = ["二级指标", "指标名称", "年度绩效目标"];
+        let mut roles: Vec<_> = texts.iter().map(|t| role(t)).collect();
+        roles_in_row(&texts, &mut roles);
+        assert_eq!(roles.get(2), Some(&Some(Role::Goal)));
+        // Through the sheet's head finder too.
+        let g = grid(&[
+            &["二级指标", "指标名称", "长期目标", "当年目标"],
+            &["质量指标", "设备完好率", "≥98%", "≥96%"],
+        ]);
+        let h = find(&g).unwrap();
+        assert_eq!(h.cols.get(Role::Cycle), Some(2));
+        assert_eq!(h.cols.get(Role::Annual), Some(3));
     }
 
     #[test]
