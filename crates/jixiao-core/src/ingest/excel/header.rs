@@ -605,13 +605,67 @@ fn levels_by_content(grid: &Grid<'_>, body: usize, cols: &mut Cols) {
         .find(|(_, (levels, all))| *levels >= 2 && levels * 10 >= all * 8)
         .map(|(c, _)| *c);
     if let Some(col) = found {
-        // The column's head role, if any, was a guess the content overrules.
-        for slot in cols.0.iter_mut() {
-            if *slot == Some(col) {
-                *slot = None;
+        content_decides(cols, col, Role::Level);
+    } else if !cols.has(Role::Category) {
+        categories_by_content(grid, body, cols, name);
+    }
+}
+
+/// The column's head role, if any, was a guess the content overrules.
+fn content_decides(cols: &mut Cols, col: u32, role: Role) {
+    for slot in cols.0.iter_mut() {
+        if *slot == Some(col) {
+            *slot = None;
+        }
+    }
+    cols.set(role, col);
+}
+
+/// A head with neither a 一级 nor a 二级 column, whose only label column
+/// left of the names (`绩效指标`, `指标类别`, a blank head) holds the
+/// framework's categories (数量指标, 社会效益指标 …): it is the 二级
+/// column, and no row prints a level. Only where most of its cells are
+/// categories and none a level alone (成本指标 and 满意度指标, which are
+/// both, count as categories): a column mixing levels and categories is
+/// not told apart here.
+fn categories_by_content(grid: &Grid<'_>, body: usize, cols: &mut Cols, name: u32) {
+    let label_cols: Vec<u32> = {
+        let mut v: Vec<u32> = grid
+            .rows
+            .iter()
+            .skip(body)
+            .take(CONTENT_ROWS)
+            .flat_map(|r| r.cells.iter())
+            .filter(|c| c.col < name && !c.val.text().trim().is_empty())
+            .map(|c| c.col)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    // One label column only: with two, which is which is a level question.
+    let [col] = label_cols.as_slice() else {
+        return;
+    };
+    let (mut categories, mut levels, mut all) = (0usize, 0usize, 0usize);
+    for r in grid.rows.iter().skip(body).take(CONTENT_ROWS) {
+        for c in r.cells.iter().filter(|c| !c.filled && c.col == *col) {
+            let t = c.val.text();
+            let t = t.trim();
+            if t.is_empty() {
+                continue;
+            }
+            all += 1;
+            let category = crate::vocab::category(t).is_some();
+            if crate::vocab::level(t).is_some() && !category {
+                levels += 1;
+            } else if category {
+                categories += 1;
             }
         }
-        cols.set(Role::Level, col);
+    }
+    if categories >= 2 && levels == 0 && categories * 10 >= all * 8 {
+        content_decides(cols, *col, Role::Category);
     }
 }
 
@@ -1028,6 +1082,39 @@ mod tests {
         let h = find(&g).unwrap();
         assert_eq!(h.cols.get(Role::Cycle), Some(2));
         assert_eq!(h.cols.get(Role::Annual), Some(3));
+    }
+
+    #[test]
+    fn a_lone_label_column_of_categories_is_the_category_column() {
+        let g = grid(&[
+            &["指标分类", "指标名称", "指标值"],
+            &["数量指标", "培训人次", "≥300人次"],
+            &["", "发放手册", "≥500册"],
+            &["时效指标", "完成时限", "2023年10月底前"],
+            &["经济效益指标", "带动增收", "≥2%"],
+            &["满意度指标", "学员满意度", "≥90%"],
+        ]);
+        let h = find(&g).unwrap();
+        assert_eq!(h.cols.get(Role::Category), Some(0));
+        assert_eq!(h.cols.get(Role::Level), None);
+        // Levels and categories mixed in the one column: not told apart.
+        let g = grid(&[
+            &["指标分类", "指标名称", "指标值"],
+            &["产出指标", "", ""],
+            &["数量指标", "培训人次", "≥300人次"],
+            &["效益指标", "", ""],
+            &["经济效益指标", "带动增收", "≥2%"],
+        ]);
+        let h = find(&g).unwrap();
+        assert_eq!(h.cols.get(Role::Category), None);
+        // Two label columns: which is which is not the content's to say here.
+        let g = grid(&[
+            &["类别", "分类", "指标名称", "指标值"],
+            &["甲类", "数量指标", "培训人次", "≥300人次"],
+            &["", "质量指标", "合格率", "100%"],
+        ]);
+        let h = find(&g).unwrap();
+        assert_eq!(h.cols.get(Role::Category), None);
     }
 
     #[test]
