@@ -20,7 +20,8 @@ fn main() {
             return;
         }
     };
-    let builders: [(&str, Build); 7] = [
+    let builders: [(&str, Build); 8] = [
+        ("delimited", textgrid::delimited::tables),
         ("pipe", textgrid::pipe::tables),
         ("cells", textgrid::cells::tables),
         ("spaced", textgrid::spaced::tables),

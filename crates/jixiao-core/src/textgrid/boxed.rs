@@ -18,7 +18,7 @@
 //! last row cut: that row is a reject, never data.
 
 use super::pipe::PERIODS;
-use super::{TextTable, is_long_head, is_page_furniture, role};
+use super::{TextTable, is_long_head, is_page_furniture};
 use crate::grid::{Cell, GridSource};
 use crate::ingest::excel::header::Role;
 use crate::model::Position;
@@ -515,7 +515,10 @@ fn push_block(t: &mut TextTable, built: &Built) {
 /// gives way to the heads below it, a period below a value head naming it
 /// (`年度指标值`); the cells that span both rows stay.
 fn merge_two_row_heads(mut rows: Vec<(usize, Vec<Cell>)>) -> Vec<(usize, Vec<Cell>)> {
-    let roles = |cells: &[Cell]| -> Vec<_> { cells.iter().map(|c| role(&c.text)).collect() };
+    let roles = |cells: &[Cell]| -> Vec<_> {
+        let texts: Vec<&str> = cells.iter().map(|c| c.text.as_str()).collect();
+        super::roles_of_texts(&texts)
+    };
     let inside = |p: &Cell, c: &Cell| {
         p.colspan > 1 && p.col <= c.col && c.col + c.colspan <= p.col + p.colspan
     };

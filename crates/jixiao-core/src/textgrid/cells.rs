@@ -155,12 +155,7 @@ fn head_run(cells: &[Piece], from: usize) -> Option<(usize, usize)> {
             j += 1;
         }
         if j - i >= 3 {
-            let roles: Vec<_> = cells
-                .get(i..j)
-                .unwrap_or_default()
-                .iter()
-                .map(|c| role(&c.text))
-                .collect();
+            let roles = super::roles(cells.get(i..j).unwrap_or_default());
             if super::is_long_head(&roles) {
                 return Some((i, j));
             }
@@ -206,7 +201,7 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             .skip(h1)
             .take_while(|c| super::pipe::PERIODS.contains(&vocab::key(&c.text).as_str()))
             .count();
-        let roles0: Vec<Option<Role>> = head.iter().map(|c| role(&c.text)).collect();
+        let roles0: Vec<Option<Role>> = super::roles(head);
         let split = (periods >= 2)
             .then(|| {
                 super::pipe::periods_below(
@@ -220,7 +215,7 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             Some(h) => (h.as_slice(), h1 + periods),
             None => (head, h1),
         };
-        let roles: Vec<Option<Role>> = head.iter().map(|c| role(&c.text)).collect();
+        let roles: Vec<Option<Role>> = super::roles(head);
         let next = head_run(&cells, h1).map_or(cells.len(), |(a, _)| a);
         // (where the key-value block above ends, where the rows start): the
         // head's own table first, then each project whose head block (`项目名称`)

@@ -363,7 +363,8 @@ fn section(line: &str) -> Option<(String, &str)> {
         r.strip_prefix(['、', '.', '．'])?
     };
     let rest = rest.trim();
-    let (head, after) = match rest.find([':', '：']) {
+    // The head ends at a colon or at its sentence's end (`（一）产出指标。1.数量指标：…`).
+    let (head, after) = match rest.find([':', '：', '。']) {
         Some(i) => {
             let sep = rest
                 .get(i..)
@@ -438,12 +439,19 @@ pub fn prose(source: &str, text: &str) -> Vec<TextTable> {
     let mut t = TextTable::new(source, GridSource::SpacedText);
     // A notice's key-value lines above its sections (`项目名称:X`) name the
     // project; the title's `关于X绩效目标…` only where none does.
+    // A sentence may hold several fields (`项目名称：X；项目资金：Y；实施地点：Z。`):
+    // each is a line of the head.
     let labelled: Vec<(usize, &str)> = lines
         .iter()
         .enumerate()
         .take(first)
         .filter(|(_, l)| head_line(l))
-        .map(|(k, l)| (k, l.trim()))
+        .flat_map(|(k, l)| {
+            l.split([';', '；'])
+                .map(|f| f.trim().trim_end_matches('。').trim_end())
+                .filter(|f| head_line(f))
+                .map(move |f| (k, f))
+        })
         .collect();
     let named_project = labelled.iter().any(|(_, l)| super::is_project_label(l));
     for (k, l) in &labelled {
@@ -595,11 +603,12 @@ fn numbered_head(line: &str) -> Option<(Style, String, &str)> {
         }
     };
     let rest = rest.trim();
-    let end = rest.find([':', '：']).unwrap_or(rest.len());
+    // The head ends at a colon or at its sentence's end (`（一）产出指标。1.…`).
+    let end = rest.find([':', '：', '。']).unwrap_or(rest.len());
     let head = rest.get(..end).unwrap_or_default().trim();
     let after = rest.get(end..).unwrap_or_default();
     let after = after
-        .strip_prefix([':', '：'])
+        .strip_prefix([':', '：', '。'])
         .unwrap_or(after)
         .trim_start();
     (vocab::is_level_word(head) || vocab::is_category_word(head))
@@ -906,6 +915,47 @@ mod tests {
                 ("可持续影响指标", "设施运行", "良好"),
             ]
         );
+    }
+
+    #[test]
+    fn a_level_head_ended_by_its_sentence_and_fields_in_one_sentence() {
+        let text = "关于某区社区食堂补助资金绩效目标的公示\n\
+一、基本情况\n\
+项目名称：社区长者食堂运营补助；主管部门：某区民政局；服务范围：全区。\n\
+二、绩效目标\n\
+（一）产出指标。1.数量指标：运营食堂数≥12个；日均供餐≥800人次。2.时效指标：补助发放时间2025年6月底前。\n\
+（二）满意度指标。1.服务对象满意度指标：就餐老人满意度≥92%。\n\
+特此公示。\n";
+        let t = prose("t.txt", text);
+        let g = &t[0].grid;
+        let doc = crate::ingest::excel::read_grid(g).unwrap().doc;
+        let (_, p) = doc.projects().next().unwrap();
+        assert_eq!(p.name, "社区长者食堂运营补助");
+        let rows: Vec<(&str, &str, &str, &str)> = p
+            .indicators
+            .iter()
+            .map(|i| {
+                (
+                    i.level.as_str(),
+                    i.category.as_str(),
+                    i.name.as_str(),
+                    i.annual_value.as_deref().unwrap_or(""),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("产出指标", "数量指标", "运营食堂数", "≥12个"),
+                ("产出指标", "数量指标", "日均供餐", "≥800人次"),
+                ("产出指标", "时效指标", "补助发放时间", "2025年6月底前"),
+                ("满意度指标", "服务对象满意度指标", "就餐老人满意度", "≥92%"),
+            ]
+        );
+        // The same outline explaining the framework names no targets.
+        let text = "（一）产出指标。1.数量指标：反映补助覆盖的食堂数量；2.时效指标：反映补助发放是否及时。\n\
+（二）满意度指标。1.服务对象满意度指标：反映老人对食堂的评价。\n";
+        assert!(prose("t.txt", text).is_empty());
     }
 
     #[test]

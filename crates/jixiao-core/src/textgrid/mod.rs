@@ -98,6 +98,20 @@ pub(crate) fn role(t: &str) -> Option<Role> {
     header::role_of(&header::squeeze(t))
 }
 
+/// The roles of a row of head cells, each made certain by the row it
+/// stands in ([`header::roles_in_row`]).
+pub(crate) fn roles(cells: &[Piece]) -> Vec<Option<Role>> {
+    let texts: Vec<&str> = cells.iter().map(|c| c.text.as_str()).collect();
+    roles_of_texts(&texts)
+}
+
+/// The roles of a row of head texts (see [`roles`]).
+pub(crate) fn roles_of_texts(texts: &[&str]) -> Vec<Option<Role>> {
+    let mut out: Vec<Option<Role>> = texts.iter().map(|t| role(t)).collect();
+    header::roles_in_row(texts, &mut out);
+    out
+}
+
 /// Whether the roles of a row of heads make a long table's head: levels or
 /// categories, names, and values; or all three levels of the framework
 /// without a value column (the values may be in the names' cells: the long

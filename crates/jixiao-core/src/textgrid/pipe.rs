@@ -5,7 +5,7 @@
 //! start, empty cells at the end. Each row is placed under the head by what
 //! its cells hold ([`super::place`]).
 
-use super::{Piece, TextTable, is_long_head, is_table_end, push, role};
+use super::{Piece, TextTable, is_long_head, is_table_end, push};
 use crate::grid::GridSource;
 use crate::vocab;
 
@@ -83,7 +83,7 @@ pub(crate) fn tables_of_rows(
         .iter()
         .enumerate()
         .filter(|(_, r)| {
-            let roles: Vec<_> = r.iter().map(|c| role(&c.text)).collect();
+            let roles = super::roles(r);
             is_long_head(&roles) || super::is_wide_head(&roles)
         })
         .map(|(i, _)| i)
@@ -107,7 +107,7 @@ pub(crate) fn tables_of_rows(
             }
         };
         let Some(head) = rows.get(h) else { continue };
-        let roles: Vec<_> = head.iter().map(|c| role(&c.text)).collect();
+        let roles = super::roles(head);
         let next_head = heads
             .iter()
             .copied()
@@ -214,7 +214,7 @@ pub(crate) fn tables_of_rows(
 /// 一级/二级/三级 heads below it) as one row: the group head, and the empty
 /// cells its span left beside it, replaced by the heads below.
 fn merge_two_row_heads(rows: &[Vec<Piece>]) -> Vec<Vec<Piece>> {
-    let roles = |r: &[Piece]| -> Vec<_> { r.iter().map(|c| role(&c.text)).collect() };
+    let roles = super::roles;
     let mut out: Vec<Vec<Piece>> = Vec::with_capacity(rows.len());
     let mut i = 0;
     while let Some(upper) = rows.get(i) {
@@ -352,6 +352,50 @@ mod tests {
         assert_eq!(got.len(), 4);
         assert_eq!(got[1], ("城关镇".to_string(), Some("100%".to_string())));
         assert_eq!(got[2], ("河口乡".to_string(), Some("≥30户".to_string())));
+    }
+
+    #[test]
+    fn rows_without_outer_bars_and_period_target_heads() {
+        let text = "项目名称 | 乡村道路养护 | 主管部门 | 某县交通局\n\
+一级指标 | 二级指标 | 三级指标 | 实施期目标 | 年度目标 | 备注\n\
+产出指标 | 数量指标 | 养护里程 | ≥900公里 | ≥300公里 | 按计划\n\
+ |  | 桥梁检查座数 | ≥60座 | ≥20座 | \n\
+效益指标 | 社会效益指标 | 通行条件 | 持续改善 | 有所改善 | \n";
+        let t = tables("t.txt", text);
+        let got: Vec<_> = t
+            .iter()
+            .flat_map(crate::textgrid::read_indicators)
+            .map(|i| (i.category, i.name, i.cycle_value, i.annual_value))
+            .collect();
+        let row = |c: &str, n: &str, y: &str, a: &str| {
+            (
+                c.to_string(),
+                n.to_string(),
+                Some(y.to_string()),
+                Some(a.to_string()),
+            )
+        };
+        assert_eq!(
+            got,
+            [
+                row("数量指标", "养护里程", "≥900公里", "≥300公里"),
+                row("数量指标", "桥梁检查座数", "≥60座", "≥20座"),
+                row("社会效益指标", "通行条件", "持续改善", "有所改善"),
+            ]
+        );
+        // A goal's column left of the indicators makes no value column:
+        // without an 指标值 head the table has no values to read.
+        let text = "项目名称 | 年度目标 | 一级指标 | 三级指标 | 备注\n\
+乡村道路养护 | 完成养护 | 产出指标 | 养护里程 | 按计划\n\
+ |  | 产出指标 | 桥梁检查 | 每季度\n\
+ |  | 效益指标 | 通行条件 | 改善\n";
+        let t = tables("t.txt", text);
+        assert!(
+            t.iter()
+                .flat_map(crate::textgrid::read_indicators)
+                .next()
+                .is_none()
+        );
     }
 
     #[test]

@@ -69,7 +69,7 @@ fn cells_of(s: &str, cell: char, line: usize) -> Vec<Piece> {
 }
 
 fn roles_of(cells: &[Piece]) -> Vec<Option<Role>> {
-    cells.iter().map(|c| role(&c.text)).collect()
+    super::roles(cells)
 }
 
 /// A row of cells that is a long table's head: three heads at least, each

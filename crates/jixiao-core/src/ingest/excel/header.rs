@@ -262,6 +262,60 @@ pub(crate) fn role_of(head: &str) -> Option<Role> {
     None
 }
 
+/// A head naming a period's target (`年度目标`, `中期目标`, `实施期目标`):
+/// the period it names, if the head is that and nothing more. Alone it
+/// may be a goal's text column (`年度目标` left of the indicators); only
+/// its place in a row tells ([`roles_in_row`]).
+fn period_target(head: &str) -> Option<Role> {
+    let (h, _) = split_money_unit(&crate::vocab::key(head));
+    let period = h.trim_end_matches(':').strip_suffix("目标")?;
+    // A year may lead (`2025年度目标`).
+    let period = period.trim_start_matches(|c: char| c.is_ascii_digit());
+    const CYCLE: &[&str] = &[
+        "中期",
+        "长期",
+        "中长期",
+        "实施期",
+        "周期",
+        "实施周期",
+        "项目周期",
+        "整体",
+    ];
+    const YEAR: &[&str] = &["年度", "当年", "当年度", "全年", "本年", "本年度"];
+    if CYCLE.contains(&period) {
+        Some(Role::Cycle)
+    } else if YEAR.contains(&period) {
+        Some(Role::Annual)
+    } else {
+        None
+    }
+}
+
+/// The roles of one head row's cells, in order, made certain by the row
+/// they stand in: the roles [`role_of`] gives each head alone (`roles`),
+/// with the heads' texts beside them. A period's target right of the
+/// names (`三级指标 | 中期目标 | 年度目标`) heads a value column where the
+/// row has no other: left of the names, or beside an 指标值 column, it
+/// stays what it is alone (a goal's text).
+pub(crate) fn roles_in_row(texts: &[&str], roles: &mut [Option<Role>]) {
+    let Some(name) = roles.iter().position(|r| *r == Some(Role::Name)) else {
+        return;
+    };
+    let valued = roles
+        .iter()
+        .any(|r| matches!(r, Some(Role::Annual | Role::Cycle | Role::HalfYear)));
+    if valued {
+        return;
+    }
+    for (t, r) in texts.iter().zip(roles.iter_mut()).skip(name + 1) {
+        if matches!(r, None | Some(Role::Goal))
+            && let Some(p) = period_target(t)
+        {
+            *r = Some(p);
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Layout {
     /// The seed's table as cells: one row per unit or project, indicators as
@@ -351,14 +405,22 @@ pub(crate) struct Header {
 
 /// The roles of one row's cells (numbers have none).
 fn row_roles(row: &GridRow<'_>) -> Vec<(u32, Option<Role>, String)> {
-    row.cells
+    let mut out: Vec<(u32, Option<Role>, String)> = row
+        .cells
         .iter()
         .filter(|c| !c.val.is_number())
         .map(|c| {
             let h = squeeze(&c.val.text());
             (c.col, role_of(&h), h)
         })
-        .collect()
+        .collect();
+    let texts: Vec<&str> = out.iter().map(|(_, _, t)| t.as_str()).collect();
+    let mut roles: Vec<Option<Role>> = out.iter().map(|(_, r, _)| *r).collect();
+    roles_in_row(&texts, &mut roles);
+    for ((_, r, _), fixed) in out.iter_mut().zip(roles) {
+        *r = fixed;
+    }
+    out
 }
 
 /// Whether the row below a head row continues it (the lower half of a
@@ -570,13 +632,67 @@ fn levels_by_content(grid: &Grid<'_>, body: usize, cols: &mut Cols) {
         .find(|(_, (levels, all))| *levels >= 2 && levels * 10 >= all * 8)
         .map(|(c, _)| *c);
     if let Some(col) = found {
-        // The column's head role, if any, was a guess the content overrules.
-        for slot in cols.0.iter_mut() {
-            if *slot == Some(col) {
-                *slot = None;
+        content_decides(cols, col, Role::Level);
+    } else if !cols.has(Role::Category) {
+        categories_by_content(grid, body, cols, name);
+    }
+}
+
+/// The column's head role, if any, was a guess the content overrules.
+fn content_decides(cols: &mut Cols, col: u32, role: Role) {
+    for slot in cols.0.iter_mut() {
+        if *slot == Some(col) {
+            *slot = None;
+        }
+    }
+    cols.set(role, col);
+}
+
+/// A head with neither a 一级 nor a 二级 column, whose only label column
+/// left of the names (`绩效指标`, `指标类别`, a blank head) holds the
+/// framework's categories (数量指标, 社会效益指标 …): it is the 二级
+/// column, and no row prints a level. Only where most of its cells are
+/// categories and none a level alone (成本指标 and 满意度指标, which are
+/// both, count as categories): a column mixing levels and categories is
+/// not told apart here.
+fn categories_by_content(grid: &Grid<'_>, body: usize, cols: &mut Cols, name: u32) {
+    let label_cols: Vec<u32> = {
+        let mut v: Vec<u32> = grid
+            .rows
+            .iter()
+            .skip(body)
+            .take(CONTENT_ROWS)
+            .flat_map(|r| r.cells.iter())
+            .filter(|c| c.col < name && !c.val.text().trim().is_empty())
+            .map(|c| c.col)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    // One label column only: with two, which is which is a level question.
+    let [col] = label_cols.as_slice() else {
+        return;
+    };
+    let (mut categories, mut levels, mut all) = (0usize, 0usize, 0usize);
+    for r in grid.rows.iter().skip(body).take(CONTENT_ROWS) {
+        for c in r.cells.iter().filter(|c| !c.filled && c.col == *col) {
+            let t = c.val.text();
+            let t = t.trim();
+            if t.is_empty() {
+                continue;
+            }
+            all += 1;
+            let category = crate::vocab::category(t).is_some();
+            if crate::vocab::level(t).is_some() && !category {
+                levels += 1;
+            } else if category {
+                categories += 1;
             }
         }
-        cols.set(Role::Level, col);
+    }
+    if categories >= 2 && levels == 0 && categories * 10 >= all * 8 {
+        content_decides(cols, *col, Role::Category);
     }
 }
 
@@ -965,6 +1081,71 @@ mod tests {
         let h = find(&g).unwrap();
         assert_eq!((h.layout, h.first, h.body), (Layout::Long, 1, 2));
         assert_eq!(h.cols.get(Role::Goal), None);
+    }
+
+    #[test]
+    fn period_targets_right_of_the_names_head_values() {
+        let texts = ["一级指标", "三级指标", "实施期目标", "2024年度目标", "说明"];
+        let mut roles: Vec<_> = texts.iter().map(|t| role(t)).collect();
+        roles_in_row(&texts, &mut roles);
+        assert_eq!(roles.get(2), Some(&Some(Role::Cycle)));
+        assert_eq!(roles.get(3), Some(&Some(Role::Annual)));
+        // Left of the names: the goal's text of a project row.
+        let texts = ["项目名称", "年度目标", "二级指标", "指标名称", "指标值"];
+        let mut roles: Vec<_> = texts.iter().map(|t| role(t)).collect();
+        roles_in_row(&texts, &mut roles);
+        assert_eq!(roles.get(1), Some(&Some(Role::Goal)));
+        // Beside an 指标值 column the row has its values already.
+        let texts = ["二级指标", "指标名称", "指标值", "年度目标"];
+        let mut roles: Vec<_> = texts.iter().map(|t| role(t)).collect();
+        roles_in_row(&texts, &mut roles);
+        assert_eq!(roles.get(3), Some(&Some(Role::Goal)));
+        // A goal that only begins with a period is no value head.
+        let texts = ["二级指标", "指标名称", "年度绩效目标"];
+        let mut roles: Vec<_> = texts.iter().map(|t| role(t)).collect();
+        roles_in_row(&texts, &mut roles);
+        assert_eq!(roles.get(2), Some(&Some(Role::Goal)));
+        // Through the sheet's head finder too.
+        let g = grid(&[
+            &["二级指标", "指标名称", "长期目标", "当年目标"],
+            &["质量指标", "设备完好率", "≥98%", "≥96%"],
+        ]);
+        let h = find(&g).unwrap();
+        assert_eq!(h.cols.get(Role::Cycle), Some(2));
+        assert_eq!(h.cols.get(Role::Annual), Some(3));
+    }
+
+    #[test]
+    fn a_lone_label_column_of_categories_is_the_category_column() {
+        let g = grid(&[
+            &["指标分类", "指标名称", "指标值"],
+            &["数量指标", "培训人次", "≥300人次"],
+            &["", "发放手册", "≥500册"],
+            &["时效指标", "完成时限", "2023年10月底前"],
+            &["经济效益指标", "带动增收", "≥2%"],
+            &["满意度指标", "学员满意度", "≥90%"],
+        ]);
+        let h = find(&g).unwrap();
+        assert_eq!(h.cols.get(Role::Category), Some(0));
+        assert_eq!(h.cols.get(Role::Level), None);
+        // Levels and categories mixed in the one column: not told apart.
+        let g = grid(&[
+            &["指标分类", "指标名称", "指标值"],
+            &["产出指标", "", ""],
+            &["数量指标", "培训人次", "≥300人次"],
+            &["效益指标", "", ""],
+            &["经济效益指标", "带动增收", "≥2%"],
+        ]);
+        let h = find(&g).unwrap();
+        assert_eq!(h.cols.get(Role::Category), None);
+        // Two label columns: which is which is not the content's to say here.
+        let g = grid(&[
+            &["类别", "分类", "指标名称", "指标值"],
+            &["甲类", "数量指标", "培训人次", "≥300人次"],
+            &["", "质量指标", "合格率", "100%"],
+        ]);
+        let h = find(&g).unwrap();
+        assert_eq!(h.cols.get(Role::Category), None);
     }
 
     #[test]
