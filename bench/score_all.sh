@@ -2,7 +2,7 @@
 # Real-document and construction scores of a converter binary, one total line per set:
 #   bench/score_all.sh [BIN]   (default: the core's fast convert_csv example, else the release binary)
 # Sets: ../shared/realdocs (development), tests/fixtures/holdout (text constructions),
-# tests/fixtures/constructed .. constructed4 (workbooks, PDFs and text of other
+# tests/fixtures/constructed .. constructed5 (workbooks, PDFs and text of other
 # kinds; the second and third made by someone who had not read the readers).
 set -u
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ if [ -d ../shared/realdocs ]; then
   printf 'realdocs     '; $py $SCORE "$BIN" ../shared/realdocs/raw ../shared/realdocs/truth | tail -n 1
 fi
 printf 'holdout      '; $py $SCORE "$BIN" tests/fixtures/holdout/raw tests/fixtures/holdout/truth | tail -n 1
-for set in constructed constructed2 constructed3 constructed4; do
+for set in constructed constructed2 constructed3 constructed4 constructed5; do
   [ -x "tests/fixtures/$set/score.sh" ] || continue
   printf '%-13s' "$set"; SCORE=$SCORE "tests/fixtures/$set/score.sh" "$BIN" | tail -n 1
 done

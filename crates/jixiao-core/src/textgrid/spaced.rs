@@ -110,9 +110,45 @@ fn unknown_first_as_levels(lines: &[&str], i: usize, line: &str) -> Option<Vec<O
     is_long_head(&roles).then_some(roles)
 }
 
+/// The text's lines with a label wrapped onto the next line joined back
+/// (`绩效指标 项目完成` over `指标`: the word 项目完成指标 was cut by its
+/// cell's width): a line of one short word that completes the previous
+/// line's last word into a level or category of the framework, where
+/// neither half is one. The line it leaves stays, empty, so lines keep their
+/// numbers.
+fn join_wrapped_labels(text: &str) -> Vec<String> {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    for i in 1..lines.len() {
+        let (Some(prev), Some(cur)) = (lines.get(i - 1), lines.get(i)) else {
+            continue;
+        };
+        let cur_tokens = tokens(cur);
+        let [(_, _, tail)] = cur_tokens.as_slice() else {
+            continue;
+        };
+        let Some(&(_, _, last)) = tokens(prev).last() else {
+            continue;
+        };
+        let word = |t: &str| vocab::level(t).is_some() || vocab::category(t).is_some();
+        let whole = format!("{last}{tail}");
+        if tail.chars().count() > 4 || word(last) || word(tail) || !word(&whole) {
+            continue;
+        }
+        let merged = format!("{}{tail}", prev.trim_end());
+        if let Some(p) = lines.get_mut(i - 1) {
+            *p = merged;
+        }
+        if let Some(c) = lines.get_mut(i) {
+            c.clear();
+        }
+    }
+    lines
+}
+
 /// The long tables of a space-separated text.
 pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
-    let lines: Vec<&str> = text.lines().collect();
+    let joined = join_wrapped_labels(text);
+    let lines: Vec<&str> = joined.iter().map(String::as_str).collect();
     let last_line = lines.iter().rposition(|l| !l.trim().is_empty());
     let mut out = Vec::new();
     let mut from = 0;
@@ -257,9 +293,28 @@ fn row(t: &mut TextTable, line: &str, n: usize, roles: &[Option<Role>], last: bo
     };
     let mut cells: Vec<(usize, Piece)> = Vec::new();
     let mut p = 0;
+    // `绩效指标` before the 一级 column: a label merged down the whole
+    // indicator block, printed again on its rows; it is that column's.
+    if let (Some(c), Some(l)) = (col(Role::Indicators), col(Role::Level))
+        && c < l
+        && let Some((_, _, tok)) = toks.first()
+        && role(tok) == Some(Role::Indicators)
+        && toks.len() > 1
+    {
+        cells.push((c, Piece::new(*tok, n)));
+        p += 1;
+    }
     let next = toks.get(p + 1).map(|x| x.2);
+    // `满意度指标 满意度指标 名称 值`: the same word as 一级 and as 二级.
+    let twice = next.is_some_and(|nx| {
+        toks.get(p).is_some_and(|x| x.2 == nx)
+            && vocab::is_level_word(nx)
+            && vocab::is_category_word(nx)
+            && toks.len() > p + 2
+    });
     if let Some((_, _, tok)) = toks.get(p)
         && (super::starts_as_level(tok, next)
+            || twice
             || crate::ingest::excel::header::level_and_category(tok).is_some()
             || (vocab::is_level_word(tok) && next.is_some_and(score_only))
             || score_only(tok))
@@ -536,6 +591,39 @@ fn is_cut_word(t: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_level_wrapped_onto_its_own_line_under_a_repeated_block_label() {
+        // Single spaces, 一级 cut by its cell's width (`项目效益` / `指标`),
+        // the block's label `绩效指标` printed again on the first row.
+        let text = "项目名称 乡村医生培训\n\
+绩效指标 一级指标 二级指标 三级指标 指标值\n\
+绩效指标 项目完成\n\
+指标\n\
+数量指标 培训乡村医生 150人\n\
+时效指标 培训完成时间 10月底前\n\
+项目效益\n\
+指标\n\
+社会效益指标 村级诊疗能力 逐步提高\n\
+满意度指标 满意度指标 学员满意度 ≥90%\n";
+        let got: Vec<(String, String, String)> = tables("t.txt", text)
+            .iter()
+            .flat_map(crate::textgrid::read_indicators)
+            .map(|i| (i.level, i.category, i.name))
+            .collect();
+        let row = |l: &str, c: &str, n: &str| (l.to_string(), c.to_string(), n.to_string());
+        assert_eq!(
+            got,
+            [
+                row("项目完成指标", "数量指标", "培训乡村医生"),
+                row("项目完成指标", "时效指标", "培训完成时间"),
+                row("项目效益指标", "社会效益指标", "村级诊疗能力"),
+                row("满意度指标", "满意度指标", "学员满意度"),
+            ]
+        );
+        // A word of two lines that makes no framework label is not joined.
+        assert_eq!(join_wrapped_labels("甲 乙 项目\n指标\n")[1], "指标");
+    }
 
     #[test]
     fn names_with_spaces_and_placeholders() {
