@@ -123,6 +123,14 @@ pub(crate) fn role_of(head: &str) -> Option<Role> {
     if h.is_empty() {
         return None;
     }
+    // A sentence that mentions heads (`填报说明：一级指标分值合计100分；…`,
+    // a note merged across the table) heads nothing.
+    let note = h
+        .split_once(':')
+        .is_some_and(|(_, after)| !after.is_empty() && !after.ends_with(')'));
+    if note || h.contains(['；', ';', '。']) {
+        return None;
+    }
     // 指标值类型 holds 定量/定性: checked before 指标值, which it contains.
     if crate::vocab::VALUE_KIND_HEADS.contains(&h) {
         return Some(ValueKind);

@@ -102,7 +102,14 @@ fn parse_table(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
         });
     for row in grid.rows.get(s.header.body..).unwrap_or_default() {
         if cells::is_note_row(row) {
-            break; // Notes end the table: nothing below them is data.
+            // Notes end the table: nothing below them is data. A filling
+            // note right under the head (填报说明) comes before the data.
+            let read_any = open.as_ref().is_some_and(|o| !o.indicators.is_empty())
+                || s.doc.indicator_count() > 0;
+            if read_any {
+                break;
+            }
+            continue;
         }
         if header::is_head_again(row, s.header) {
             continue;
@@ -920,6 +927,38 @@ mod tests {
             [
                 ("产出指标", "数量指标", "康复服务人数"),
                 ("产出指标", "时效指标", "服务完成时间")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_filling_note_merged_under_the_head_is_neither_head_nor_end() {
+        // The note mentions head words and is merged across (its copies
+        // filled into every column); the data comes after it.
+        let note = "填报要求：二级指标不少于3项，定量指标须写明单位。";
+        let mut g = grid(&[
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "指标值"),
+            ],
+            &[(0, note)],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "改造农户厕所"),
+                (3, "≥600户"),
+            ],
+            &[(1, "质量指标"), (2, "验收合格率"), (3, "≥95%")],
+        ]);
+        g.rows[1].cells[0].colspan = 4;
+        let doc = read_grid(&g).unwrap().doc;
+        assert_eq!(
+            levels(&doc),
+            [
+                ("产出指标", "数量指标", "改造农户厕所"),
+                ("产出指标", "质量指标", "验收合格率")
             ]
         );
     }
