@@ -409,6 +409,81 @@ pub(crate) struct Header {
     /// A wide regional table's regions (区域绩效目标表): the columns under
     /// the value head, one per county, town or village, with their names.
     pub regions: Vec<(u32, String)>,
+    /// Value columns with their own operator and unit columns.
+    pub blocks: Vec<ValueBlock>,
+}
+
+/// A value head over its own operator, number and unit columns
+/// (`长期指标值` over `符号 | 数值 | 单位`, then `年度指标值` over the same):
+/// each value joins the operator and unit of its own block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ValueBlock {
+    pub role: Role,
+    pub number: u32,
+    pub operator: Option<u32>,
+    pub measure: Option<u32>,
+}
+
+/// The value blocks of a head of two rows: a value head merged over two or
+/// more columns whose lower cells hold an operator or a unit head, and one
+/// other column (the number).
+fn value_blocks(upper: &GridRow<'_>, lower: &GridRow<'_>) -> Vec<ValueBlock> {
+    let up = row_roles(upper);
+    let low = row_roles(lower);
+    let mut out = Vec::new();
+    // Columns an upper cell stands over: its own, its merged copies, and
+    // those right of it that print nothing above (a merge not expanded).
+    let printed: Vec<u32> = upper
+        .cells
+        .iter()
+        .filter(|c| !c.filled && !c.val.text().trim().is_empty())
+        .map(|c| c.col)
+        .collect();
+    for role in [Role::Cycle, Role::Annual, Role::HalfYear] {
+        let Some(start) = up
+            .iter()
+            .filter(|(_, r, _)| *r == Some(role))
+            .map(|(c, _, _)| *c)
+            .min()
+        else {
+            continue;
+        };
+        let end = printed.iter().copied().filter(|c| *c > start).min();
+        let span: Vec<u32> = low
+            .iter()
+            .map(|(c, _, _)| *c)
+            .chain(lower.cells.iter().map(|c| c.col))
+            .filter(|c| *c >= start && end.is_none_or(|e| *c < e))
+            .collect::<std::collections::BTreeSet<u32>>()
+            .into_iter()
+            .collect();
+        if span.len() < 2 {
+            continue;
+        }
+        let under = |want: Role| {
+            low.iter()
+                .find(|(c, r, _)| span.contains(c) && *r == Some(want))
+                .map(|(c, _, _)| *c)
+        };
+        let (operator, measure) = (under(Role::Operator), under(Role::Measure));
+        if operator.is_none() && measure.is_none() {
+            continue;
+        }
+        let rest: Vec<u32> = span
+            .iter()
+            .copied()
+            .filter(|c| Some(*c) != operator && Some(*c) != measure)
+            .collect();
+        if let [number] = rest.as_slice() {
+            out.push(ValueBlock {
+                role,
+                number: *number,
+                operator,
+                measure,
+            });
+        }
+    }
+    out
 }
 
 /// The roles of one row's cells (numbers have none).
@@ -453,9 +528,30 @@ fn continues(upper: &GridRow<'_>, lower: &GridRow<'_>) -> bool {
         let same_as_above = upper
             .get(*col)
             .is_some_and(|u| squeeze(&u.val.text()) == *text);
+        // A short word under a value head's merge (`数值` between 符号 and
+        // 单位 under 年度指标值) is that block's number column, where the
+        // row heads operator or unit columns.
+        let blocks = roles
+            .iter()
+            .any(|(_, r, _)| matches!(r, Some(Role::Operator | Role::Measure)));
+        let under_value = || {
+            blocks
+                && text.chars().count() <= 4
+                && upper
+                    .cells
+                    .iter()
+                    .filter(|u| u.col <= *col && !u.val.text().trim().is_empty())
+                    .max_by_key(|u| u.col)
+                    .is_some_and(|u| {
+                        matches!(
+                            role_of(&squeeze(&u.val.text())),
+                            Some(Role::Annual | Role::Cycle | Role::HalfYear)
+                        )
+                    })
+        };
         if role.is_some() && !same_as_above {
             heads += 1;
-        } else if !same_as_above {
+        } else if !same_as_above && !under_value() {
             return false;
         }
     }
@@ -784,6 +880,10 @@ pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
         };
         let lower = grid.rows.get(i + 1).filter(|l| continues(upper, l));
         let (mut cols, unit) = combine(upper, lower);
+        let blocks = lower.map(|l| value_blocks(upper, l)).unwrap_or_default();
+        for b in &blocks {
+            cols.set(b.role, b.number);
+        }
         if let Some(l) = lower {
             let alone = combine(l, None).0;
             if layout_of(&alone).is_some() && alone.0 == cols.0 {
@@ -848,6 +948,7 @@ pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
             body: body + usize::from(under && !regions.is_empty()),
             money_unit: unit,
             regions,
+            blocks,
         });
     }
     if self_eval {

@@ -632,10 +632,27 @@ fn weight(row: &GridRow<'_>, s: &Sheet<'_>) -> Option<rust_decimal::Decimal> {
 fn value(row: &GridRow<'_>, s: &Sheet<'_>, role: Role) -> Option<String> {
     let v = s.cell(row, role)?;
     let mut out = cells::joined_text(&v.val);
+    // A value block's own operator and unit columns (长期 | 年度 each with
+    // 符号 | 数值 | 单位), else the table's.
+    let block = s.header.blocks.iter().find(|b| b.role == role);
+    let own = |col: Option<u32>| {
+        col.and_then(|c| row.get(c))
+            .map(|c| cells::joined_text(&c.val))
+    };
+    let op_cell = match block {
+        Some(b) => own(b.operator),
+        None => s
+            .cell(row, Role::Operator)
+            .map(|c| cells::joined_text(&c.val)),
+    };
+    let measure_cell = match block {
+        Some(b) => own(b.measure),
+        None => s
+            .cell(row, Role::Measure)
+            .map(|m| cells::joined_text(&m.val)),
+    };
     // The operator's own column, or 指标性质 when it holds an operator.
-    let op = s
-        .cell(row, Role::Operator)
-        .map(|c| cells::joined_text(&c.val))
+    let op = op_cell
         .or_else(|| {
             s.cell(row, Role::Nature)
                 .map(|c| cells::joined_text(&c.val))
@@ -656,8 +673,7 @@ fn value(row: &GridRow<'_>, s: &Sheet<'_>, role: Role) -> Option<String> {
     {
         out.insert_str(0, &op);
     }
-    if let Some(m) = s.cell(row, Role::Measure) {
-        let m = cells::joined_text(&m.val);
+    if let Some(m) = measure_cell {
         // A unit of measure is never a figure: a number there is a score
         // or weight pushed one column over.
         if !out.ends_with(m.as_str())
@@ -959,6 +975,64 @@ mod tests {
             [
                 ("产出指标", "数量指标", "改造农户厕所"),
                 ("产出指标", "质量指标", "验收合格率")
+            ]
+        );
+    }
+
+    #[test]
+    fn each_value_block_joins_its_own_operator_and_unit() {
+        // 实施期 and 年度, each over 比较符 | 值 | 计量单位 (the merge not
+        // expanded: nothing printed above the block's other columns).
+        let g = grid(&[
+            &[(0, "项目名称"), (1, "河湖长制")],
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "实施期指标值"),
+                (6, "年度指标值"),
+            ],
+            &[
+                (3, "比较符"),
+                (4, "值"),
+                (5, "计量单位"),
+                (6, "比较符"),
+                (7, "值"),
+                (8, "计量单位"),
+            ],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "巡河次数"),
+                (3, "≥"),
+                (4, "300"),
+                (5, "次"),
+                (6, "≥"),
+                (7, "100"),
+                (8, "次"),
+            ],
+            &[
+                (1, "质量指标"),
+                (2, "水质达标率"),
+                (3, "="),
+                (4, "100"),
+                (5, "%"),
+                (6, "≥"),
+                (7, "95"),
+                (8, "%"),
+            ],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        let got: Vec<_> = doc
+            .projects()
+            .flat_map(|(_, p)| &p.indicators)
+            .map(|i| (i.cycle_value.as_deref(), i.annual_value.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some("≥300次"), Some("≥100次")),
+                (Some("=100%"), Some("≥95%"))
             ]
         );
     }
