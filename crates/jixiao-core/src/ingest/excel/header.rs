@@ -563,7 +563,8 @@ fn side_by_side<'a>(cols: &mut Cols, roles: impl Iterator<Item = &'a (u32, Optio
 
 /// A head with a name column and no value column, over a level or a
 /// category column, whose name cells carry their targets
-/// (`名称，目标值：≥95%`): the long layout, its values read from the names.
+/// (`名称，目标值：≥95%`, `名称（≥95%）；名称（≥90%）`): the long layout, its
+/// values read from the names.
 fn values_in_names(grid: &Grid<'_>, cols: &Cols, body: usize) -> bool {
     let Some(name) = cols.get(Role::Name) else {
         return false;
@@ -581,7 +582,9 @@ fn values_in_names(grid: &Grid<'_>, cols: &Cols, body: usize) -> bool {
         };
         all += 1;
         let t = super::cells::joined_text(&c.val);
-        if crate::ingest::indicator::split_labelled_value(&t, true).is_some() {
+        if crate::ingest::indicator::split_labelled_value(&t, true).is_some()
+            || crate::ingest::indicator::split_bracketed_values(&t, true).is_some()
+        {
             split += 1;
         }
     }
