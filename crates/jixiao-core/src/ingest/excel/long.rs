@@ -331,6 +331,28 @@ fn head_block_row(row: &GridRow<'_>) -> Option<(String, String)> {
 /// The level and category carried down, and the indicator of this row if it has one.
 fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str) {
     let mut level = s.text(row, Role::Level);
+    // A page's field (`备注：无`) in the 一级 or 二级 cell is no label of
+    // the framework: the row is a reject, and nothing carries down from it.
+    for role in [Role::Level, Role::Category] {
+        let t = s.text(row, role);
+        if crate::textgrid::is_field_line(&t) {
+            let addr = s.addr(row, s.header.cols.get(role).unwrap_or(0));
+            let text = if name.is_empty() {
+                t
+            } else {
+                format!("{t} {name}")
+            };
+            s.doc.reject(
+                row.line(),
+                text,
+                format!(
+                    "{addr}: a field (label：value) where the {} would stand",
+                    role.label()
+                ),
+            );
+            return;
+        }
+    }
     // `产出指标-数量指标`: both in the 一级 cell, when the row prints no 二级.
     let mut joined_category = None;
     if let Some((l, c)) = super::header::level_and_category(&level)
@@ -1407,5 +1429,30 @@ mod tests {
         );
         // A list with an item whose bracket is a note is no list: a reject.
         assert!(doc.rejects.iter().any(|r| r.text.contains("污水处理设施")));
+    }
+
+    #[test]
+    fn a_field_in_the_level_column_is_a_reject_not_a_level() {
+        let text = "项目名称：河道保洁经费\n\
+                    一级指标 | 二级指标 | 三级指标 | 指标值\n\
+                    产出指标 | 数量指标 | 保洁河道长度 | ≥45公里\n\
+                    审核状态：已审 | 质量指标 | 保洁达标率 | ≥95%\n\
+                    | 时效指标 | 保洁完成时间 | 2023年12月\n";
+        let t = crate::textgrid::pipe::tables("t.txt", text);
+        let doc = crate::ingest::excel::read_grid(&t[0].grid).unwrap().doc;
+        let got: Vec<(String, String)> = doc
+            .projects()
+            .flat_map(|(_, p)| p.indicators.iter())
+            .map(|i| (i.level.clone(), i.name.clone()))
+            .collect();
+        let pair = |l: &str, n: &str| (l.to_string(), n.to_string());
+        assert_eq!(
+            got,
+            [
+                pair("产出指标", "保洁河道长度"),
+                pair("产出指标", "保洁完成时间")
+            ]
+        );
+        assert!(doc.rejects.iter().any(|r| r.text.contains("保洁达标率")));
     }
 }
