@@ -270,10 +270,46 @@ fn read_body(
             j = k + 1;
             continue;
         }
-        row(t, line, j + 1, roles, Some(j) == last_line, wide);
+        match category_run_into_name(line, wide) {
+            Some(split) => row(t, &split, j + 1, roles, Some(j) == last_line, wide),
+            None => row(t, line, j + 1, roles, Some(j) == last_line, wide),
+        }
         j += 1;
     }
     (j, End::Other)
+}
+
+/// `line` with a space after a category run into the name (`时效指标补贴
+/// 资金拨付及时率`, the space lost in a scan): where the row's first word
+/// after its level, if any, is no framework word but starts with a whole
+/// category of the framework, `…指标` as printed, and a name follows it.
+/// Only the full word with its `指标`: a name may start with a category's
+/// stem (`质量达标率`).
+fn category_run_into_name(line: &str, wide: bool) -> Option<String> {
+    let toks = if wide {
+        wide_tokens(line)
+    } else {
+        tokens(line)
+    };
+    let mut it = toks.iter().peekable();
+    if it.peek().is_some_and(|(_, _, w)| vocab::is_level_word(w)) {
+        it.next();
+    }
+    let (s, _, tok) = it.next()?;
+    if vocab::is_category_word(tok) || vocab::is_level_word(tok) {
+        return None;
+    }
+    let (at, _) = tok.match_indices("指标").next()?;
+    let end = at + "指标".len();
+    let (category, name) = (tok.get(..end)?, tok.get(end..)?);
+    let named = name.chars().count() >= 2
+        && !value_like(name)
+        && !name.starts_with(['(', '（', ')', '）', ':', '：', '-', '—', '/']);
+    if vocab::category(category).is_none() || !named {
+        return None;
+    }
+    let cut = s + end;
+    Some(format!("{} {}", line.get(..cut)?, line.get(cut..)?))
 }
 
 /// `line` with a label cell completed by the lone word of the next line,
@@ -740,6 +776,26 @@ mod tests {
             wrapped_label("效益指标 社会效益 受益群众人数 ≥3万人", "人数", false),
             None
         );
+    }
+
+    #[test]
+    fn a_category_run_into_its_name_is_split_off() {
+        let split = |l: &str| category_run_into_name(l, false);
+        assert_eq!(
+            split("产出指标 质量指标设备验收合格率 100%").as_deref(),
+            Some("产出指标 质量指标 设备验收合格率 100%")
+        );
+        assert_eq!(
+            split("经济效益指标带动农户增收 ≥500元").as_deref(),
+            Some("经济效益指标 带动农户增收 ≥500元")
+        );
+        // Near misses: a name that starts with a category's stem only, a
+        // category already apart, a bracket after the word (`指标(分)`), a
+        // word ending in 指标 that is no category.
+        assert_eq!(split("质量达标率 100%"), None);
+        assert_eq!(split("产出指标 数量指标 维修面积 ≥800平方米"), None);
+        assert_eq!(split("时效指标（10分） 完成时间 12月底"), None);
+        assert_eq!(split("考核指标完成率 ≥90%"), None);
     }
 
     #[test]
