@@ -204,12 +204,27 @@ fn read_body(
     last_line: Option<usize>,
 ) -> (usize, End) {
     let mut j = from;
+    // A blank line after the table's rows: a page's field line after it
+    // (`发布机构：某局  备案号`), with no value in it, ends the table.
+    let mut after_blank = false;
     while let Some(line) = lines.get(j) {
-        if line.trim().is_empty() || super::is_page_furniture(line) {
+        if line.trim().is_empty() {
+            after_blank = !t.grid.rows.is_empty();
+            j += 1;
+            continue;
+        }
+        if super::is_page_furniture(line) {
             j += 1;
             continue;
         }
         let toks = tokens(line);
+        let field = toks
+            .first()
+            .is_some_and(|(_, _, w)| super::is_field_line(w))
+            && !toks.iter().any(|(_, _, w)| value_like(w));
+        if std::mem::take(&mut after_blank) && field {
+            return (j, End::Other);
+        }
         if toks
             .first()
             .is_some_and(|(_, _, tok)| super::is_project_label(tok))
@@ -796,6 +811,26 @@ mod tests {
         assert_eq!(split("产出指标 数量指标 维修面积 ≥800平方米"), None);
         assert_eq!(split("时效指标（10分） 完成时间 12月底"), None);
         assert_eq!(split("考核指标完成率 ≥90%"), None);
+    }
+
+    #[test]
+    fn a_field_line_after_the_tables_blank_line_ends_it() {
+        let text = "一级指标 二级指标 三级指标 指标值\n\
+产出指标 数量指标 维修校舍面积 ≥800平方米\n\
+质量指标 工程验收合格率 100%\n\
+\n\
+网站标识码：A1234 某县人民政府办公室\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t[0].grid.rows.len(), 3);
+        assert!(t[0].rejects.is_empty(), "{:?}", t[0].rejects);
+        // Near miss: a name with a colon and its value after a blank line
+        // is a row, not the page's field.
+        let text = "一级指标 二级指标 三级指标 指标值\n\
+产出指标 数量指标 维修校舍面积 ≥800平方米\n\
+\n\
+质量指标 覆盖率：城区 ≥90%\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t[0].grid.rows.len(), 3);
     }
 
     #[test]
