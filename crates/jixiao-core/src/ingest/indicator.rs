@@ -861,6 +861,57 @@ pub(crate) fn split_labelled_value(cell: &str, bare: bool) -> Option<NameValue> 
     })
 }
 
+/// A name cell that lists its indicators each with its target in closing
+/// brackets: `名称（≥95%）；名称（稳步提高）` — one indicator per item. Every
+/// item must end in a bracket holding a clean target (a figure with its
+/// comparison and unit, a date, or a qualitative target word such as
+/// `稳步提高`): a bracket holding anything else (`（县级配套）`, `（含设备）`)
+/// is the name's own note, and then the whole cell is no list. `single`
+/// allows a cell of one item (a table without a value column); a table
+/// with one reads a lone bracket as a note.
+pub(crate) fn split_bracketed_values(cell: &str, single: bool) -> Option<Vec<NameValue>> {
+    let items: Vec<&str> = split_fields(trim(cell).trim_end_matches(['；', ';', '。']))
+        .into_iter()
+        .filter(|i| !i.is_empty())
+        .collect();
+    if items.is_empty() || (items.len() == 1 && !single) {
+        return None;
+    }
+    items.iter().map(|i| bracketed_value(i)).collect()
+}
+
+/// `名称（≥95%）`: the name and the clean target in its closing bracket.
+fn bracketed_value(item: &str) -> Option<NameValue> {
+    let body = item.trim().strip_suffix(['）', ')'])?;
+    let open = body.rfind(['（', '('])?;
+    let name = trim(body.get(..open)?);
+    let inner = body.get(open..)?;
+    let value = trim(inner.get(inner.chars().next()?.len_utf8()..)?);
+    let qualitative = || {
+        crate::vocab::QUALITATIVE_VALUES
+            .iter()
+            .any(|w| value.ends_with(w))
+            && value.chars().count() <= 6
+    };
+    let clean = (crate::textgrid::value_like(value) || qualitative())
+        && !value.contains(['（', '(', ':', '：', '，', ',']);
+    // A name holding a separator or a bracket of its own is not one name;
+    // nor is a value (`≥5个`), though a name may start with an age
+    // (`0-6岁儿童…`).
+    let cjk = name
+        .chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .count();
+    let one_name = cjk >= 2
+        && !name.contains(['，', ',', '（', '(', '）', ')', ':', '：'])
+        && !name.starts_with(['≥', '≤', '>', '<', '＞', '＜', '=', '＝', '≧', '≦']);
+    (clean && one_name).then(|| NameValue {
+        name: name.to_string(),
+        annual: Some(normalize_value(value)),
+        cycle: None,
+    })
+}
+
 /// An ASCII or full-width digit as ASCII.
 fn ascii_digit(c: char) -> Option<char> {
     match c {
@@ -1077,6 +1128,61 @@ mod tests {
         // Not before a framework word: the text as it is.
         assert_eq!(split_code("一、开展培训"), (None, "一、开展培训".into()));
         assert_eq!(split_code("1.5米宽道路"), (None, "1.5米宽道路".into()));
+    }
+
+    #[test]
+    fn a_list_of_names_with_bracketed_targets() {
+        let nv = |n: &str, v: &str| NameValue {
+            name: n.into(),
+            annual: Some(v.into()),
+            cycle: None,
+        };
+        assert_eq!(
+            split_bracketed_values(
+                "新建村级卫生室数量(≥12个); 乡镇医生培训合格率（100%）；",
+                false
+            ),
+            Some(vec![
+                nv("新建村级卫生室数量", "≥12个"),
+                nv("乡镇医生培训合格率", "100%")
+            ])
+        );
+        assert_eq!(
+            split_bracketed_values(
+                "群众就医便利程度（明显提升）；项目完工时间（2025年6月前）",
+                false
+            ),
+            Some(vec![
+                nv("群众就医便利程度", "明显提升"),
+                nv("项目完工时间", "2025年6月前")
+            ])
+        );
+        // One item only where the table has no value column.
+        assert_eq!(split_bracketed_values("设备购置台数（≥30台）", false), None);
+        assert_eq!(
+            split_bracketed_values("设备购置台数（≥30台）", true),
+            Some(vec![nv("设备购置台数", "≥30台")])
+        );
+        // Near misses: a bracket that is the name's note, one item without
+        // a bracket, a bracket holding a sentence.
+        assert_eq!(
+            split_bracketed_values("校舍维修面积（含附属设施）", true),
+            None
+        );
+        assert_eq!(
+            split_bracketed_values("培训人次（≥200人）；课程满意度较高", true),
+            None
+        );
+        assert_eq!(
+            split_bracketed_values("覆盖率（城区达到90%，农村80%）", true),
+            None
+        );
+        assert_eq!(split_bracketed_values("（≥5个）", true), None);
+        assert_eq!(split_bracketed_values("≥5个（≥5个）", true), None);
+        assert_eq!(
+            split_bracketed_values("3-6岁幼儿入园率（≥85%）", true),
+            Some(vec![nv("3-6岁幼儿入园率", "≥85%")])
+        );
     }
 
     #[test]

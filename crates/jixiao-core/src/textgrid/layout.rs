@@ -695,11 +695,19 @@ fn table(source: &str, text: &str) -> Vec<TextTable> {
             body.push(r);
         }
     };
+    // A blank line since the table's last row: a field line after it is
+    // the page's, and ends the table.
+    let mut after_blank = false;
     for (k, l) in lines.iter().enumerate().skip(last + 1) {
         let trimmed = l.trim();
         if trimmed.is_empty() {
+            after_blank = row.is_some();
             continue;
         }
+        if after_blank && super::is_field_line(trimmed) {
+            break;
+        }
+        after_blank = false;
         // The head repeated on a new page, page numbers, the title again.
         let again = head_lines.contains(&vocab::key(l))
             || tail_text
@@ -745,6 +753,23 @@ fn table(source: &str, text: &str) -> Vec<TextTable> {
             }
         }
         if cells.iter().all(String::is_empty) {
+            continue;
+        }
+        // A field (`备注：无`) where only a level or category could stand is
+        // no label of the framework: a reject, never a group's label.
+        let labels_only = cells.iter().enumerate().all(|(i, c)| {
+            c.is_empty()
+                || matches!(
+                    cols.get(i).and_then(|x| x.1),
+                    Some(Role::Level | Role::Category)
+                )
+        });
+        if labels_only && cells.iter().any(|c| super::is_field_line(c)) {
+            t.rejects.push((
+                k + 1,
+                trimmed.to_string(),
+                "a field (label：value) where a 一级 or 二级 label would stand".to_string(),
+            ));
             continue;
         }
         let has_values = cells
@@ -1010,6 +1035,31 @@ mod tests {
             ["效益指标", "社会效益指标", "群众出行时间缩短"],
         ];
         assert_eq!(rows, expect.map(|r| r.map(String::from)));
+    }
+
+    #[test]
+    fn a_field_line_is_no_label_and_after_a_blank_line_ends_the_table() {
+        // A page's fields in the 一级 column: inside the table a reject,
+        // after the table's blank line its end (the line after it, read
+        // as a row otherwise, is gone too).
+        let text = "\
+一级指标    二级指标       三级指标       指标值
+产出指标    数量指标    维修校舍面积    ≥800平方米
+备注：无
+            质量指标    工程验收合格率   100%
+
+信息来源：某县教育局
+责任编辑：李四     0731-1234567
+";
+        let ts = tables("t.txt", text);
+        let t = &ts[0];
+        let rows = names_and_labels(t);
+        assert_eq!(rows.len(), 2);
+        // The level carries down in the long reader: no label here.
+        assert_eq!(rows[1][0], "");
+        assert_eq!(rows[1][1], "质量指标");
+        assert_eq!(t.rejects.len(), 1, "{:?}", t.rejects);
+        assert!(t.rejects[0].1.contains("备注"));
     }
 
     #[test]

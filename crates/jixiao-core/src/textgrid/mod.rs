@@ -239,6 +239,29 @@ pub(crate) fn is_table_end(t: &str) -> bool {
     STARTS.iter().any(|s| k.starts_with(s)) || WITHIN.iter().any(|s| k.contains(s))
 }
 
+/// A `label：value` field line (`附注：无`, `发布机构：某局`, `Contact: x`):
+/// a short label, a colon, and a value after it. Such a text is a page's
+/// field, never a 一级 or 二级 cell (those are words with no value after a
+/// colon); after a table's blank line it ends the table. Framework words
+/// and value labels before the colon (`产出指标：`, `年度目标值：≥95%`) are
+/// not fields.
+pub(crate) fn is_field_line(t: &str) -> bool {
+    let t = t.trim();
+    let Some((label, value)) = t.split_once([':', '：']) else {
+        return false;
+    };
+    let (label, value) = (label.trim(), value.trim());
+    let n = label.chars().count();
+    let word = label
+        .chars()
+        .all(|c| c.is_alphabetic() && !c.is_ascii_digit() && !c.is_whitespace());
+    let framework = vocab::is_level_word(label)
+        || vocab::is_category_word(label)
+        || vocab::holds_framework_label(label)
+        || label.contains("指标");
+    (2..=8).contains(&n) && word && !framework && !value.is_empty()
+}
+
 /// A project's label opening a key-value head (`项目名称：X`, `项目名称:`,
 /// `项目名称` before its value): after a table's rows, the next project's
 /// head block begins, so the table ends there.
@@ -867,6 +890,17 @@ mod tests {
 
     #[test]
     fn ends_of_tables() {
+        assert!(is_field_line("备注：以上数据为预估"));
+        assert!(is_field_line("责任科室: 规划财务科"));
+        assert!(is_field_line("录入：张三"));
+        // Near misses: a framework word or a value label before the colon,
+        // no value after it, a long sentence, a time.
+        assert!(!is_field_line("产出指标：数量指标"));
+        assert!(!is_field_line("年度指标值：≥95%"));
+        assert!(!is_field_line("质量指标："));
+        assert!(!is_field_line("社会效益指标:带动周边农户增收"));
+        assert!(!is_field_line("按照全县统一部署开展秸秆禁烧巡查工作：共计"));
+        assert!(!is_field_line("10:30"));
         assert!(is_table_end("附件:"));
         assert!(is_table_end("财政部门支出股室初审意见 (盖章)"));
         assert!(is_table_end("扫一扫在手机打开当前页"));

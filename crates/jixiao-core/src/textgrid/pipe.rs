@@ -18,6 +18,7 @@ pub fn rows(text: &str) -> Vec<Vec<Piece>> {
         if line.trim().is_empty() {
             continue;
         }
+        let line = without_list_marker(line);
         let mut cells: Vec<Piece> = line.split('|').map(|p| Piece::new(p.trim(), n)).collect();
         // A Markdown separator row (`|---|:--:|`) holds no cells.
         let rule = |t: &str| t.contains('-') && t.chars().all(|c| matches!(c, '-' | ':' | ' '));
@@ -36,6 +37,23 @@ pub fn rows(text: &str) -> Vec<Vec<Piece>> {
         }
     }
     out
+}
+
+/// A line without pipes after its Markdown list or quote marker (`- 项目名称：X`,
+/// `* 主管部门：Y`, `> 说明：…`): the marker is the page's typography, not
+/// the line's text, and would hide a label from the readers. Only a marker
+/// followed by a space: `-5%` or `>90%` is a value.
+fn without_list_marker(line: &str) -> &str {
+    if line.contains(['|', '｜']) {
+        return line;
+    }
+    let t = line.trim_start();
+    for m in ["- ", "* ", "+ ", "• ", "> "] {
+        if let Some(rest) = t.strip_prefix(m) {
+            return rest;
+        }
+    }
+    line
 }
 
 /// Lines with two cells or more between pipes: the evidence for this layout.
@@ -486,6 +504,29 @@ mod tests {
         assert_eq!(p.indicators[1].category, "质量指标");
         assert_eq!(p.indicators[1].annual_value.as_deref(), Some("100%"));
         assert_eq!(p.indicators[1].pos, crate::model::Position::Line(8));
+    }
+
+    #[test]
+    fn labels_in_a_markdown_list_above_a_pipe_table() {
+        let text = "# 绩效目标申报表\n\n* 项目名称：乡村道路养护补助\n- 主管部门：某县交通运输局\n\n\
+| 一级指标 | 二级指标 | 三级指标 | 指标值 |\n\
+| 产出指标 | 数量指标 | 养护里程 | -5% |\n\
+| 效益指标 | 社会效益指标 | 通行时间 | > 90% |\n\
+\n> 注：本表由项目单位填报。\n";
+        let r = rows(text);
+        assert_eq!(r[1][0].text, "项目名称：乡村道路养护补助");
+        assert_eq!(r[2][0].text, "主管部门：某县交通运输局");
+        // A value inside a pipe row keeps its sign.
+        assert_eq!(r[5][3].text, "> 90%");
+        assert_eq!(r[6][0].text, "注：本表由项目单位填报。");
+        let t = tables("t.txt", text);
+        let doc = crate::ingest::excel::read_grid(&t[0].grid).unwrap().doc;
+        let (_, p) = doc.projects().next().unwrap();
+        assert_eq!(p.name, "乡村道路养护补助");
+        assert_eq!(p.indicators[0].annual_value.as_deref(), Some("-5%"));
+        // A pipe-less line that is a value keeps its sign.
+        assert_eq!(without_list_marker("-5%"), "-5%");
+        assert_eq!(without_list_marker(">90%"), ">90%");
     }
 
     #[test]

@@ -240,12 +240,27 @@ fn read_body(
     last_line: Option<usize>,
 ) -> (usize, End) {
     let mut j = from;
+    // A blank line after the table's rows: a page's field line after it
+    // (`发布机构：某局  备案号`), with no value in it, ends the table.
+    let mut after_blank = false;
     while let Some(line) = lines.get(j) {
-        if line.trim().is_empty() || super::is_page_furniture(line) {
+        if line.trim().is_empty() {
+            after_blank = !t.grid.rows.is_empty();
+            j += 1;
+            continue;
+        }
+        if super::is_page_furniture(line) {
             j += 1;
             continue;
         }
         let toks = tokens(line);
+        let field = toks
+            .first()
+            .is_some_and(|(_, _, w)| super::is_field_line(w))
+            && !toks.iter().any(|(_, _, w)| value_like(w));
+        if std::mem::take(&mut after_blank) && field {
+            return (j, End::Other);
+        }
         if toks
             .first()
             .is_some_and(|(_, _, tok)| super::is_project_label(tok))
@@ -269,10 +284,166 @@ fn read_body(
         if is_table_end(line) || sign_off {
             return (j, End::Other);
         }
-        row(t, line, j + 1, roles, Some(j) == last_line, wide);
+        let next = (j + 1..lines.len())
+            .find(|&k| lines.get(k).is_some_and(|l| !l.trim().is_empty()))
+            .and_then(|k| Some((k, *lines.get(k)?)));
+        // A 一级 or 二级 label wrapped in its cell (`服务对象满` / `意度指标`):
+        // the row with the label whole, its tail line consumed.
+        if let Some((k, nx)) = next
+            && let Some(joined) = wrapped_label(line, nx, wide)
+        {
+            row(t, &joined, j + 1, roles, Some(k) == last_line, wide);
+            j = k + 1;
+            continue;
+        }
+        // A name's first half on a line of its own, its rest and value on
+        // the next line (`城镇…困难人员` / `占比 ≥10%`): a line wraps only
+        // when full, so where the half is as wide as the widest name read,
+        // the two are one name; otherwise which row the half belongs to is
+        // a guess, and the next line is no row of its own either.
+        if let Some((k, nx)) = next
+            && is_name_half(line, wide)
+            && continues_with_value(nx, wide)
+        {
+            if as_wide_as_the_names(t, roles, line) {
+                let joined = format!("{}{}", line.trim(), nx.trim_start());
+                row(t, &joined, j + 1, roles, Some(k) == last_line, wide);
+            } else {
+                for (n, l) in [(j, *line), (k, nx)] {
+                    t.rejects.push((
+                        n + 1,
+                        l.trim().to_string(),
+                        "a name's half on a line of its own: which row it belongs to is not certain"
+                            .into(),
+                    ));
+                }
+            }
+            j = k + 1;
+            continue;
+        }
+        match category_run_into_name(line, wide) {
+            Some(split) => row(t, &split, j + 1, roles, Some(j) == last_line, wide),
+            None => row(t, line, j + 1, roles, Some(j) == last_line, wide),
+        }
         j += 1;
     }
     (j, End::Other)
+}
+
+/// `line` with a space after a category run into the name (`时效指标补贴
+/// 资金拨付及时率`, the space lost in a scan): where the row's first word
+/// after its level, if any, is no framework word but starts with a whole
+/// category of the framework, `…指标` as printed, and a name follows it.
+/// Only the full word with its `指标`: a name may start with a category's
+/// stem (`质量达标率`).
+fn category_run_into_name(line: &str, wide: bool) -> Option<String> {
+    let toks = if wide {
+        wide_tokens(line)
+    } else {
+        tokens(line)
+    };
+    let mut it = toks.iter().peekable();
+    if it.peek().is_some_and(|(_, _, w)| vocab::is_level_word(w)) {
+        it.next();
+    }
+    let (s, _, tok) = it.next()?;
+    if vocab::is_category_word(tok) || vocab::is_level_word(tok) {
+        return None;
+    }
+    let (at, _) = tok.match_indices("指标").next()?;
+    let end = at + "指标".len();
+    let (category, name) = (tok.get(..end)?, tok.get(end..)?);
+    let named = name.chars().count() >= 2
+        && !value_like(name)
+        && !name.starts_with(['(', '（', ')', '）', ':', '：', '-', '—', '/']);
+    if vocab::category(category).is_none() || !named {
+        return None;
+    }
+    let cut = s + end;
+    Some(format!("{} {}", line.get(..cut)?, line.get(cut..)?))
+}
+
+/// `line` with a label cell completed by the lone word of the next line,
+/// where a word among its first two is the start of a level or category
+/// the vocabulary knows and that word is its rest.
+fn wrapped_label(line: &str, next: &str, wide: bool) -> Option<String> {
+    let split = |l| if wide { wide_tokens(l) } else { tokens(l) };
+    let next_toks = split(next);
+    let [(_, _, tail)] = next_toks.as_slice() else {
+        return None;
+    };
+    let known = |w: &str| vocab::level(w).is_some() || vocab::category(w).is_some();
+    if known(tail) || value_like(tail) {
+        return None;
+    }
+    split(line).iter().take(2).find_map(|(s, e, tok)| {
+        if known(tok) {
+            return None;
+        }
+        let whole = format!("{tok}{tail}");
+        if !known(&whole) {
+            return None;
+        }
+        Some(format!("{}{whole}{}", line.get(..*s)?, line.get(*e..)?))
+    })
+}
+
+/// A line of one word that no column but the names' holds: no value, no
+/// framework word, no field.
+fn is_name_half(line: &str, wide: bool) -> bool {
+    let toks = if wide {
+        wide_tokens(line)
+    } else {
+        tokens(line)
+    };
+    let [(_, _, w)] = toks.as_slice() else {
+        return false;
+    };
+    !value_like(w)
+        && glued::split_value(w).is_none()
+        && !vocab::is_level_word(w)
+        && !vocab::is_category_word(w)
+        && !score_only(w)
+        && !super::is_field_line(w)
+        && !super::is_head_label(w)
+        && !super::is_page_furniture(w)
+        && !is_table_end(w)
+}
+
+/// A line that starts with no framework word and holds a name's words and a
+/// value after them: a row's name cell without its labels.
+fn continues_with_value(line: &str, wide: bool) -> bool {
+    let toks = if wide {
+        wide_tokens(line)
+    } else {
+        tokens(line)
+    };
+    toks.len() >= 2
+        && !starts_with_framework(line)
+        && head_roles(line).is_none()
+        && !is_table_end(line)
+        && toks.first().is_some_and(|(_, _, w)| {
+            !value_like(w) && !super::is_project_label(w) && !super::is_field_line(w)
+        })
+        && toks.iter().skip(1).any(|(_, _, w)| value_like(w))
+}
+
+/// Whether `line` is at least as wide as every name the table has read,
+/// with two names read at least to compare.
+fn as_wide_as_the_names(t: &TextTable, roles: &[Option<Role>], line: &str) -> bool {
+    let Some(nc) = roles.iter().position(|r| *r == Some(Role::Name)) else {
+        return false;
+    };
+    let nc = u32::try_from(nc).unwrap_or(u32::MAX);
+    let widths: Vec<usize> = t
+        .grid
+        .rows
+        .iter()
+        .filter_map(|r| r.get(nc))
+        .map(|c| c.text.chars().count())
+        .collect();
+    let own = line.trim().chars().count();
+    widths.len() >= 2 && widths.iter().all(|&w| own >= w)
 }
 
 /// Whether a line starts with a level or category word: a table's row.
@@ -671,6 +842,83 @@ mod tests {
         assert_eq!(g.text(1, 3), "≥100 人次");
         assert_eq!(g.text(2, 1), "质量指标");
         assert_eq!(g.text(2, 2), "Office 培训合格率");
+    }
+
+    #[test]
+    fn wrapped_labels_and_name_halves_join_their_cells_or_are_rejects() {
+        // A category cut over two lines, and a name's first half on a line
+        // of its own as wide as the widest name: one cell each.
+        let text = "一级指标 二级指标 三级指标 指标值\n\
+产出指标 数量指标 改造老旧供水管网长度 ≥12公里\n\
+新建加压泵站 ≥2座\n\
+效益指标 可持续影 管网运行年限 ≥15年\n\
+响指标\n\
+农村集中供水工程供水保证率达到设计\n\
+标准 ≥95%\n";
+        let t = tables("t.txt", text);
+        let g = &t[0].grid;
+        assert!(t[0].rejects.is_empty(), "{:?}", t[0].rejects);
+        assert_eq!(g.text(3, 1), "可持续影响指标");
+        assert_eq!(g.text(3, 2), "管网运行年限");
+        assert_eq!(g.text(4, 2), "农村集中供水工程供水保证率达到设计标准");
+        assert_eq!(g.text(4, 3), "≥95%");
+        assert_eq!(g.rows.len(), 5);
+
+        // A half narrower than a name already read: it may be the tail of
+        // the row above or the head of the row below; neither is a row.
+        let text = "一级指标 二级指标 三级指标 指标值\n\
+产出指标 数量指标 改造老旧供水管网长度 ≥12公里\n\
+新建加压泵站数量 ≥2座\n\
+及配套设施\n\
+检测 ≥4次\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t[0].grid.rows.len(), 3);
+        assert_eq!(t[0].rejects.len(), 2, "{:?}", t[0].rejects);
+        // Near miss: a lone word that completes no label is no label's tail.
+        assert_eq!(
+            wrapped_label("效益指标 社会效益 受益群众人数 ≥3万人", "人数", false),
+            None
+        );
+    }
+
+    #[test]
+    fn a_category_run_into_its_name_is_split_off() {
+        let split = |l: &str| category_run_into_name(l, false);
+        assert_eq!(
+            split("产出指标 质量指标设备验收合格率 100%").as_deref(),
+            Some("产出指标 质量指标 设备验收合格率 100%")
+        );
+        assert_eq!(
+            split("经济效益指标带动农户增收 ≥500元").as_deref(),
+            Some("经济效益指标 带动农户增收 ≥500元")
+        );
+        // Near misses: a name that starts with a category's stem only, a
+        // category already apart, a bracket after the word (`指标(分)`), a
+        // word ending in 指标 that is no category.
+        assert_eq!(split("质量达标率 100%"), None);
+        assert_eq!(split("产出指标 数量指标 维修面积 ≥800平方米"), None);
+        assert_eq!(split("时效指标（10分） 完成时间 12月底"), None);
+        assert_eq!(split("考核指标完成率 ≥90%"), None);
+    }
+
+    #[test]
+    fn a_field_line_after_the_tables_blank_line_ends_it() {
+        let text = "一级指标 二级指标 三级指标 指标值\n\
+产出指标 数量指标 维修校舍面积 ≥800平方米\n\
+质量指标 工程验收合格率 100%\n\
+\n\
+网站标识码：A1234 某县人民政府办公室\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t[0].grid.rows.len(), 3);
+        assert!(t[0].rejects.is_empty(), "{:?}", t[0].rejects);
+        // Near miss: a name with a colon and its value after a blank line
+        // is a row, not the page's field.
+        let text = "一级指标 二级指标 三级指标 指标值\n\
+产出指标 数量指标 维修校舍面积 ≥800平方米\n\
+\n\
+质量指标 覆盖率：城区 ≥90%\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t[0].grid.rows.len(), 3);
     }
 
     #[test]

@@ -667,7 +667,8 @@ fn side_by_side<'a>(cols: &mut Cols, roles: impl Iterator<Item = &'a (u32, Optio
 
 /// A head with a name column and no value column, over a level or a
 /// category column, whose name cells carry their targets
-/// (`名称，目标值：≥95%`): the long layout, its values read from the names.
+/// (`名称，目标值：≥95%`, `名称（≥95%）；名称（≥90%）`): the long layout, its
+/// values read from the names.
 fn values_in_names(grid: &Grid<'_>, cols: &Cols, body: usize) -> bool {
     let Some(name) = cols.get(Role::Name) else {
         return false;
@@ -685,7 +686,9 @@ fn values_in_names(grid: &Grid<'_>, cols: &Cols, body: usize) -> bool {
         };
         all += 1;
         let t = super::cells::joined_text(&c.val);
-        if crate::ingest::indicator::split_labelled_value(&t, true).is_some() {
+        if crate::ingest::indicator::split_labelled_value(&t, true).is_some()
+            || crate::ingest::indicator::split_bracketed_values(&t, true).is_some()
+        {
             split += 1;
         }
     }
@@ -695,12 +698,47 @@ fn values_in_names(grid: &Grid<'_>, cols: &Cols, body: usize) -> bool {
 /// Rows below a head looked at to tell a column's content.
 const CONTENT_ROWS: usize = 60;
 
-/// `产出指标-数量指标`: a level and a category printed in one cell.
+/// `产出指标-数量指标`, `产出指标>数量指标`, `效益指标→社会效益指标`: a
+/// level and a category printed in one cell, joined by a dash, a slash, an
+/// arrow or a separator dot (a run of them, `->`, `——`, with spaces
+/// around). Read only where the word before the joiner is a level of the
+/// framework and the word after it a category: a joiner between other
+/// words is a name's own punctuation.
 pub(crate) fn level_and_category(t: &str) -> Option<(String, String)> {
-    let (l, c) = t.split_once(['-', '—', '－', '/', '／'])?;
-    let (l, c) = (l.trim(), c.trim());
+    let (l, c) = t.split_once(is_level_joiner)?;
+    let (l, c) = (
+        l.trim(),
+        c.trim_start_matches(|ch: char| ch.is_whitespace() || is_level_joiner(ch))
+            .trim(),
+    );
     (crate::vocab::level(l).is_some() && crate::vocab::category(c).is_some())
         .then(|| (l.to_string(), c.to_string()))
+}
+
+/// A character that joins a level to its category in one cell.
+fn is_level_joiner(ch: char) -> bool {
+    matches!(
+        ch,
+        '-' | '—'
+            | '－'
+            | '–'
+            | '/'
+            | '／'
+            | '>'
+            | '＞'
+            | '→'
+            | '›'
+            | '»'
+            | '〉'
+            | '·'
+            | '•'
+            | '・'
+            | '、'
+            | '|'
+            | '｜'
+            | '\\'
+            | '＼'
+    )
 }
 
 /// A head without a 一级 column whose words the vocabulary does not know
@@ -1088,6 +1126,41 @@ mod tests {
 
     fn role(s: &str) -> Option<Role> {
         role_of(&squeeze(s))
+    }
+
+    #[test]
+    fn level_and_category_joined_by_any_joiner() {
+        let pair = |l: &str, c: &str| Some((l.to_string(), c.to_string()));
+        assert_eq!(
+            level_and_category("效益指标＞社会效益指标"),
+            pair("效益指标", "社会效益指标")
+        );
+        assert_eq!(
+            level_and_category("产出指标 -> 时效指标"),
+            pair("产出指标", "时效指标")
+        );
+        assert_eq!(
+            level_and_category("成本指标→经济成本指标"),
+            pair("成本指标", "经济成本指标")
+        );
+        assert_eq!(
+            level_and_category("产出指标·质量指标"),
+            pair("产出指标", "质量指标")
+        );
+        assert_eq!(
+            level_and_category("效益指标、经济效益指标"),
+            pair("效益指标", "经济效益指标")
+        );
+        assert_eq!(
+            level_and_category("产出指标——数量指标"),
+            pair("产出指标", "数量指标")
+        );
+        // Near misses: a joiner between words that are not both the
+        // framework's, or the pair the wrong way round.
+        assert_eq!(level_and_category("培训人次>500人"), None);
+        assert_eq!(level_and_category("数量指标>产出指标"), None);
+        assert_eq!(level_and_category("产出指标>新建校舍面积"), None);
+        assert_eq!(level_and_category("产出指标>"), None);
     }
 
     #[test]

@@ -337,8 +337,29 @@ fn head_block_row(row: &GridRow<'_>) -> Option<(String, String)> {
 
 /// The level and category carried down, and the indicator of this row if it has one.
 fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str) {
-    let line = row.line();
     let mut level = s.text(row, Role::Level);
+    // A page's field (`备注：无`) in the 一级 or 二级 cell is no label of
+    // the framework: the row is a reject, and nothing carries down from it.
+    for role in [Role::Level, Role::Category] {
+        let t = s.text(row, role);
+        if crate::textgrid::is_field_line(&t) {
+            let addr = s.addr(row, s.header.cols.get(role).unwrap_or(0));
+            let text = if name.is_empty() {
+                t
+            } else {
+                format!("{t} {name}")
+            };
+            s.doc.reject(
+                row.line(),
+                text,
+                format!(
+                    "{addr}: a field (label：value) where the {} would stand",
+                    role.label()
+                ),
+            );
+            return;
+        }
+    }
     // `产出指标-数量指标`: both in the 一级 cell, when the row prints no 二级.
     let mut joined_category = None;
     if let Some((l, c)) = super::header::level_and_category(&level)
@@ -447,6 +468,17 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
     let split = (!value_cell)
         .then(|| crate::ingest::indicator::split_labelled_value(name, bare))
         .flatten();
+    // `名称（≥95%）；名称（稳步提高）`: several indicators in one name cell,
+    // each with its target in brackets; one alone only with no value column.
+    let list = (split.is_none() && !value_cell)
+        .then(|| crate::ingest::indicator::split_bracketed_values(name, bare))
+        .flatten();
+    if let Some(items) = list {
+        for v in items {
+            push_indicator(row, s, o, &v.name, v.cycle, v.annual, true);
+        }
+        return;
+    }
     let name = match &split {
         Some(v) => {
             cycle.clone_from(&v.cycle);
@@ -456,6 +488,21 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
         }
         None => name,
     };
+    push_indicator(row, s, o, name, cycle, annual, value_cell);
+}
+
+/// The indicator `name` of this row with its values, under the level and
+/// category carried down; a reject where they do not prove it one.
+fn push_indicator(
+    row: &GridRow<'_>,
+    s: &mut Sheet<'_>,
+    o: &mut Open,
+    name: &str,
+    cycle: Option<String>,
+    annual: Option<String>,
+    value_cell: bool,
+) {
+    let line = row.line();
     if name.is_empty() {
         if cycle.is_some() || annual.is_some() {
             let col = s.header.cols.get(Role::Name).unwrap_or(0);
@@ -1465,5 +1512,60 @@ mod tests {
                 ("老年人满意度".to_string(), Some("≥90%".to_string())),
             ]
         );
+    }
+
+    #[test]
+    fn a_name_cell_listing_several_names_with_bracketed_targets() {
+        let text = "某镇2024年项目绩效目标\n\
+                    项目名称：农村人居环境整治\n\
+                    一级指标 | 二级指标 | 三级指标（目标值）\n\
+                    产出指标 | 数量指标 | 改造户用厕所（≥300户）；新建垃圾收集点（≥20个）\n\
+                    | 时效指标 | 工程完工时间（2024年11月底前）\n\
+                    效益指标 | 生态效益指标 | 村容村貌（明显改善）；污水处理设施（含管网）\n\
+                    满意度指标 | 服务对象满意度指标 | 村民满意度（≥90%）\n";
+        let t = crate::textgrid::pipe::tables("t.txt", text);
+        let doc = crate::ingest::excel::read_grid(&t[0].grid).unwrap().doc;
+        let got: Vec<(String, Option<String>)> = doc
+            .projects()
+            .flat_map(|(_, p)| p.indicators.iter())
+            .map(|i| (i.name.clone(), i.annual_value.clone()))
+            .collect();
+        let pair = |n: &str, v: &str| (n.to_string(), Some(v.to_string()));
+        assert_eq!(
+            got,
+            [
+                pair("改造户用厕所", "≥300户"),
+                pair("新建垃圾收集点", "≥20个"),
+                pair("工程完工时间", "2024年11月底前"),
+                pair("村民满意度", "≥90%"),
+            ]
+        );
+        // A list with an item whose bracket is a note is no list: a reject.
+        assert!(doc.rejects.iter().any(|r| r.text.contains("污水处理设施")));
+    }
+
+    #[test]
+    fn a_field_in_the_level_column_is_a_reject_not_a_level() {
+        let text = "项目名称：河道保洁经费\n\
+                    一级指标 | 二级指标 | 三级指标 | 指标值\n\
+                    产出指标 | 数量指标 | 保洁河道长度 | ≥45公里\n\
+                    审核状态：已审 | 质量指标 | 保洁达标率 | ≥95%\n\
+                    | 时效指标 | 保洁完成时间 | 2023年12月\n";
+        let t = crate::textgrid::pipe::tables("t.txt", text);
+        let doc = crate::ingest::excel::read_grid(&t[0].grid).unwrap().doc;
+        let got: Vec<(String, String)> = doc
+            .projects()
+            .flat_map(|(_, p)| p.indicators.iter())
+            .map(|i| (i.level.clone(), i.name.clone()))
+            .collect();
+        let pair = |l: &str, n: &str| (l.to_string(), n.to_string());
+        assert_eq!(
+            got,
+            [
+                pair("产出指标", "保洁河道长度"),
+                pair("产出指标", "保洁完成时间")
+            ]
+        );
+        assert!(doc.rejects.iter().any(|r| r.text.contains("保洁达标率")));
     }
 }
