@@ -479,6 +479,18 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
         }
         return;
     }
+    // A table that prints its targets inside the names has no value cell:
+    // a name without one there is no indicator (a note in brackets, a list
+    // that did not split).
+    if bare && split.is_none() && !name.is_empty() {
+        let addr = s.addr(row, s.header.cols.get(Role::Name).unwrap_or(0));
+        s.doc.reject(
+            row.line(),
+            name.to_string(),
+            format!("{addr}: no target in the name's cell, in a table without a value column"),
+        );
+        return;
+    }
     let name = match &split {
         Some(v) => {
             cycle.clone_from(&v.cycle);
