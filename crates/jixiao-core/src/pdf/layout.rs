@@ -263,6 +263,9 @@ fn lines_by<'c>(chars: &[&'c Char], ratio: f64, chained: bool) -> Vec<Vec<&'c Ch
     lines
 }
 
+/// A gap between glyphs, in type sizes, that parts words.
+const WORD_GAP: f64 = 0.15;
+
 /// A page's characters as lines of text at fixed offsets: each character
 /// at the column its left edge falls on (half the font size a column, a
 /// Chinese character two), so that columns line up as `pdftotext -layout`
@@ -288,9 +291,21 @@ fn layout_lines(chars: &[Char]) -> Vec<TextLine> {
                 continue;
             }
             let at = ((c.bbox.x0 - left) / unit).round().max(0.0) as usize;
-            if at > col {
-                text.extend(std::iter::repeat_n(' ', at - col));
-                col = at;
+            // Glyphs of one word stay together and a word's gap stays a gap
+            // whatever the rounding: type larger or smaller than the page's
+            // usual drifts off the grid by a fraction of a column a glyph.
+            let gap = prev.map(|p| (c.bbox.x0 - p.bbox.x1) / c.size.max(p.size).max(1.0));
+            match gap {
+                Some(g) if g < WORD_GAP => {}
+                Some(_) if at <= col => {
+                    text.push(' ');
+                    col += 1;
+                }
+                _ if at > col => {
+                    text.extend(std::iter::repeat_n(' ', at - col));
+                    col = at;
+                }
+                _ => {}
             }
             text.push_str(&c.text);
             // As many columns as the text takes (a Chinese character two),
@@ -365,6 +380,54 @@ fn cell_text(chars: &[&Char]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Glyphs of `text` at `size`, each `advance` points wide, from `x`.
+    fn glyphs(text: &str, x: f64, top: f64, size: f64, advance: f64) -> Vec<Char> {
+        text.chars()
+            .enumerate()
+            .map(|(i, c)| {
+                let x0 = x + i as f64 * advance;
+                Char {
+                    text: c.to_string(),
+                    bbox: BBox::new(x0, top, x0 + advance, top + size),
+                    fontname: "F".into(),
+                    size,
+                    advance: 1000.0,
+                    doctop: top,
+                    upright: true,
+                    direction: pdfplumber::TextDirection::default(),
+                    stroking_color: None,
+                    non_stroking_color: None,
+                    ctm: [1.0, 0.0, 0.0, 1.0, 0.0, 0.0],
+                    char_code: 0,
+                    mcid: None,
+                    tag: None,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn words_in_larger_type_stay_whole_and_narrow_gaps_part_them() {
+        // Most of the page at 10pt; one line at 11pt whose glyphs drift off
+        // the 5pt grid, with a gap of a fifth of its size between two fields.
+        let mut chars = glyphs("一级指标二级指标", 20.0, 10.0, 10.0, 10.0);
+        chars.extend(glyphs("产出指标数量指标", 20.0, 30.0, 10.0, 10.0));
+        chars.extend(glyphs("单位名称：城区供水管理站", 20.0, 50.0, 11.0, 11.0));
+        chars.extend(glyphs(
+            "金额：80万元",
+            20.0 + 12.0 * 11.0 + 2.2,
+            50.0,
+            11.0,
+            11.0,
+        ));
+        let lines = layout_lines(&chars);
+        let text: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            text[2].split_whitespace().collect::<Vec<_>>(),
+            ["单位名称：城区供水管理站", "金额：80万元"]
+        );
+    }
 
     #[test]
     fn cjk_and_latin_gaps() {
