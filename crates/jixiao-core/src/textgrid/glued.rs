@@ -643,11 +643,17 @@ fn prose_one(source: &str, text: &str, project: Option<String>) -> Vec<TextTable
             }
         };
         // The part after the line's last `;` or `。` is unterminated: cut
-        // short by an excerpt's end, or wrapped onto the next line.
+        // short by an excerpt's end, or wrapped onto the next line; unless
+        // the next line opens with a framework label or a head (items one
+        // to a line: this one ends with its line).
         let segs: Vec<&str> = text.split([';', '；', '。']).collect();
         let last = segs.len().saturating_sub(1);
+        let line_done = next.is_some_and(|x| {
+            framework_label(x) || section(x).is_some() || outline_head(x).is_some()
+        });
         for (k, seg) in segs.iter().enumerate() {
-            prose_segment(&mut t, n, seg, k < last, &mut level, &mut category);
+            let terminated = k < last || line_done;
+            prose_segment(&mut t, n, seg, terminated, &mut level, &mut category);
         }
     }
     // Prose that explains the framework (`产出指标:反映…`) names indicators
@@ -752,6 +758,20 @@ fn split_at_colon(item: &str) -> Option<(String, String)> {
         .then(|| (name.to_string(), value.to_string()))
 }
 
+/// `名称 值` in a whole item (`设施运行 良好`): a name and a short wordy
+/// value parted by a space, where nothing else tells the value.
+fn split_at_space(item: &str) -> Option<(String, String)> {
+    let mut parts = item.split_whitespace();
+    let (name, value) = (parts.next()?, parts.next()?);
+    let framework = |t: &str| vocab::is_level_word(t) || vocab::is_category_word(t);
+    (parts.next().is_none()
+        && name.chars().count() >= 2
+        && value.chars().count() <= 8
+        && !framework(name)
+        && !framework(value))
+    .then(|| (name.to_string(), value.to_string()))
+}
+
 /// One `;`- or `。`-separated part of a prose section.
 fn prose_segment(
     t: &mut TextTable,
@@ -840,7 +860,11 @@ fn prose_segment(
             ));
             continue;
         }
-        match split_at_colon(item).or_else(|| split_value(item)) {
+        let spaced = || terminated.then(|| split_at_space(item)).flatten();
+        match split_at_colon(item)
+            .or_else(|| split_value(item))
+            .or_else(spaced)
+        {
             Some((name, value)) => {
                 cells.push((2, name));
                 cells.push((3, value));
@@ -1150,6 +1174,7 @@ mod tests {
 产出指标
 质量指标：设施完好率 ≥95%
 效益指标
+可持续影响指标：站场设施运行 良好
 社会效益指标：旅客候车条件 ≥98%
 ";
         let r = prose_rows(text);
@@ -1182,11 +1207,37 @@ mod tests {
                 row(
                     "客运站场维护",
                     "效益指标",
+                    "可持续影响指标",
+                    "站场设施运行",
+                    "良好"
+                ),
+                row(
+                    "客运站场维护",
+                    "效益指标",
                     "社会效益指标",
                     "旅客候车条件",
                     "≥98%"
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn an_item_wrapped_onto_the_next_line_is_not_cut_at_its_space() {
+        // The line goes on below (no label opens the next line): its space
+        // is not where a name ends and its value starts.
+        let text = "\
+一、产出指标
+1.数量指标：改造农村危房 ≥120户；完成改造后
+入住率 ≥95%。
+二、效益指标
+1.社会效益指标：住房安全保障水平 明显提升。
+";
+        let r = prose_rows(text);
+        assert!(r.iter().all(|x| x[3] != "完成改造后"), "{r:?}");
+        assert!(
+            r.iter().any(|x| x[3] == "改造农村危房" && x[4] == "≥120户"),
+            "{r:?}"
         );
     }
 
