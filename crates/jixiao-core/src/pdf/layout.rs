@@ -263,21 +263,217 @@ fn lines_by<'c>(chars: &[&'c Char], ratio: f64, chained: bool) -> Vec<Vec<&'c Ch
     lines
 }
 
+/// A gap between glyphs, in type sizes, that parts words.
+const WORD_GAP: f64 = 0.15;
+
 /// A page's characters as lines of text at fixed offsets: each character
 /// at the column its left edge falls on (half the font size a column, a
 /// Chinese character two), so that columns line up as `pdftotext -layout`
-/// prints them.
+/// prints them. A page set in two columns of text ([`text_columns`]) gives
+/// its head lines, then the left column's lines, then the right one's: each
+/// column read down as its own text.
 fn layout_lines(chars: &[Char]) -> Vec<TextLine> {
     let all: Vec<&Char> = chars.iter().collect();
     let mut sizes: Vec<f64> = chars.iter().map(|c| c.size).filter(|s| *s > 0.0).collect();
     sizes.sort_by(f64::total_cmp);
-    let unit = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0).max(1.0) / 2.0;
-    let left = chars
+    let size = sizes.get(sizes.len() / 2).copied().unwrap_or(10.0).max(1.0);
+    let unit = size / 2.0;
+    let lines = text_lines(&all);
+    let Some((first, gutter)) = text_columns(&lines, size) else {
+        return lay_out(lines, unit);
+    };
+    let mut head: Vec<Vec<&Char>> = Vec::new();
+    let (mut left, mut right): (Vec<&Char>, Vec<&Char>) = (Vec::new(), Vec::new());
+    for (k, l) in lines.into_iter().enumerate() {
+        if k < first {
+            head.push(l);
+            continue;
+        }
+        for c in l {
+            if (c.bbox.x0 + c.bbox.x1) / 2.0 < gutter {
+                left.push(c);
+            } else {
+                right.push(c);
+            }
+        }
+    }
+    let mut out = lay_out(head, unit);
+    out.extend(lay_out(text_lines(&left), unit));
+    out.extend(lay_out(text_lines(&right), unit));
+    out
+}
+
+/// The width of a gutter between columns of text, in type sizes: wider
+/// than any gap between words or cells' text of one line in prose.
+const GUTTER: f64 = 1.5;
+
+/// A page set in two columns of text: the first line below the page's head
+/// (a title across both) and the x of the gutter between them. A gutter is
+/// an x range at least [`GUTTER`] wide that no line from there to the foot
+/// crosses (page numbers aside), with at least six lines, most of the page's,
+/// beside it. A table of two columns leaves such a range too, so both sides
+/// must read as running text: the two are about as wide, each has a line
+/// that fills its column and goes on at the column's left edge on the next
+/// line (a wrapped sentence), and no line has column heads on both sides (a
+/// table's head).
+fn text_columns(lines: &[Vec<&Char>], size: f64) -> Option<(usize, f64)> {
+    let spans: Vec<Vec<(f64, f64)>> = lines.iter().map(|l| spans_of(l, size)).collect();
+    let furniture: Vec<bool> = lines
         .iter()
+        .map(|l| super::stitch::is_page_number(&join_line(l)))
+        .collect();
+    let n = lines.len();
+    // The page's head (title, subtitle) may run across: up to a third of
+    // the lines from the top.
+    for first in 0..=n / 3 {
+        let body: Vec<&Vec<(f64, f64)>> = spans
+            .iter()
+            .zip(&furniture)
+            .skip(first)
+            .filter(|(_, f)| !**f)
+            .map(|(s, _)| s)
+            .collect();
+        if body.len() < 6 || body.len() * 10 < n * 6 {
+            return None;
+        }
+        let Some(g) = gutter_of(&body, size) else {
+            continue;
+        };
+        let (l, r): (Vec<Extent>, Vec<Extent>) = body
+            .iter()
+            .map(|s| (side(s, |x| x < g), side(s, |x| x > g)))
+            .unzip();
+        // Columns of a page are set to one width; a form's labels and
+        // values are not.
+        let (wl, wr) = (width(&l), width(&r));
+        if wl.min(wr) < wl.max(wr) * 0.6 || !(wraps(&l, size) && wraps(&r, size)) {
+            return None;
+        }
+        // A table's head: column heads on both sides of one line.
+        let heads = lines.iter().skip(first).any(|line| {
+            let (a, b): (Vec<&Char>, Vec<&Char>) =
+                line.iter().partition(|c| (c.bbox.x0 + c.bbox.x1) / 2.0 < g);
+            let named = |cs: &[&Char]| {
+                join_line(cs)
+                    .split_whitespace()
+                    .any(|w| crate::textgrid::role(w).is_some())
+            };
+            named(&a) && named(&b)
+        });
+        return (!heads).then_some((first, g));
+    }
+    None
+}
+
+/// A line's runs of text: glyphs closer than a gutter joined.
+fn spans_of(line: &[&Char], size: f64) -> Vec<(f64, f64)> {
+    let mut out: Vec<(f64, f64)> = Vec::new();
+    for c in line {
+        match out.last_mut() {
+            Some(s) if c.bbox.x0 - s.1 < size * GUTTER => s.1 = s.1.max(c.bbox.x1),
+            _ => out.push((c.bbox.x0, c.bbox.x1)),
+        }
+    }
+    out
+}
+
+/// The middle of the widest x range, between a quarter and three quarters
+/// of the lines' width, that no line's text crosses, when it is wide enough.
+fn gutter_of(body: &[&Vec<(f64, f64)>], size: f64) -> Option<f64> {
+    let lo = body
+        .iter()
+        .flat_map(|s| s.iter().map(|x| x.0))
+        .fold(f64::INFINITY, f64::min);
+    let hi = body
+        .iter()
+        .flat_map(|s| s.iter().map(|x| x.1))
+        .fold(f64::NEG_INFINITY, f64::max);
+    if !lo.is_finite() || !hi.is_finite() || hi - lo < size * 10.0 {
+        return None;
+    }
+    // Free ranges: start with the middle half, cut by every line's text.
+    let mut free = vec![(lo + (hi - lo) * 0.25, lo + (hi - lo) * 0.75)];
+    for s in body {
+        for &(a, b) in s.iter() {
+            free = free
+                .into_iter()
+                .flat_map(|(f0, f1)| {
+                    if b <= f0 || a >= f1 {
+                        vec![(f0, f1)]
+                    } else {
+                        [(f0, a), (b, f1)]
+                            .into_iter()
+                            .filter(|(x, y)| y > x)
+                            .collect()
+                    }
+                })
+                .collect();
+        }
+    }
+    free.into_iter()
+        .filter(|(a, b)| b - a >= size * GUTTER)
+        .max_by(|x, y| (x.1 - x.0).total_cmp(&(y.1 - y.0)))
+        .map(|(a, b)| (a + b) / 2.0)
+}
+
+/// A line's text on one side of a gutter: its left and right ends.
+fn side(spans: &[(f64, f64)], on: impl Fn(f64) -> bool) -> Option<(f64, f64)> {
+    spans
+        .iter()
+        .filter(|(a, b)| on((a + b) / 2.0))
+        .fold(None, |acc, &(a, b)| match acc {
+            None => Some((a, b)),
+            Some((x, y)) => Some((x.min(a), y.max(b))),
+        })
+}
+
+/// A line's text on one side of a gutter: its left and right ends.
+type Extent = Option<(f64, f64)>;
+
+/// How wide a column's text runs.
+fn width(col: &[Option<(f64, f64)>]) -> f64 {
+    let lo = col
+        .iter()
+        .flatten()
+        .map(|s| s.0)
+        .fold(f64::INFINITY, f64::min);
+    let hi = col
+        .iter()
+        .flatten()
+        .map(|s| s.1)
+        .fold(f64::NEG_INFINITY, f64::max);
+    (hi - lo).max(0.0)
+}
+
+/// Whether a column's lines hold a wrapped sentence: a line reaching the
+/// column's right edge followed by one starting at its left edge.
+fn wraps(col: &[Option<(f64, f64)>], size: f64) -> bool {
+    let lo = col
+        .iter()
+        .flatten()
+        .map(|s| s.0)
+        .fold(f64::INFINITY, f64::min);
+    let hi = col
+        .iter()
+        .flatten()
+        .map(|s| s.1)
+        .fold(f64::NEG_INFINITY, f64::max);
+    col.windows(2).any(|w| match w {
+        [Some(a), Some(b)] => a.1 >= hi - size && b.0 <= lo + size * 0.5,
+        _ => false,
+    })
+}
+
+/// Lines laid out at fixed offsets from their leftmost glyph, `unit` points a
+/// column.
+fn lay_out(lines: Vec<Vec<&Char>>, unit: f64) -> Vec<TextLine> {
+    let left = lines
+        .iter()
+        .flatten()
         .map(|c| c.bbox.x0)
         .fold(f64::INFINITY, f64::min);
     let mut out = Vec::new();
-    for mut line in text_lines(&all) {
+    for mut line in lines {
         line.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
         let mut text = String::new();
         let mut col = 0usize;
@@ -288,9 +484,21 @@ fn layout_lines(chars: &[Char]) -> Vec<TextLine> {
                 continue;
             }
             let at = ((c.bbox.x0 - left) / unit).round().max(0.0) as usize;
-            if at > col {
-                text.extend(std::iter::repeat_n(' ', at - col));
-                col = at;
+            // Glyphs of one word stay together and a word's gap stays a gap
+            // whatever the rounding: type larger or smaller than the page's
+            // usual drifts off the grid by a fraction of a column a glyph.
+            let gap = prev.map(|p| (c.bbox.x0 - p.bbox.x1) / c.size.max(p.size).max(1.0));
+            match gap {
+                Some(g) if g < WORD_GAP => {}
+                Some(_) if at <= col => {
+                    text.push(' ');
+                    col += 1;
+                }
+                _ if at > col => {
+                    text.extend(std::iter::repeat_n(' ', at - col));
+                    col = at;
+                }
+                _ => {}
             }
             text.push_str(&c.text);
             // As many columns as the text takes (a Chinese character two),
@@ -365,6 +573,172 @@ fn cell_text(chars: &[&Char]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Glyphs of `text` at `size`, each `advance` points wide, from `x`.
+    fn glyphs(text: &str, x: f64, top: f64, size: f64, advance: f64) -> Vec<Char> {
+        text.chars()
+            .enumerate()
+            .map(|(i, c)| {
+                let x0 = x + i as f64 * advance;
+                Char {
+                    text: c.to_string(),
+                    bbox: BBox::new(x0, top, x0 + advance, top + size),
+                    fontname: "F".into(),
+                    size,
+                    advance: 1000.0,
+                    doctop: top,
+                    upright: true,
+                    direction: pdfplumber::TextDirection::default(),
+                    stroking_color: None,
+                    non_stroking_color: None,
+                    ctm: [1.0, 0.0, 0.0, 1.0, 0.0, 0.0],
+                    char_code: 0,
+                    mcid: None,
+                    tag: None,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn words_in_larger_type_stay_whole_and_narrow_gaps_part_them() {
+        // Most of the page at 10pt; one line at 11pt whose glyphs drift off
+        // the 5pt grid, with a gap of a fifth of its size between two fields.
+        let mut chars = glyphs("一级指标二级指标", 20.0, 10.0, 10.0, 10.0);
+        chars.extend(glyphs("产出指标数量指标", 20.0, 30.0, 10.0, 10.0));
+        chars.extend(glyphs("单位名称：城区供水管理站", 20.0, 50.0, 11.0, 11.0));
+        chars.extend(glyphs(
+            "金额：80万元",
+            20.0 + 12.0 * 11.0 + 2.2,
+            50.0,
+            11.0,
+            11.0,
+        ));
+        let lines = layout_lines(&chars);
+        let text: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            text[2].split_whitespace().collect::<Vec<_>>(),
+            ["单位名称：城区供水管理站", "金额：80万元"]
+        );
+    }
+
+    /// Lines of a page at 10pt, 14pt apart from `top`: each line's pieces
+    /// as (x, text).
+    fn page(top: f64, lines: &[&[(f64, &str)]]) -> Vec<Char> {
+        lines
+            .iter()
+            .enumerate()
+            .flat_map(|(k, l)| {
+                l.iter()
+                    .flat_map(move |(x, t)| glyphs(t, *x, top + k as f64 * 14.0, 10.0, 10.0))
+            })
+            .collect()
+    }
+
+    fn texts(chars: &[Char]) -> Vec<String> {
+        layout_lines(chars)
+            .into_iter()
+            .map(|l| l.text.trim().to_string())
+            .collect()
+    }
+
+    // Two columns of 20 glyphs (200pt) with a 30pt gutter: x 40 and 270.
+    const L: f64 = 40.0;
+    const R: f64 = 270.0;
+
+    #[test]
+    fn two_columns_of_running_text_are_read_one_after_the_other() {
+        let title = page(10.0, &[&[(150.0, "某某区教育局工作简讯")]]);
+        let body = page(
+            40.0,
+            &[
+                &[(L, "甲、校舍维修"), (R, "乙、教师培训")],
+                &[
+                    (L + 20.0, "今年安排资金用于全区中小学校舍维修改"),
+                    (R + 20.0, "今年安排资金用于教师全员轮训和骨干研"),
+                ],
+                &[(L, "造，目标如下。"), (R, "修，目标如下。")],
+                &[(L, "维修面积 一万平方米"), (R, "培训人次 三千人次")],
+                &[(L, "验收合格率 百分之百"), (R, "结业率 百分之九十五")],
+                &[(L, "完工时间 八月底前"), (R, "完成时间 年底前")],
+            ],
+        );
+        let chars: Vec<Char> = title.into_iter().chain(body).collect();
+        let t = texts(&chars);
+        assert_eq!(t[0], "某某区教育局工作简讯");
+        assert_eq!(t[1], "甲、校舍维修");
+        assert_eq!(t[2], "今年安排资金用于全区中小学校舍维修改");
+        assert_eq!(t[6], "完工时间 八月底前");
+        assert_eq!(t[7], "乙、教师培训");
+        assert_eq!(t[12], "完成时间 年底前");
+    }
+
+    #[test]
+    fn a_table_of_two_columns_is_not_split_into_halves() {
+        // Its head has column heads on both sides of the gap; its cells
+        // wrap like sentences.
+        let table = page(
+            40.0,
+            &[
+                &[(L, "三级指标"), (R, "指标值")],
+                &[
+                    (L, "新建农村公路里程及配套排水设施改"),
+                    (R, "不少于十五公里并全部通过交工验收"),
+                ],
+                &[(L, "造"), (R, "收")],
+                &[(L, "危桥改造座数"), (R, "五座")],
+                &[(L, "养护资金到位率"), (R, "百分之百")],
+                &[(L, "群众满意度"), (R, "九成以上")],
+            ],
+        );
+        let t = texts(&table);
+        assert_eq!(t.len(), 6, "{t:?}");
+        assert!(
+            t[0].starts_with("三级指标") && t[0].ends_with("指标值"),
+            "{t:?}"
+        );
+        // A form of labels and short values: nothing wraps on the right.
+        let form = page(
+            40.0,
+            &[
+                &[(L, "主管部门"), (R, "县农业农村局")],
+                &[
+                    (L, "实施单位名称及联系人和联系电话号码"),
+                    (R, "县农技推广中心"),
+                ],
+                &[(L, "张某某"), (R, "二〇二四年")],
+                &[(L, "资金来源"), (R, "县级财政")],
+                &[(L, "项目属性"), (R, "延续项目")],
+                &[(L, "项目期限"), (R, "一年")],
+            ],
+        );
+        let t = texts(&form);
+        assert!(
+            t[0].starts_with("主管部门") && t[0].ends_with("县农业农村局"),
+            "{t:?}"
+        );
+    }
+
+    #[test]
+    fn a_line_across_the_gap_in_the_body_keeps_the_page_whole() {
+        let lines: [&[(f64, &str)]; 7] = [
+            &[(L, "甲、校舍维修"), (R, "乙、教师培训")],
+            &[
+                (L + 20.0, "今年安排资金用于全区中小学校舍维修改"),
+                (R + 20.0, "今年安排资金用于教师全员轮训和骨干研"),
+            ],
+            &[(L, "造，目标如下。"), (R, "修，目标如下。")],
+            &[(L, "以上两项资金均由区财政在年初预算中统一安排下达")],
+            &[(L, "维修面积 一万平方米"), (R, "培训人次 三千人次")],
+            &[(L, "验收合格率 百分之百"), (R, "结业率 百分之九十五")],
+            &[(L, "完工时间 八月底前"), (R, "完成时间 年底前")],
+        ];
+        let t = texts(&page(40.0, &lines));
+        assert!(
+            t[0].starts_with("甲、校舍维修") && t[0].ends_with("乙、教师培训"),
+            "{t:?}"
+        );
+    }
 
     #[test]
     fn cjk_and_latin_gaps() {

@@ -424,10 +424,126 @@ fn notice_project(text: &str) -> Option<String> {
 /// The tables of a prose text (one per text: its sections).
 pub fn prose(source: &str, text: &str) -> Vec<TextTable> {
     let lines: Vec<&str> = text.lines().collect();
+    if let Some(parts) = project_parts(&lines) {
+        return parts
+            .into_iter()
+            .flat_map(|(project, part)| prose_one(source, &part, Some(project)))
+            .collect();
+    }
+    prose_one(source, text, None)
+}
+
+/// A bulletin of several projects, each under a numbered head of its own
+/// (`一、X工程` … `二、Y经费` …) holding its level sections: each project's
+/// lines (the others blanked, so that line numbers stay the text's own) with
+/// its name. `None` unless there are two or more such heads and every one
+/// holds sections: numbered heads over parts without sections are the
+/// document's own outline (`一、项目概况`, `二、绩效目标`), not projects.
+fn project_parts(lines: &[&str]) -> Option<Vec<(String, String)>> {
+    let heads: Vec<(usize, String)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(k, l)| {
+            let (_, head, after) = outline_head(l)?;
+            (after.is_empty()
+                && numbered_head(l).is_none()
+                && !head_line(l)
+                && !vocab::is_level_word(&head)
+                && !vocab::is_category_word(&head))
+            .then_some((k, head))
+        })
+        .collect();
+    if heads.len() < 2 {
+        return None;
+    }
+    let mut out = Vec::new();
+    for (i, (from, name)) in heads.iter().enumerate() {
+        let to = heads.get(i + 1).map_or(lines.len(), |h| h.0);
+        let own = lines.get(*from..to).unwrap_or_default();
+        let sections = own
+            .iter()
+            .enumerate()
+            .filter(|(j, l)| is_section(l, next_text(own, *j)))
+            .count();
+        if sections == 0 {
+            return None;
+        }
+        let start = if i == 0 { 0 } else { *from };
+        let mut part = String::new();
+        for (k, l) in lines.iter().enumerate() {
+            if (start..to).contains(&k) && k != *from {
+                part.push_str(l);
+            }
+            part.push('\n');
+        }
+        out.push((name.clone(), part));
+    }
+    Some(out)
+}
+
+/// A numbered head of the document's outline (`一、X`, `（一）X`): its
+/// numbering's style, its text, and what follows a colon on its line.
+fn outline_head(line: &str) -> Option<(Style, String, String)> {
+    const NUMERALS: [char; 10] = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
+    let t = line.trim();
+    let (style, rest) = if let Some(r) = t.strip_prefix(['(', '（']) {
+        let n = r.trim_start_matches(NUMERALS);
+        (n.len() != r.len()).then_some(())?;
+        (Style::ParenNumeral, n.strip_prefix([')', '）'])?)
+    } else {
+        let n = t.trim_start_matches(NUMERALS);
+        (n.len() != t.len()).then_some(())?;
+        (Style::Numeral, n.strip_prefix(['、', '.', '．'])?)
+    };
+    let rest = rest.trim();
+    let (head, after) = rest.split_once([':', '：']).unwrap_or((rest, ""));
+    let head = head.trim();
+    // A head is a name, not a sentence.
+    (!head.is_empty() && !head.contains(['，', ',', '。', ';', '；']))
+        .then(|| (style, head.to_string(), after.trim().to_string()))
+}
+
+/// The next non-empty line after line `k`, trimmed.
+fn next_text<'a>(lines: &[&'a str], k: usize) -> Option<&'a str> {
+    lines
+        .iter()
+        .skip(k + 1)
+        .find(|x| !x.trim().is_empty())
+        .map(|x| x.trim())
+}
+
+/// Whether a line opens a prose section: a numbered level, a level with a
+/// colon, or a level alone on its line with a category after it.
+fn is_section(l: &str, next: Option<&str>) -> bool {
+    section(l).is_some() || labelled_level(l) || bare_level(l, next).is_some()
+}
+
+/// A level alone on its line (`产出指标`), unnumbered, that heads the
+/// categories on the lines under it: the next line opens with a category
+/// (`数量指标：…`). A word naming both (满意度指标) is the level only when
+/// the category under it is another word.
+fn bare_level(l: &str, next: Option<&str>) -> Option<String> {
+    let word = l.trim();
+    // Numbered heads are `section`'s and `numbered_head`'s (their numbering
+    // tells levels from categories).
+    if !vocab::is_level_word(word) || section(l).is_some() || numbered_head(l).is_some() {
+        return None;
+    }
+    let next = strip_numbering(next?);
+    let end = next.find([':', '：', ',', '，'])?;
+    let label = next.get(..end)?.trim();
+    (vocab::is_category_word(label) && super::starts_as_level(word, Some(label)))
+        .then(|| word.to_string())
+}
+
+/// The table of one notice's sections; `project` names it where no
+/// `项目名称` line does (a bulletin's project head).
+fn prose_one(source: &str, text: &str, project: Option<String>) -> Vec<TextTable> {
+    let lines: Vec<&str> = text.lines().collect();
     let sections: Vec<usize> = lines
         .iter()
         .enumerate()
-        .filter(|(_, l)| section(l).is_some() || labelled_level(l))
+        .filter(|(k, l)| is_section(l, next_text(&lines, *k)))
         .map(|(i, _)| i)
         .collect();
     let Some(&first) = sections.first() else {
@@ -458,7 +574,7 @@ pub fn prose(source: &str, text: &str) -> Vec<TextTable> {
         push(&mut t.grid, 0, &[Piece::new(*l, k + 1)]);
     }
     if !named_project {
-        t.project = notice_project(text);
+        t.project = project.or_else(|| notice_project(text));
     }
     if let Some(p) = &t.project {
         push(
@@ -488,6 +604,11 @@ pub fn prose(source: &str, text: &str) -> Vec<TextTable> {
             break;
         }
         if l.trim().is_empty() {
+            continue;
+        }
+        if let Some(word) = bare_level(l, next) {
+            level = Some(word);
+            category = None;
             continue;
         }
         // A numbered head names a level or a category. Its numbering's style
@@ -522,11 +643,17 @@ pub fn prose(source: &str, text: &str) -> Vec<TextTable> {
             }
         };
         // The part after the line's last `;` or `。` is unterminated: cut
-        // short by an excerpt's end, or wrapped onto the next line.
+        // short by an excerpt's end, or wrapped onto the next line; unless
+        // the next line opens with a framework label or a head (items one
+        // to a line: this one ends with its line).
         let segs: Vec<&str> = text.split([';', '；', '。']).collect();
         let last = segs.len().saturating_sub(1);
+        let line_done = next.is_some_and(|x| {
+            framework_label(x) || section(x).is_some() || outline_head(x).is_some()
+        });
         for (k, seg) in segs.iter().enumerate() {
-            prose_segment(&mut t, n, seg, k < last, &mut level, &mut category);
+            let terminated = k < last || line_done;
+            prose_segment(&mut t, n, seg, terminated, &mut level, &mut category);
         }
     }
     // Prose that explains the framework (`产出指标:反映…`) names indicators
@@ -631,6 +758,20 @@ fn split_at_colon(item: &str) -> Option<(String, String)> {
         .then(|| (name.to_string(), value.to_string()))
 }
 
+/// `名称 值` in a whole item (`设施运行 良好`): a name and a short wordy
+/// value parted by a space, where nothing else tells the value.
+fn split_at_space(item: &str) -> Option<(String, String)> {
+    let mut parts = item.split_whitespace();
+    let (name, value) = (parts.next()?, parts.next()?);
+    let framework = |t: &str| vocab::is_level_word(t) || vocab::is_category_word(t);
+    (parts.next().is_none()
+        && name.chars().count() >= 2
+        && value.chars().count() <= 8
+        && !framework(name)
+        && !framework(value))
+    .then(|| (name.to_string(), value.to_string()))
+}
+
 /// One `;`- or `。`-separated part of a prose section.
 fn prose_segment(
     t: &mut TextTable,
@@ -719,7 +860,11 @@ fn prose_segment(
             ));
             continue;
         }
-        match split_at_colon(item).or_else(|| split_value(item)) {
+        let spaced = || terminated.then(|| split_at_space(item)).flatten();
+        match split_at_colon(item)
+            .or_else(|| split_value(item))
+            .or_else(spaced)
+        {
             Some((name, value)) => {
                 cells.push((2, name));
                 cells.push((3, value));
@@ -989,6 +1134,133 @@ mod tests {
                 ("满意度指标", "服务对象满意度指标", "受益群众满意度"),
             ]
         );
+    }
+
+    /// (project, level, category, name, value) of the prose tables' rows.
+    fn prose_rows(text: &str) -> Vec<[String; 5]> {
+        prose("t.txt", text)
+            .iter()
+            .flat_map(|t| {
+                let doc = crate::ingest::excel::read_grid(&t.grid).unwrap().doc;
+                doc.projects()
+                    .flat_map(|(_, p)| {
+                        p.indicators.iter().map(|i| {
+                            [
+                                p.name.clone(),
+                                i.level.clone(),
+                                i.category.clone(),
+                                i.name.clone(),
+                                i.annual_value.clone().unwrap_or_default(),
+                            ]
+                        })
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_bulletin_of_projects_under_numbered_heads_with_levels_alone_on_lines() {
+        let text = "\
+某县交通运输局绩效目标公开
+一、农村公路安防工程
+本项目安排资金八十万元，由县公路中心实施。
+产出指标
+数量指标：安装波形护栏 ≥20公里
+时效指标：完工时间 10月底前
+满意度指标
+服务对象满意度指标：沿线群众满意度 ≥90%
+二、客运站场维护
+产出指标
+质量指标：设施完好率 ≥95%
+效益指标
+可持续影响指标：站场设施运行 良好
+社会效益指标：旅客候车条件 ≥98%
+";
+        let r = prose_rows(text);
+        let row = |p: &str, l: &str, c: &str, n: &str, v: &str| [p, l, c, n, v].map(String::from);
+        assert_eq!(
+            r,
+            [
+                row(
+                    "农村公路安防工程",
+                    "产出指标",
+                    "数量指标",
+                    "安装波形护栏",
+                    "≥20公里"
+                ),
+                row(
+                    "农村公路安防工程",
+                    "产出指标",
+                    "时效指标",
+                    "完工时间",
+                    "10月底前"
+                ),
+                row(
+                    "农村公路安防工程",
+                    "满意度指标",
+                    "服务对象满意度指标",
+                    "沿线群众满意度",
+                    "≥90%"
+                ),
+                row("客运站场维护", "产出指标", "质量指标", "设施完好率", "≥95%"),
+                row(
+                    "客运站场维护",
+                    "效益指标",
+                    "可持续影响指标",
+                    "站场设施运行",
+                    "良好"
+                ),
+                row(
+                    "客运站场维护",
+                    "效益指标",
+                    "社会效益指标",
+                    "旅客候车条件",
+                    "≥98%"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_item_wrapped_onto_the_next_line_is_not_cut_at_its_space() {
+        // The line goes on below (no label opens the next line): its space
+        // is not where a name ends and its value starts.
+        let text = "\
+一、产出指标
+1.数量指标：改造农村危房 ≥120户；完成改造后
+入住率 ≥95%。
+二、效益指标
+1.社会效益指标：住房安全保障水平 明显提升。
+";
+        let r = prose_rows(text);
+        assert!(r.iter().all(|x| x[3] != "完成改造后"), "{r:?}");
+        assert!(
+            r.iter().any(|x| x[3] == "改造农村危房" && x[4] == "≥120户"),
+            "{r:?}"
+        );
+    }
+
+    #[test]
+    fn numbered_heads_of_a_notice_outline_are_not_projects() {
+        // 一、 has no sections under it: the heads are the notice's outline,
+        // and no project is made of 二、's words.
+        let text = "\
+一、项目概况
+本项目用于县域道路安全设施完善。
+二、绩效目标
+产出指标
+数量指标：安装波形护栏 ≥20公里
+效益指标
+社会效益指标：交通事故下降率 ≥5%
+";
+        let r = prose_rows(text);
+        assert_eq!(r.len(), 2, "{r:?}");
+        assert!(
+            r.iter().all(|x| x[0] != "绩效目标" && x[0] != "项目概况"),
+            "{r:?}"
+        );
+        assert_eq!(r[1][1], "效益指标");
     }
 
     #[test]

@@ -55,13 +55,27 @@ fn head(line: &str, wide: bool) -> Option<Vec<Col>> {
     if ws.len() < 3 {
         return None;
     }
-    let cols: Vec<Col> = ws
+    let mut cols: Vec<Col> = ws
         .iter()
         .map(|(o, t)| (*o, role(t), o + t.chars().count()))
         .collect();
     let roles: Vec<Option<Role>> = cols.iter().map(|c| c.1).collect();
     let named = roles.iter().filter(|r| r.is_some()).count();
-    (named * 10 >= roles.len() * 7 && is_long_head(&roles)).then_some(cols)
+    if named * 10 < roles.len() * 7 || !is_long_head(&roles) {
+        return None;
+    }
+    // 一级 | 二级 | 绩效指标 | 指标值: in a long head the 绩效指标 column names
+    // the indicator (as the grid's head reader takes it), so its text starts
+    // rows and wraps like a name's.
+    if !roles.contains(&Some(Role::Name))
+        && roles
+            .iter()
+            .any(|r| matches!(r, Some(Role::Level | Role::Category)))
+        && let Some(c) = cols.iter_mut().find(|c| c.1 == Some(Role::Indicators))
+    {
+        c.1 = Some(Role::Name);
+    }
+    Some(cols)
 }
 
 /// The head at line `h`: a long head on one line, or the seed's wide head
@@ -971,6 +985,27 @@ mod tests {
             ]
         );
         assert_eq!(r[2], ["新增和改善灌溉面积", "≥4.5万亩", "≥1.5万亩"]);
+    }
+
+    #[test]
+    fn an_indicator_column_headed_as_the_group_names_the_rows() {
+        // 绩效指标 heads the names (no 三级指标): each name starts its row,
+        // a wrapped name's tail joins it, a merged label is carried down.
+        let text = "\
+一级指标    二级指标      绩效指标                 目标值
+产出指标    数量指标      改造老旧供水管网         ≥12公里
+                          新建二次供水泵房及配套   ≥3座
+                          设施
+            时效指标      工程竣工验收时间         当年11月底前
+";
+        let r = rows(text);
+        assert_eq!(r.len(), 4, "{r:?}");
+        assert_eq!(
+            r[1],
+            ["产出指标", "数量指标", "改造老旧供水管网", "≥12公里"]
+        );
+        assert_eq!(r[2], ["新建二次供水泵房及配套设施", "≥3座"]);
+        assert_eq!(r[3], ["时效指标", "工程竣工验收时间", "当年11月底前"]);
     }
 
     #[test]
