@@ -67,6 +67,53 @@ fn every_document_of_the_second_construction_set_reads_as_its_truth() {
     );
 }
 
+/// The third set (tests/fixtures/constructed3), made by someone who had read
+/// neither the code nor the other sets. Known gap: a web page's copy whose
+/// one-space cells leave two stray rows.
+#[test]
+fn every_document_of_the_third_construction_set_reads_as_its_truth() {
+    every_document(
+        "constructed3",
+        17,
+        &[("web_onespace_gaobiaozhun_2024", "txt")],
+    );
+}
+
+/// The fourth set (tests/fixtures/constructed4), likewise. Known gaps:
+/// values printed with full-width digits (written in ASCII, as documented),
+/// percent cells of .ods and .xls shown as stored (0.92), not as formatted.
+#[test]
+fn every_document_of_the_fourth_construction_set_reads_as_its_truth() {
+    every_document(
+        "constructed4",
+        24,
+        &[
+            ("explain_standard_jiaoyu_2021", "ods"),
+            ("wordcells_fullwidth_wenhuazhan_2021", "txt"),
+            ("opunitdir_weights_laji_2022", "xls"),
+        ],
+    );
+}
+
+/// The fifth set (tests/fixtures/constructed5): other provinces' workbooks
+/// and PDFs, likewise. Its known gaps, kept visible here.
+#[test]
+fn every_document_of_the_fifth_construction_set_reads_as_its_truth() {
+    every_document(
+        "constructed5",
+        21,
+        &[
+            ("ningxia_bannian_minzheng_2022", "ods"),
+            ("hengxian_daima_shangwu_2020", "pdf"),
+            ("liangbiao_zijin_linye_2023", "pdf"),
+            ("boxdraw_zhengti_tongji_2022", "txt"),
+            ("webcopy_tabs_chengguan_2023", "txt"),
+            ("wechat_article_weijian_2024", "txt"),
+            ("guangxi_chongfu_nongye_2021", "xls"),
+        ],
+    );
+}
+
 fn read(file: &str) -> jixiao_core::model::Document {
     let path = dir(SET, "raw").join(file);
     ingest_file(&path, &IngestOptions::default()).unwrap()

@@ -142,7 +142,8 @@ pub fn check_file(set: &str, stem: &str, ext: &str) -> Option<String> {
         Ok(d) => d,
         Err(e)
             if matches!(e, IngestError::NotATable { .. })
-                || e.to_string().contains("not a performance-target table") =>
+                || e.to_string().contains("not a performance-target table")
+                || e.to_string().contains("no performance-target table") =>
         {
             assert!(
                 truth.iter().all(|r| !r.complete),
