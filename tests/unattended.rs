@@ -591,3 +591,28 @@ fn case11_sql_file_functions_are_refused_at_validate() {
     let o = run(&["run", s(&p), "--input", s(&sample("laisui_2024.txt"))]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+/// Issue 32, case 10: containers often give a small or missing TMPDIR. The
+/// workbook's temporary files go beside the output, so an unusable TMPDIR
+/// costs nothing (it made the XLSX writer panic with exit 101 when full).
+#[test]
+fn case32_10_an_unusable_tmpdir_does_not_stop_the_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rows.xlsx");
+    let o = bin()
+        .env("TMPDIR", dir.path().join("no-such-folder"))
+        .args(["convert", s(&sample("laisui_2024.txt")), "-o", s(&out)])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(bytes.starts_with(b"PK"), "not a zip container");
+    // Nothing of the workbook's temporary files is left beside it (the
+    // folder's lock file is case 11's, still open).
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with(".jixiao.lock"))
+        .collect();
+    assert_eq!(left, ["rows.xlsx"], "{left:?}");
+}

@@ -176,12 +176,33 @@ pub fn write_xlsx_with(
             format!("zip level {}: expected 1 to 9", opts.zip_level),
         ));
     }
-    let (mut workbook, stats) = build_workbook(sheets, charts, MAX_DATA_ROWS, opts.memory)
-        .map_err(|m| EmitError::format(path, m))?;
+    // The worksheets' temporary files go beside the output, not to TMPDIR
+    // (containers often give a small /tmp): the output's disk is the one
+    // that must hold the workbook anyway.
+    let beside = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    // rust_xlsxwriter panics when a write to its temporary files fails (a
+    // full disk): that is this output's error, never the end of the run.
+    let unwound = |what: &str| {
+        EmitError::format(
+            path,
+            format!(
+                "{what} failed writing its temporary files in {} (is the disk full?)",
+                beside.display()
+            ),
+        )
+    };
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        build_workbook(sheets, charts, MAX_DATA_ROWS, opts.memory, Some(beside))
+    }))
+    .map_err(|_| unwound("building the workbook"))?;
+    let (mut workbook, stats) = built.map_err(|m| EmitError::format(path, m))?;
     workbook.set_zip_compression_level(opts.zip_level);
     atomic_write(path, |w| {
-        workbook
-            .save_to_writer(w)
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| workbook.save_to_writer(w)))
+            .map_err(|_| unwound("saving the workbook"))?
             .map_err(|e| EmitError::format(path, e))
     })?;
     Ok(stats)
@@ -194,9 +215,15 @@ fn build_workbook(
     charts: &[ChartBlock],
     rows_per_sheet: usize,
     memory: Memory,
+    tempdir: Option<&Path>,
 ) -> Result<(Workbook, XlsxStats), String> {
     let rows_per_sheet = rows_per_sheet.clamp(1, MAX_DATA_ROWS);
     let mut workbook = Workbook::new();
+    if let Some(dir) = tempdir {
+        workbook
+            .set_tempdir(dir)
+            .map_err(|e| format!("temporary files in {}: {e}", dir.display()))?;
+    }
 
     // A fixed creation time: otherwise docProps/core.xml carries "now".
     let created = ExcelDateTime::from_ymd(2000, 1, 1)
@@ -941,7 +968,9 @@ mod tests {
         charts: &[ChartBlock],
         rows: usize,
     ) -> Result<(Workbook, XlsxStats), String> {
-        with_sheets(tables, |s| build_workbook(s, charts, rows, Memory::Low))
+        with_sheets(tables, |s| {
+            build_workbook(s, charts, rows, Memory::Low, None)
+        })
     }
 
     fn read(path: &Path) -> Xlsx<std::io::BufReader<std::fs::File>> {
