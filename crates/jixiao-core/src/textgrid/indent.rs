@@ -169,6 +169,13 @@ fn item<'a>(raw: &'a str, ranks: Option<&[char]>, prev: Option<u32>) -> Option<I
         let at = r.iter().position(|&k| k == m)?;
         Some((at + 1, rest))
     });
+    // A list told by its marks, a line numbered with a figure after its
+    // mark that continues no count: a number or an item, not certain.
+    if ranks.is_some() && marked.is_none() && indent(raw) == 0 && numbered(raw).is_some() {
+        return Some(Item::Unplaced(
+            "a figure after the item's number that does not continue the count: an item's mark or part of a number, not certain",
+        ));
+    }
     let d = marked.map_or_else(|| indent(raw), |(d, _)| d);
     // A list's bullet (`●`, `◆`) marks the line, it is no part of it.
     let body = match marked {
@@ -572,13 +579,17 @@ mod tests {
     fn an_article_of_bulleted_prose_is_no_table() {
         let text = "【项目一】社区活动回顾\n\n◎活动亮点\n▲志愿者人数\n1.参与志愿者：300人\n2.服务时长：1200小时\n▲群众反响\n3.满意度：很高\n";
         assert!(tables("t.txt", text).is_empty());
-        // Near miss: a figure after the mark that does not continue a count
-        // (`2.5万元…` first) is a number, not an item's mark.
-        let text = "◆产出指标\n■数量指标\n2.5万元补助发放户数：≥40户\n";
+        // Near miss: a figure after the mark that does not continue the
+        // count (`3.5万元…` after item 1) is a reject, not an item `5万元…`.
+        let text = "◆产出指标\n■数量指标\n1.补助发放户数：≥40户\n3.5万元标准执行率：100%\n";
         let t = tables("t.txt", text);
         assert!(
             t.iter()
-                .all(|t| indicators(t).iter().all(|i| i.2 != "5万元补助发放户数"))
+                .all(|t| indicators(t).iter().all(|i| i.2 != "5万元标准执行率"))
+        );
+        assert!(
+            t.iter().any(|t| t.rejects.iter().any(|r| r.0 == 4)),
+            "{t:?}"
         );
     }
 
