@@ -326,6 +326,11 @@ fn build(lines: &[&str], a: usize, b: usize, at_end: bool) -> Built {
         [_, head, end] if full && end - head > 2 => Some(head + 1..end - 1),
         _ => None,
     };
+    let rows_inside = if full && one_row_a_line.is_none() {
+        rows_inside_bands(&parsed, &col)
+    } else {
+        std::collections::BTreeSet::new()
+    };
     let mut cells: Vec<Open> = Vec::new();
     let mut open: Vec<Option<usize>> = vec![None; ncols];
     let mut band = 0;
@@ -388,7 +393,8 @@ fn build(lines: &[&str], a: usize, b: usize, at_end: bool) -> Built {
                 *slot = Some(id);
             }
         }
-        let row_ends = one_row_a_line.as_ref().is_some_and(|r| r.contains(&k));
+        let row_ends =
+            one_row_a_line.as_ref().is_some_and(|r| r.contains(&k)) || rows_inside.contains(&k);
         if row_ends {
             let ids: Vec<usize> = open.iter().flatten().copied().collect();
             for id in ids {
@@ -407,6 +413,68 @@ fn build(lines: &[&str], a: usize, b: usize, at_end: bool) -> Built {
         band_lines,
         cut,
     }
+}
+
+/// Lines (indices into `parsed`) that end a row inside a band of several
+/// lines between two rules: a table ruled between groups of rows only
+/// (`├──┤` under each level) prints its rows one a line in between. A line
+/// opens a row of its own where it holds a framework category, or a
+/// complete target under another one in the same column: wrapped text of
+/// one cell is neither. Only where every column's text starts on the band's
+/// first line (labels at the top of their rows): a label centred in its
+/// rows would fall to the wrong row, so such a band stays one row.
+fn rows_inside_bands(
+    parsed: &[(bool, Vec<Segment>)],
+    col: &dyn Fn(usize) -> usize,
+) -> std::collections::BTreeSet<usize> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut k = 0;
+    while k < parsed.len() {
+        let start = k;
+        while parsed.get(k).is_some_and(|(r, _)| !*r) {
+            k += 1;
+        }
+        let band = parsed.get(start..k).unwrap_or_default();
+        k += 1;
+        if band.len() < 2 {
+            continue;
+        }
+        let texts = |l: &(bool, Vec<Segment>)| -> Vec<(usize, String)> {
+            l.1.iter()
+                .filter(|s| !s.rule && !s.text.is_empty())
+                .map(|s| (col(s.from), s.text.clone()))
+                .collect()
+        };
+        let lines: Vec<Vec<(usize, String)>> = band.iter().map(texts).collect();
+        let Some(first) = lines.first() else {
+            continue;
+        };
+        let top = lines
+            .iter()
+            .flatten()
+            .all(|(c, _)| first.iter().any(|(f, _)| f == c));
+        if !top {
+            continue;
+        }
+        // The last text seen in each column, line by line.
+        let mut last: std::collections::BTreeMap<usize, String> = first.iter().cloned().collect();
+        let mut starts = Vec::new();
+        for (n, line) in lines.iter().enumerate().skip(1) {
+            let opens = line.iter().any(|(c, t)| {
+                vocab::is_category_word(t)
+                    || (super::value_like(t) && last.get(c).is_some_and(|p| super::value_like(p)))
+            });
+            if opens {
+                starts.push(n);
+            }
+            last.extend(line.iter().cloned());
+        }
+        for n in starts {
+            // The row ends on the line before the one that opens the next.
+            out.insert(start + n - 1);
+        }
+    }
+    out
 }
 
 /// The ruled tables of a text, as one grid (a form's head table and its
@@ -720,6 +788,57 @@ mod tests {
         assert_eq!(at(&t.grid, 2, 2), "出具报告数");
         assert_eq!(at(&t.grid, 2, 0), "");
         assert_eq!(at(&t.grid, 3, 3), "≥85%");
+    }
+
+    #[test]
+    fn rows_one_a_line_between_rules_that_close_groups_only() {
+        let text = "\
+┌────────┬──────────┬──────────────┬────────┐
+│ 一级   │ 二级     │ 指标名称     │ 指标值 │
+├────────┼──────────┼──────────────┼────────┤
+│ 产出   │ 数量指标 │ 新建公厕数量 │ 14座   │
+│        │          │ 改造公厕数量 │ 20座   │
+│        │ 质量指标 │ 验收合格率   │ 100%   │
+├────────┼──────────┼──────────────┼────────┤
+│ 效益   │ 社会效益 │ 如厕环境     │ 改善   │
+└────────┴──────────┴──────────────┴────────┘
+";
+        let t = grid(text);
+        let inds = indicators(&t);
+        assert_eq!(inds.len(), 4, "{inds:?}");
+        assert_eq!(inds[1].name, "改造公厕数量");
+        assert_eq!(inds[1].category, "数量指标");
+        assert_eq!(inds[2].category, "质量指标");
+        assert_eq!(inds[2].annual_value.as_deref(), Some("100%"));
+        // Near miss: a name wrapped over two lines with one value is one row.
+        let text = "\
+┌────────┬──────────┬──────────────┬────────┐
+│ 一级   │ 二级     │ 指标名称     │ 指标值 │
+├────────┼──────────┼──────────────┼────────┤
+│ 产出   │ 数量指标 │ 农村卫生厕所 │ ≥300户 │
+│        │          │ 改造户数     │        │
+├────────┼──────────┼──────────────┼────────┤
+│ 效益   │ 社会效益 │ 如厕环境     │ 改善   │
+└────────┴──────────┴──────────────┴────────┘
+";
+        let inds = indicators(&grid(text));
+        assert_eq!(inds.len(), 2, "{inds:?}");
+        assert_eq!(inds[0].name, "农村卫生厕所改造户数");
+        // Near miss: a label centred in its rows (not on the band's first
+        // line) leaves the band one cell a column: no row is split off with
+        // a label that may belong to another.
+        let text = "\
+┌────────┬──────────┬──────────────┬────────┐
+│ 一级   │ 二级     │ 指标名称     │ 指标值 │
+├────────┼──────────┼──────────────┼────────┤
+│        │          │ 新建公厕数量 │ 14座   │
+│ 产出   │ 数量指标 │ 改造公厕数量 │ 20座   │
+├────────┼──────────┼──────────────┼────────┤
+│ 效益   │ 社会效益 │ 如厕环境     │ 改善   │
+└────────┴──────────┴──────────────┴────────┘
+";
+        let inds = indicators(&grid(text));
+        assert!(inds.iter().all(|i| i.name != "改造公厕数量"), "{inds:?}");
     }
 
     #[test]

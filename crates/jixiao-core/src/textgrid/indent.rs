@@ -77,7 +77,73 @@ fn framework_word(t: &str) -> bool {
 }
 
 /// Marks of a bulleted list.
-const BULLETS: &[char] = &['●', '◆', '■', '□', '▲', '►', '•', '○', '◇', '◎', '▪', '◦'];
+const BULLETS: &[char] = &[
+    '●', '◆', '■', '□', '▲', '►', '•', '○', '◇', '◎', '▪', '◦', '★', '☆', '▶', '△', '·', '-',
+];
+
+/// A line's list mark: its bullet, or `1` for an item numbered in Arabic
+/// figures (`1.`, `2、`, `3．`, `(4)`), and the text after it.
+fn mark(line: &str) -> Option<(char, &str)> {
+    let t = line.trim_start();
+    let first = t.chars().next()?;
+    if BULLETS.contains(&first) {
+        let rest = t.trim_start_matches(BULLETS);
+        // A dash run (`--`, `-END-`) is no bullet; a bullet has text after it.
+        let rest_ok = !rest.trim().is_empty() && !rest.trim_end().ends_with(BULLETS);
+        return rest_ok.then_some((first, rest.trim_start()));
+    }
+    let inner = t.strip_prefix(['(', '（']).unwrap_or(t);
+    let digits = inner.len() - inner.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 || digits > 2 {
+        return None;
+    }
+    let rest = inner.get(digits..)?;
+    let rest = if inner.len() == t.len() {
+        rest.strip_prefix(['.', '、', '．'])?
+    } else {
+        rest.strip_prefix([')', '）'])?
+    };
+    if rest.trim().is_empty() {
+        return None;
+    }
+    // `2.65岁以上…` is an item's mark or a number (`2.65`): only the count
+    // of the items before it tells, see `item`.
+    if rest.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(('1', rest.trim_start()))
+}
+
+/// The number of a line numbered in Arabic figures (`2.`, `3、`), its text
+/// after the mark: also where a figure follows the mark.
+fn numbered(line: &str) -> Option<(u32, &str)> {
+    let t = line.trim_start();
+    let digits = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 || digits > 2 {
+        return None;
+    }
+    let n = t.get(..digits)?.parse().ok()?;
+    let rest = t.get(digits..)?.strip_prefix(['.', '、', '．'])?;
+    Some((n, rest))
+}
+
+/// Depths for a list written flush left, its hierarchy told by its marks
+/// only (`◎产出指标` / `▲数量指标` / `1.名称：值`): each kind of mark, in the
+/// order the text first uses it, stands one step further in. `None` where
+/// any marked line is indented: the indentation tells the depth.
+fn mark_ranks(lines: &[&str]) -> Option<Vec<char>> {
+    let mut ranks = Vec::new();
+    for l in lines {
+        let Some((m, _)) = mark(l) else { continue };
+        if indent(l) > 0 {
+            return None;
+        }
+        if !ranks.contains(&m) {
+            ranks.push(m);
+        }
+    }
+    (ranks.len() >= 2).then_some(ranks)
+}
 
 /// One line of an indented block.
 #[derive(Debug)]
@@ -91,10 +157,31 @@ enum Item<'a> {
 }
 
 /// What a line of a block is, `None` when it is no line of a block.
-fn item(raw: &str) -> Option<Item<'_>> {
-    let d = indent(raw);
+fn item<'a>(raw: &'a str, ranks: Option<&[char]>, prev: Option<u32>) -> Option<Item<'a>> {
+    // A figure after an item's mark is the item's text where the item
+    // continues the count of the items before it (`1.…` then `2.65岁…`).
+    let counted = || {
+        let (k, rest) = numbered(raw)?;
+        (prev.map(|p| p + 1) == Some(k) && indent(raw) == 0).then_some(('1', rest))
+    };
+    let marked = ranks.and_then(|r| {
+        let (m, rest) = mark(raw).or_else(counted)?;
+        let at = r.iter().position(|&k| k == m)?;
+        Some((at + 1, rest))
+    });
+    // A list told by its marks, a line numbered with a figure after its
+    // mark that continues no count: a number or an item, not certain.
+    if ranks.is_some() && marked.is_none() && indent(raw) == 0 && numbered(raw).is_some() {
+        return Some(Item::Unplaced(
+            "a figure after the item's number that does not continue the count: an item's mark or part of a number, not certain",
+        ));
+    }
+    let d = marked.map_or_else(|| indent(raw), |(d, _)| d);
     // A list's bullet (`●`, `◆`) marks the line, it is no part of it.
-    let body = raw.trim_start().trim_start_matches(BULLETS).trim_start();
+    let body = match marked {
+        Some((_, rest)) => rest,
+        None => raw.trim_start().trim_start_matches(BULLETS).trim_start(),
+    };
     let fs = fields(body);
     match fs.as_slice() {
         [one] if framework_word(one) => Some(Item::Label(d, one.trim_end_matches([':', '：']))),
@@ -124,6 +211,20 @@ fn item(raw: &str) -> Option<Item<'_>> {
     }
 }
 
+/// A project named by a heading (`【项目一】某某工程`, `【项目2】…`): a
+/// bracketed 项目 and its ordinal, the project's name after it.
+fn heading_project(l: &str) -> Option<&str> {
+    let (inner, rest) = l.strip_prefix('【')?.split_once('】')?;
+    let ord = inner.strip_prefix("项目")?;
+    let ordinal = !ord.is_empty()
+        && ord
+            .chars()
+            .all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
+    let name = rest.trim().trim_start_matches([':', '：']).trim();
+    let plain = !name.is_empty() && name.chars().count() <= 40 && !name.contains(['。', '，', ',']);
+    (ordinal && plain).then_some(name)
+}
+
 /// One project's lines: its head rows and its block's lines (1-based).
 #[derive(Debug, Default)]
 struct Section<'a> {
@@ -146,6 +247,8 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
         .then(|| lines.iter().rposition(|l| !l.trim().is_empty()))
         .flatten()
         .map(|i| i + 1);
+    let ranks = mark_ranks(&lines);
+    let mut prev: Option<u32> = None;
     let mut sections: Vec<Section<'_>> = vec![Section::default()];
     for (i, raw) in lines.iter().enumerate() {
         let n = i + 1;
@@ -154,10 +257,23 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
             continue;
         }
         let in_block = sections.last().is_some_and(|s| !s.block.is_empty());
-        if is_project_label(l) && in_block {
+        let heading = heading_project(l);
+        if (is_project_label(l) || heading.is_some()) && in_block {
             sections.push(Section::default());
         }
-        if let Some(it) = item(raw) {
+        if let Some(name) = heading
+            && let Some(s) = sections.last_mut()
+        {
+            // The heading names the project the way a head's 项目名称 does.
+            s.head
+                .push(vec![Piece::new("项目名称", n), Piece::new(name, n)]);
+            continue;
+        }
+        let it = item(raw, ranks.as_deref(), prev);
+        if let Some((k, _)) = numbered(raw) {
+            prev = Some(k);
+        }
+        if let Some(it) = it {
             // A block opens with a framework label.
             if in_block || matches!(it, Item::Label(..)) {
                 if let Some(s) = sections.last_mut() {
@@ -188,7 +304,7 @@ pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
     }
     sections
         .iter()
-        .filter_map(|s| section_table(source, s, cut_line))
+        .filter_map(|s| section_table(source, s, cut_line, ranks.as_deref()))
         .collect()
 }
 
@@ -228,11 +344,23 @@ fn ancestry<'a>(stack: &[(usize, &'a str)], level_indents: &[usize]) -> (&'a str
 }
 
 /// One project's grid.
-fn section_table(source: &str, s: &Section<'_>, cut_line: Option<usize>) -> Option<TextTable> {
+fn section_table(
+    source: &str,
+    s: &Section<'_>,
+    cut_line: Option<usize>,
+    ranks: Option<&[char]>,
+) -> Option<TextTable> {
     let items: Vec<(usize, &str, Item<'_>)> = s
         .block
         .iter()
-        .filter_map(|(n, raw)| item(raw).map(|it| (*n, *raw, it)))
+        .scan(None, |prev: &mut Option<u32>, (n, raw)| {
+            let it = item(raw, ranks, *prev);
+            if let Some((k, _)) = numbered(raw) {
+                *prev = Some(k);
+            }
+            Some(it.map(|it| (*n, *raw, it)))
+        })
+        .flatten()
         .collect();
     // Indentations of the labels that can only be levels.
     let level_indents: Vec<usize> = items
@@ -413,6 +541,56 @@ mod tests {
         assert_eq!(got[0].3, "≥120公里");
         assert_eq!(got[2].1, "社会效益指标");
         assert_eq!(got[2].3, "明显改善");
+    }
+
+    #[test]
+    fn flush_left_lists_told_by_their_marks_under_project_headings() {
+        let text = "某区水务局发布\n\n【项目1】河道清淤整治\n\n资金规模：80万元\n\n★产出指标\n☆数量指标\n1、清淤河道长度：≥12公里\n2、3号泵站改造数量：2座\n☆质量指标\n3、工程验收合格率：100%\n★满意度指标\n☆服务对象满意度指标\n4、沿岸居民满意度：≥90%\n\n【项目2】农村饮水巡检\n\n★成本指标\n☆经济成本指标\n1、巡检单次成本：≤300元\n\n— 完 —\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t.len(), 2);
+        let got = indicators(&t[0]);
+        assert_eq!(got.len(), 4, "{got:?}");
+        assert_eq!(
+            got[0],
+            (
+                "产出指标".into(),
+                "数量指标".into(),
+                "清淤河道长度".into(),
+                "≥12公里".into()
+            )
+        );
+        // The figure after `2、` is the name's: the item continues the count.
+        assert_eq!(got[1].2, "3号泵站改造数量");
+        assert_eq!(got[2].1, "质量指标");
+        assert_eq!(got[3].0, "满意度指标");
+        let got = indicators(&t[1]);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, "成本指标");
+        assert_eq!(got[0].1, "经济成本指标");
+        let project = |t: &TextTable| {
+            let doc = read_grid(&t.grid).unwrap().doc;
+            doc.projects().next().map(|(_, p)| p.name.clone())
+        };
+        assert_eq!(project(&t[0]).as_deref(), Some("河道清淤整治"));
+        assert_eq!(project(&t[1]).as_deref(), Some("农村饮水巡检"));
+    }
+
+    #[test]
+    fn an_article_of_bulleted_prose_is_no_table() {
+        let text = "【项目一】社区活动回顾\n\n◎活动亮点\n▲志愿者人数\n1.参与志愿者：300人\n2.服务时长：1200小时\n▲群众反响\n3.满意度：很高\n";
+        assert!(tables("t.txt", text).is_empty());
+        // Near miss: a figure after the mark that does not continue the
+        // count (`3.5万元…` after item 1) is a reject, not an item `5万元…`.
+        let text = "◆产出指标\n■数量指标\n1.补助发放户数：≥40户\n3.5万元标准执行率：100%\n";
+        let t = tables("t.txt", text);
+        assert!(
+            t.iter()
+                .all(|t| indicators(t).iter().all(|i| i.2 != "5万元标准执行率"))
+        );
+        assert!(
+            t.iter().any(|t| t.rejects.iter().any(|r| r.0 == 4)),
+            "{t:?}"
+        );
     }
 
     #[test]

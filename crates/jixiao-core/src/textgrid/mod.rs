@@ -262,6 +262,22 @@ pub(crate) fn is_field_line(t: &str) -> bool {
     (2..=8).contains(&n) && word && !framework && !value.is_empty()
 }
 
+/// A web page's link button copied with the text (`【打印本页】`, `[关闭]`):
+/// a short word wholly in brackets, nothing outside them.
+pub(crate) fn is_bracketed_link(t: &str) -> bool {
+    let t = t.trim();
+    let inner = t
+        .strip_prefix('【')
+        .and_then(|r| r.strip_suffix('】'))
+        .or_else(|| t.strip_prefix('[').and_then(|r| r.strip_suffix(']')));
+    inner.is_some_and(|r| {
+        let n = r.chars().count();
+        (2..=8).contains(&n)
+            && !r.contains(['【', '】', '[', ']'])
+            && r.chars().all(char::is_alphabetic)
+    })
+}
+
 /// A project's label opening a key-value head (`项目名称：X`, `项目名称:`,
 /// `项目名称` before its value): after a table's rows, the next project's
 /// head block begins, so the table ends there.

@@ -258,7 +258,10 @@ fn read_body(
             .first()
             .is_some_and(|(_, _, w)| super::is_field_line(w))
             && !toks.iter().any(|(_, _, w)| value_like(w));
-        if std::mem::take(&mut after_blank) && field {
+        // A web page's link buttons (`【打印】 【返回】`): every word in
+        // lenticular brackets, which no indicator's cell is.
+        let links = !toks.is_empty() && toks.iter().all(|(_, _, w)| super::is_bracketed_link(w));
+        if std::mem::take(&mut after_blank) && (field || links) {
             return (j, End::Other);
         }
         if toks
@@ -917,6 +920,27 @@ mod tests {
 产出指标 数量指标 维修校舍面积 ≥800平方米\n\
 \n\
 质量指标 覆盖率：城区 ≥90%\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t[0].grid.rows.len(), 3);
+    }
+
+    #[test]
+    fn a_line_of_bracketed_page_links_after_the_blank_line_ends_it() {
+        let text = "一级指标 二级指标 三级指标 指标值\n\
+产出指标 数量指标 培训教师人次 ≥120人次\n\
+时效指标 培训完成时间 12月底前\n\
+\n\
+【收藏本文】  【返回顶部】\n\
+承办：某区教育局  电话：0000-1234567\n";
+        let t = tables("t.txt", text);
+        assert_eq!(t[0].grid.rows.len(), 3);
+        assert!(t[0].rejects.is_empty(), "{:?}", t[0].rejects);
+        // Near miss: a name with a bracketed note but a value of its own is
+        // a row.
+        let text = "一级指标 二级指标 三级指标 指标值\n\
+产出指标 数量指标 培训教师人次 ≥120人次\n\
+\n\
+质量指标 【重点】结业合格率 ≥95%\n";
         let t = tables("t.txt", text);
         assert_eq!(t[0].grid.rows.len(), 3);
     }
