@@ -328,6 +328,14 @@ fn head_block_row(row: &GridRow<'_>) -> Option<(String, String)> {
         .map(|c| cells::joined_text(&c.val))
         .filter(|t| !t.trim().is_empty());
     let label = texts.next()?;
+    // The label and its value in one cell (`项目名称：X`): the next form's
+    // head printed as a line of text.
+    if let Some((k, v)) = label.split_once([':', '：'])
+        && crate::textgrid::is_head_label(k)
+        && !v.trim().is_empty()
+    {
+        return Some((k.trim().to_string(), v.trim().to_string()));
+    }
     if !crate::textgrid::is_head_label(&label) {
         return None;
     }
@@ -849,6 +857,81 @@ mod tests {
             g.push_row(cells, Position::Line(r + 1));
         }
         g
+    }
+
+    fn projects_of(g: &Grid) -> Vec<(String, String)> {
+        let doc = read_grid(g).unwrap().doc;
+        doc.projects()
+            .flat_map(|(_, p)| {
+                p.indicators
+                    .iter()
+                    .map(move |i| (p.name.clone(), i.name.clone()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_project_label_and_its_name_in_one_cell_opens_the_next_form() {
+        let head: &[(u32, &str)] = &[
+            (0, "一级指标"),
+            (1, "二级指标"),
+            (2, "三级指标"),
+            (3, "指标值"),
+        ];
+        let g = grid(&[
+            &[(0, "项目名称:老旧管网改造")],
+            head,
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "改造管网长度"),
+                (3, "≥5公里"),
+            ],
+            &[(0, "项目名称：公厕提升")],
+            head,
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "新建公厕"),
+                (3, "3座"),
+            ],
+        ]);
+        assert_eq!(
+            projects_of(&g),
+            [
+                ("老旧管网改造".to_string(), "改造管网长度".to_string()),
+                ("公厕提升".to_string(), "新建公厕".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_field_that_is_no_head_label_opens_no_project() {
+        // Near miss: `工作内容：…` in the first column is no project's label.
+        let g = grid(&[
+            &[(0, "项目名称：河道清淤")],
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "指标值"),
+            ],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "清淤河道"),
+                (3, "8条"),
+            ],
+            &[(0, "工作内容：清淤疏浚")],
+            &[
+                (0, "产出指标"),
+                (1, "时效指标"),
+                (2, "完工时间"),
+                (3, "汛期前"),
+            ],
+        ]);
+        let got = projects_of(&g);
+        assert!(got.iter().all(|(p, _)| p == "河道清淤"), "{got:?}");
     }
 
     #[test]
