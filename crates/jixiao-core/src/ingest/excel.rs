@@ -691,6 +691,14 @@ fn outside_cells(
     }
 }
 
+/// A key of a second field on a line (`实施周期：…` after `项目名称：X `): a
+/// short run of ideographs before a colon, so an unknown label ends the
+/// value before it instead of being read as part of it.
+fn is_field_key(k: &str) -> bool {
+    let n = k.chars().count();
+    (2..=8).contains(&n) && k.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
 /// `label:value` pairs of one cell (`项目名称:X`, or several:
 /// `主管部门：A 实施单位：B`): a pair starts at a space-separated part whose
 /// text before its colon is a label; other parts belong to the value before.
@@ -711,7 +719,7 @@ fn inline_pairs(text: &str, label_key: impl Fn(&str) -> String) -> Vec<(String, 
         let pair = part
             .split_once([':', '：'])
             .map(|(k, v)| (label_key(k), v.trim().to_string()))
-            .filter(|(k, _)| n == 0 || is_label(k));
+            .filter(|(k, _)| n == 0 || is_label(k) || is_field_key(k));
         match (pair, out.last_mut()) {
             (Some(p), _) => out.push(p),
             (None, Some(last)) => {
@@ -736,8 +744,46 @@ fn inline_pairs(text: &str, label_key: impl Fn(&str) -> String) -> Vec<(String, 
             (None, None) => return Vec::new(),
         }
     }
-    out.retain(|(_, v)| !v.is_empty());
-    out
+    // A field glued to the value before it (`项目名称：X实施期限：Y`, the
+    // PDF drew no space between them): a colon whose text before it ends
+    // with a known label parts the value there.
+    let mut parted: Vec<(String, String)> = Vec::new();
+    for (k, v) in out {
+        let (mut k, mut v) = (k, v);
+        while let Some((head, k2, v2)) = glued_field(&v) {
+            parted.push((k, head));
+            (k, v) = (label_key(&k2), v2);
+        }
+        parted.push((k, v));
+    }
+    parted.retain(|(_, v)| !v.is_empty());
+    parted
+}
+
+/// The first `label：value` glued inside a value: (the text before the label,
+/// the label, the text after its colon). Only a known head label counts, so
+/// a colon inside a sentence does not part it.
+fn glued_field(v: &str) -> Option<(String, String, String)> {
+    let labels = [
+        crate::vocab::PROJECT_LABELS,
+        crate::vocab::DEPARTMENT_LABELS,
+        crate::vocab::UNIT_LABELS,
+        crate::vocab::AMOUNT_LABELS,
+        crate::vocab::OTHER_HEAD_LABELS,
+    ];
+    v.char_indices()
+        .filter(|(_, c)| matches!(c, ':' | '：'))
+        .find_map(|(i, c)| {
+            let before = v.get(..i)?;
+            let label = labels
+                .iter()
+                .flat_map(|l| l.iter())
+                .filter(|l| !l.contains(':') && before.len() > l.len() && before.ends_with(**l))
+                .max_by_key(|l| l.len())?;
+            let head = before.get(..before.len() - label.len())?.trim();
+            let after = v.get(i + c.len_utf8()..)?.trim();
+            Some((head.to_string(), (*label).to_string(), after.to_string()))
+        })
 }
 
 /// A label's value in a cell that holds several labels and values
@@ -1170,6 +1216,40 @@ impl Book {
 
 #[cfg(test)]
 mod tests {
+    fn pairs(t: &str) -> Vec<(String, String)> {
+        inline_pairs(t, |k| {
+            crate::vocab::key(k).trim_end_matches(':').to_string()
+        })
+    }
+
+    #[test]
+    fn a_second_field_glued_to_the_project_ends_its_name() {
+        let p = pairs("项目名称：乡村道路养护补助项目执行期限：2024年至2026年");
+        assert_eq!(
+            p.first(),
+            Some(&("项目名称".to_string(), "乡村道路养护补助项目".to_string()))
+        );
+        // A space before an unknown short label parts it too.
+        let p = pairs("项目名称：校舍维修 起止年月：2024年");
+        assert_eq!(p.first().map(|x| x.1.as_str()), Some("校舍维修"));
+    }
+
+    #[test]
+    fn a_colon_inside_a_value_that_no_label_precedes_stays() {
+        // Near miss: the text before the colon is no head label.
+        let p = pairs("项目名称：文化惠民工程（含比例：30%）");
+        assert_eq!(
+            p.first().map(|x| x.1.as_str()),
+            Some("文化惠民工程（含比例：30%）")
+        );
+        // Near miss: a long sentence before a colon is no key.
+        let p = pairs("项目名称：道路 本项目主要用于全县农村公路日常养护工作：每年一次");
+        assert_eq!(
+            p.first().map(|x| x.1.as_str()),
+            Some("道路 本项目主要用于全县农村公路日常养护工作：每年一次")
+        );
+    }
+
     #[test]
     fn only_targets_typed_after_equals_are_texts() {
         use super::typed_text;

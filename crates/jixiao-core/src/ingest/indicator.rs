@@ -688,6 +688,19 @@ pub(crate) fn split_code(f: &str) -> (Option<String>, String) {
             collapse_cjk_spaces(trim(rest)),
         );
     }
+    // `01 产出指标`, `0101数量指标`: a code of digits alone (a space at
+    // most after it), before a framework word only.
+    let digits: usize = f
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .map(char::len_utf8)
+        .sum();
+    if digits > 0
+        && let (Some(code), Some(rest)) = (f.get(..digits), f.get(digits..).map(trim))
+        && (crate::vocab::level(rest).is_some() || crate::vocab::category(rest).is_some())
+    {
+        return (Some(code.to_string()), collapse_cjk_spaces(rest));
+    }
     // `一、产出指标`, `（一）数量指标`: an outline's numeral, before a
     // framework word only.
     const NUMERALS: &[char] = &['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
@@ -1062,6 +1075,24 @@ pub fn collapse_cjk_spaces(s: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_bare_digit_code_before_a_framework_word_is_split_off() {
+        assert_eq!(
+            split_code("02 效益指标"),
+            (Some("02".into()), "效益指标".into())
+        );
+        assert_eq!(
+            split_code("0301满意度指标"),
+            (Some("0301".into()), "满意度指标".into())
+        );
+        // Near misses: a name that begins with a figure keeps it.
+        assert_eq!(
+            split_code("12345热线办结率"),
+            (None, "12345热线办结率".into())
+        );
+        assert_eq!(split_code("3 座桥梁"), (None, "3 座桥梁".into()));
+    }
+
     #[test]
     fn a_target_labelled_inside_a_name_cell_is_split_off() {
         let split = |t: &str, bare: bool| {

@@ -118,7 +118,7 @@ fn parse_table(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
         // A head block inside the table (the next form's 项目名称, 主管部门,
         // 资金, 总体目标, printed one form after another): never an
         // indicator. Its project label opens that project.
-        if let Some((label, value)) = head_block_row(row) {
+        if let Some((label, value)) = head_block_row(row, s) {
             if crate::textgrid::is_project_label(&label) && !value.is_empty() {
                 close(s, open.take());
                 fields = None;
@@ -285,9 +285,36 @@ fn parse_table(grid: &Grid<'_>, s: &mut Sheet<'_>, fields: Fields) {
         if o.goal.is_empty() {
             o.goal = s.text(row, Role::Goal);
         }
+        if is_banner(row, s) {
+            let addr = s.addr(row, s.header.cols.get(Role::Name).unwrap_or(0));
+            s.doc.reject(
+                line,
+                name,
+                format!("{addr}: one merged cell across the name and the value columns (a title or banner line), not an indicator"),
+            );
+            continue;
+        }
         read_indicator(row, s, o, &name);
     }
     close(s, open.take());
+}
+
+/// A line one merged cell spans from the name column to the value column
+/// (the next form's title between forms): its value cell is a copy of the
+/// same text the name holds, so it is no name beside its target.
+fn is_banner(row: &GridRow<'_>, s: &Sheet<'_>) -> bool {
+    let Some(name) = s.cell(row, Role::Name) else {
+        return false;
+    };
+    let copied = [Role::Annual, Role::Cycle]
+        .iter()
+        .filter_map(|r| s.cell(row, *r))
+        .any(|v| v.filled && cells::joined_text(&v.val) == cells::joined_text(&name.val));
+    let one_text = row
+        .cells
+        .iter()
+        .all(|c| cells::joined_text(&c.val) == cells::joined_text(&name.val));
+    copied && one_text
 }
 
 /// Whether a name starts with a level and a category in one
@@ -321,13 +348,37 @@ fn money_row(row: &GridRow<'_>, s: &Sheet<'_>) -> Option<(String, rust_decimal::
 
 /// `(label, value)` of a row whose first cell is a key-value head's label
 /// (项目名称, 主管部门, 资金情况, 总体目标 …): the value is the next cell's text.
-fn head_block_row(row: &GridRow<'_>) -> Option<(String, String)> {
+fn head_block_row(row: &GridRow<'_>, s: &Sheet<'_>) -> Option<(String, String)> {
+    // A merged label column's copy (年度绩效目标 merged down beside the
+    // indicator rows) is no label on a row that prints a level or category
+    // of the framework: only a cell written there is.
+    let framework = [Role::Level, Role::Category].iter().any(|r| {
+        let t = s.text(row, *r);
+        crate::vocab::level(&t).is_some() || crate::vocab::category(&t).is_some()
+    });
+    if framework
+        && row
+            .cells
+            .iter()
+            .find(|c| !cells::joined_text(&c.val).trim().is_empty())
+            .is_some_and(|c| c.filled)
+    {
+        return None;
+    }
     let mut texts = row
         .cells
         .iter()
         .map(|c| cells::joined_text(&c.val))
         .filter(|t| !t.trim().is_empty());
     let label = texts.next()?;
+    // The label and its value in one cell (`项目名称：X`): the next form's
+    // head printed as a line of text.
+    if let Some((k, v)) = label.split_once([':', '：'])
+        && crate::textgrid::is_head_label(k)
+        && !v.trim().is_empty()
+    {
+        return Some((k.trim().to_string(), v.trim().to_string()));
+    }
     if !crate::textgrid::is_head_label(&label) {
         return None;
     }
@@ -849,6 +900,166 @@ mod tests {
             g.push_row(cells, Position::Line(r + 1));
         }
         g
+    }
+
+    fn projects_of(g: &Grid) -> Vec<(String, String)> {
+        let doc = read_grid(g).unwrap().doc;
+        doc.projects()
+            .flat_map(|(_, p)| {
+                p.indicators
+                    .iter()
+                    .map(move |i| (p.name.clone(), i.name.clone()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_project_label_and_its_name_in_one_cell_opens_the_next_form() {
+        let head: &[(u32, &str)] = &[
+            (0, "一级指标"),
+            (1, "二级指标"),
+            (2, "三级指标"),
+            (3, "指标值"),
+        ];
+        let g = grid(&[
+            &[(0, "项目名称:老旧管网改造")],
+            head,
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "改造管网长度"),
+                (3, "≥5公里"),
+            ],
+            &[(0, "项目名称：公厕提升")],
+            head,
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "新建公厕"),
+                (3, "3座"),
+            ],
+        ]);
+        assert_eq!(
+            projects_of(&g),
+            [
+                ("老旧管网改造".to_string(), "改造管网长度".to_string()),
+                ("公厕提升".to_string(), "新建公厕".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_field_that_is_no_head_label_opens_no_project() {
+        // Near miss: `工作内容：…` in the first column is no project's label.
+        let g = grid(&[
+            &[(0, "项目名称：河道清淤")],
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "指标值"),
+            ],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "清淤河道"),
+                (3, "8条"),
+            ],
+            &[(0, "工作内容：清淤疏浚")],
+            &[
+                (0, "产出指标"),
+                (1, "时效指标"),
+                (2, "完工时间"),
+                (3, "汛期前"),
+            ],
+        ]);
+        let got = projects_of(&g);
+        assert!(got.iter().all(|(p, _)| p == "河道清淤"), "{got:?}");
+    }
+
+    /// A grid whose cells may span: (column, rowspan, colspan, text).
+    fn spanned(rows: &[&[(u32, u32, u32, &str)]]) -> Grid {
+        let mut g = Grid::new("t.xlsx", "S", GridSource::Workbook);
+        for (r, row) in rows.iter().enumerate() {
+            let cells = row
+                .iter()
+                .map(|(c, rs, cs, t)| {
+                    let mut cell = Cell::new(r as u32, *c, *t, Position::Line(r + 1));
+                    cell.rowspan = *rs;
+                    cell.colspan = *cs;
+                    cell
+                })
+                .collect();
+            g.push_row(cells, Position::Line(r + 1));
+        }
+        g
+    }
+
+    #[test]
+    fn a_merged_label_column_beside_the_indicators_hides_none_of_them() {
+        // 绩效目标 merged down the first column over the goal, the head and
+        // the indicator rows; a title merged across the sheet before the
+        // next form is a reject, never an indicator.
+        let g = spanned(&[
+            &[(0, 1, 1, "项目名称"), (1, 1, 4, "乡镇污水处理")],
+            &[(0, 4, 1, "绩效目标"), (1, 1, 4, "处理污水3万吨")],
+            &[
+                (1, 1, 1, "一级指标"),
+                (2, 1, 1, "二级指标"),
+                (3, 1, 1, "三级指标"),
+                (4, 1, 1, "指标值"),
+            ],
+            &[
+                (1, 2, 1, "产出指标"),
+                (2, 1, 1, "数量指标"),
+                (3, 1, 1, "处理量"),
+                (4, 1, 1, "3万吨"),
+            ],
+            &[
+                (2, 1, 1, "质量指标"),
+                (3, 1, 1, "达标率"),
+                (4, 1, 1, "100%"),
+            ],
+            &[(0, 1, 5, "某县项目绩效目标表")],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        let names: Vec<_> = doc
+            .projects()
+            .flat_map(|(_, p)| &p.indicators)
+            .map(|i| i.name.as_str())
+            .collect();
+        assert_eq!(names, ["处理量", "达标率"]);
+        assert_eq!(doc.rejects.len(), 1, "{:?}", doc.rejects);
+    }
+
+    #[test]
+    fn a_merged_goal_label_over_a_goal_row_stays_a_head_block() {
+        // Near miss: the label's copy stands where a level would, beside a
+        // goal's text, not a framework label: the row is the head block's.
+        let g = spanned(&[
+            &[(0, 1, 1, "项目名称"), (1, 1, 3, "桥梁检测")],
+            &[(0, 2, 1, "总体目标"), (1, 1, 3, "实施期目标")],
+            &[(1, 1, 3, "完成全县桥梁定期检测")],
+            &[
+                (0, 1, 1, "一级指标"),
+                (1, 1, 1, "二级指标"),
+                (2, 1, 1, "三级指标"),
+                (3, 1, 1, "指标值"),
+            ],
+            &[
+                (0, 1, 1, "产出指标"),
+                (1, 1, 1, "数量指标"),
+                (2, 1, 1, "检测桥梁"),
+                (3, 1, 1, "40座"),
+            ],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        let names: Vec<_> = doc
+            .projects()
+            .flat_map(|(_, p)| &p.indicators)
+            .map(|i| i.name.as_str())
+            .collect();
+        assert_eq!(names, ["检测桥梁"]);
     }
 
     #[test]
