@@ -91,18 +91,14 @@ fn every_document_of_the_fourth_construction_set_reads_as_its_truth() {
 }
 
 /// The fifth set (tests/fixtures/constructed5): other provinces' workbooks
-/// and PDFs, likewise. Its known gaps, kept visible here.
+/// and PDFs, likewise. Its known gap: a percent cell of an .xls written as
+/// stored (`0.95`), not as formatted.
 #[test]
 fn every_document_of_the_fifth_construction_set_reads_as_its_truth() {
     every_document(
         "constructed5",
         21,
-        &[
-            ("ningxia_bannian_minzheng_2022", "ods"),
-            ("hengxian_daima_shangwu_2020", "pdf"),
-            ("liangbiao_zijin_linye_2023", "pdf"),
-            ("guangxi_chongfu_nongye_2021", "xls"),
-        ],
+        &[("guangxi_chongfu_nongye_2021", "xls")],
     );
 }
 
