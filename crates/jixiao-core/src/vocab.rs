@@ -961,6 +961,80 @@ pub fn project_in_title(title: &str) -> Option<String> {
     named.then(|| before.to_string())
 }
 
+/// Heads of columns that explain or judge a target (notes, standards, sources): not values.
+pub const REMARK_HEADS: &[&str] = &[
+    "备注",
+    "绩效标准",
+    "指标解释",
+    "指标说明",
+    "评分标准",
+    "评(扣)分标准",
+    "计分方法",
+    "说明",
+    "确定依据",
+    "指标值确定依据",
+    "指标值设定依据",
+    "指标值说明",
+    "数据来源",
+];
+/// Further heads of the indicator names' column.
+pub const NAME_SYNONYM_HEADS: &[&str] = &[
+    "指标名称",
+    "指标内容",
+    "具体指标",
+    "绩效指标名称",
+    "指标",
+    "指标项",
+];
+/// Heads of a column holding a project's indicators as one text.
+pub const INDICATOR_LIST_HEADS: &[&str] = &["绩效指标", "绩效指标内容", "项目绩效指标"];
+/// Heads of the goal (绩效目标) text beside a project.
+pub const GOAL_HEADS: &[&str] = &["年度目标", "总体目标", "项目目标", "实施目标"];
+/// Short heads of the project column.
+pub const PROJECT_SHORT_HEADS: &[&str] = &["项目", "项目名"];
+/// Heads of the spending unit's column.
+pub const UNIT_HEADS: &[&str] = &[
+    "资金使用单位",
+    "单位名称",
+    "预算单位",
+    "预算单位名称",
+    "实施单位",
+    "项目单位",
+    "项目实施单位",
+    "用款单位",
+];
+/// Heads of the fiscal-appropriation amount column (besides 财政拨款…).
+pub const FISCAL_HEADS: &[&str] = &[
+    "一般公共预算",
+    "一般公共预算拨款",
+    "一般公共预算资金",
+    "财政资金",
+    "本年财政拨款",
+];
+/// Heads of the other-sources amount column (besides 其他资金…).
+pub const OTHER_SOURCE_HEADS: &[&str] = &["其他", "其他收入", "其他来源"];
+/// Heads of the total amount column.
+pub const TOTAL_HEADS: &[&str] = &[
+    "总计",
+    "合计",
+    "金额",
+    "资金总额",
+    "项目金额",
+    "预算金额",
+    "年度资金总额",
+    "金额合计",
+    "资金合计",
+    "项目资金",
+    "预算数",
+    "总额",
+    "项目总额",
+    "申报金额",
+];
+/// Heads of the comparison column (besides …符号, …运算符).
+pub const OPERATOR_HEADS: &[&str] = &["比较符", "比较方式", "运算方式", "计算方式"];
+/// Heads of the unit-of-measure column.
+pub const MEASURE_HEADS: &[&str] = &["计量单位", "度量单位", "指标单位", "单位", "指标值单位"];
+
 /// Header words of indicator columns, by role.
 pub const LEVEL_HEADS: &[&str] = &["一级指标", "一级目标", "一级"];
 pub const CATEGORY_HEADS: &[&str] = &["二级指标", "二级目标", "二级"];

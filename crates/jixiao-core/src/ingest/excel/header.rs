@@ -144,22 +144,7 @@ pub(crate) fn role_of(head: &str) -> Option<Role> {
     if crate::vocab::DIRECTION_HEADS.contains(&h) {
         return Some(Direction);
     }
-    if matches!(
-        h,
-        "备注"
-            | "绩效标准"
-            | "指标解释"
-            | "指标说明"
-            | "评分标准"
-            | "评(扣)分标准"
-            | "计分方法"
-            | "说明"
-            | "确定依据"
-            | "指标值确定依据"
-            | "指标值设定依据"
-            | "指标值说明"
-            | "数据来源"
-    ) {
+    if crate::vocab::REMARK_HEADS.contains(&h) {
         return Some(Remark);
     }
     if h.contains("实际完成")
@@ -180,10 +165,7 @@ pub(crate) fn role_of(head: &str) -> Option<Role> {
     if h.contains("三级指标")
         || super::pairs::is_numbered_name(h)
         || matches!(h, "三级目标" | "三级")
-        || matches!(
-            h,
-            "指标名称" | "指标内容" | "具体指标" | "绩效指标名称" | "指标" | "指标项"
-        )
+        || crate::vocab::NAME_SYNONYM_HEADS.contains(&h)
     {
         return Some(Name);
     }
@@ -199,72 +181,35 @@ pub(crate) fn role_of(head: &str) -> Option<Role> {
         }
         return Some(Annual);
     }
-    if matches!(h, "绩效指标" | "绩效指标内容" | "项目绩效指标") {
+    if crate::vocab::INDICATOR_LIST_HEADS.contains(&h) {
         return Some(Indicators);
     }
-    if h.contains("绩效目标") || matches!(h, "年度目标" | "总体目标" | "项目目标" | "实施目标")
-    {
+    if h.contains("绩效目标") || crate::vocab::GOAL_HEADS.contains(&h) {
         return Some(Goal);
     }
-    if h.contains("项目名称") || matches!(h, "项目" | "项目名") {
+    if h.contains("项目名称") || crate::vocab::PROJECT_SHORT_HEADS.contains(&h) {
         return Some(Project);
     }
-    if matches!(
-        h,
-        "资金使用单位"
-            | "单位名称"
-            | "预算单位"
-            | "预算单位名称"
-            | "实施单位"
-            | "项目单位"
-            | "项目实施单位"
-            | "用款单位"
-    ) {
+    if crate::vocab::UNIT_HEADS.contains(&h) {
         return Some(Unit);
     }
     if h.contains("财政专户") {
         return Some(Special);
     }
-    if h.starts_with("财政拨款")
-        || matches!(
-            h,
-            "一般公共预算" | "一般公共预算拨款" | "一般公共预算资金" | "财政资金" | "本年财政拨款"
-        )
-    {
+    if h.starts_with("财政拨款") || crate::vocab::FISCAL_HEADS.contains(&h) {
         return Some(Fiscal);
     }
-    if h.starts_with("其他资金") || matches!(h, "其他" | "其他收入" | "其他来源") {
+    if h.starts_with("其他资金") || crate::vocab::OTHER_SOURCE_HEADS.contains(&h) {
         return Some(Other);
     }
-    if matches!(
-        h,
-        "总计"
-            | "合计"
-            | "金额"
-            | "资金总额"
-            | "项目金额"
-            | "预算金额"
-            | "年度资金总额"
-            | "金额合计"
-            | "资金合计"
-            | "项目资金"
-            | "预算数"
-            | "总额"
-            | "项目总额"
-            | "申报金额"
-    ) {
+    if crate::vocab::TOTAL_HEADS.contains(&h) {
         return Some(Total);
     }
-    if matches!(h, "比较符" | "比较方式" | "运算方式" | "计算方式")
-        || h.ends_with("符号")
-        || h.ends_with("运算符")
+    if crate::vocab::OPERATOR_HEADS.contains(&h) || h.ends_with("符号") || h.ends_with("运算符")
     {
         return Some(Operator);
     }
-    if matches!(
-        h,
-        "计量单位" | "度量单位" | "指标单位" | "单位" | "指标值单位"
-    ) {
+    if crate::vocab::MEASURE_HEADS.contains(&h) {
         return Some(Measure);
     }
     None
