@@ -1040,17 +1040,7 @@ mod tests {
         let doc = crate::ingest::excel::read_grid(g).unwrap().doc;
         let (_, p) = doc.projects().next().unwrap();
         assert_eq!(p.name, "某镇温室建设项目");
-        let rows: Vec<(&str, &str, &str)> = p
-            .indicators
-            .iter()
-            .map(|i| {
-                (
-                    i.category.as_str(),
-                    i.name.as_str(),
-                    i.annual_value.as_deref().unwrap_or(""),
-                )
-            })
-            .collect();
+        let rows: Vec<(&str, &str, &str)> = crate::textgrid::category_name_value(&p.indicators);
         assert_eq!(
             rows,
             [

@@ -68,6 +68,20 @@ pub(crate) fn read_indicators(t: &TextTable) -> Vec<crate::model::Indicator> {
         .collect()
 }
 
+/// (category, name, annual value) of each indicator (for the tests).
+#[cfg(test)]
+pub(crate) fn category_name_value(inds: &[crate::model::Indicator]) -> Vec<(&str, &str, &str)> {
+    inds.iter()
+        .map(|i| {
+            (
+                i.category.as_str(),
+                i.name.as_str(),
+                i.annual_value.as_deref().unwrap_or(""),
+            )
+        })
+        .collect()
+}
+
 /// A piece of text with the 1-based line it starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Piece {

@@ -609,16 +609,7 @@ mod tests {
 | 满意度指标 | 服务对象满意度指标 | 沿线群众满意度 | ≥90% | | |\n";
         let t = tables("t.txt", text);
         let inds = crate::textgrid::read_indicators(&t[0]);
-        let got: Vec<(&str, &str, &str)> = inds
-            .iter()
-            .map(|i| {
-                (
-                    i.category.as_str(),
-                    i.name.as_str(),
-                    i.annual_value.as_deref().unwrap_or(""),
-                )
-            })
-            .collect();
+        let got: Vec<(&str, &str, &str)> = crate::textgrid::category_name_value(&inds);
         assert_eq!(
             got,
             [
