@@ -572,24 +572,70 @@ fn case10_projects_without_indicators_are_no_target_table() {
 
 // --------------------------------------------------------------- case 11
 
-/// The sql stage cannot read the host's files: refused at `validate`.
+/// The sql stage cannot read the host's files: refused at `validate`, on the
+/// parsed statement, however the function is quoted, cased or commented
+/// (issue 32, case 13); COPY and INSERT are refused there too, not at run.
 #[test]
 fn case11_sql_file_functions_are_refused_at_validate() {
     let dir = tempfile::tempdir().unwrap();
-    let body = csv_pipeline(Path::new("in"), Path::new("out")).replace(
+    for (i, (query, says)) in [
+        (
+            "SELECT * FROM read_parquet('/etc/*.parquet')",
+            "read_parquet(…) is a table function",
+        ),
+        (
+            "SELECT * FROM \\\"read_parquet\\\"('/etc/x.parquet')",
+            "is a table function",
+        ),
+        (
+            "SELECT * FROM READ_PARQUET('/etc/x.parquet')",
+            "is a table function",
+        ),
+        (
+            "SELECT * FROM read_parquet/**/('/etc/x.parquet')",
+            "is a table function",
+        ),
+        (
+            "SELECT * FROM read_parquet--x\\n('/etc/x.parquet')",
+            "is a table function",
+        ),
+        ("COPY indicators TO '/tmp/x.csv'", "COPY is not allowed"),
+        ("INSERT INTO indicators VALUES (1)", "INSERT is not allowed"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let body = csv_pipeline(Path::new("in"), Path::new("out")).replace(
+            "[[stages]]\nname = \"emit\"",
+            &format!("[[stages]]\nname = \"stolen\"\ntype = \"sql\"\nquery = \"{query}\"\n\n[[stages]]\nname = \"emit\""),
+        );
+        let p = dir.path().join(format!("p{i}.toml"));
+        std::fs::write(&p, body).unwrap();
+        let o = run(&["validate", s(&p)]);
+        assert_eq!(o.status.code(), Some(2), "{query}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{query}: {}", stderr(&o));
+        let o = run(&["run", s(&p), "--input", s(&sample("laisui_2024.txt"))]);
+        assert_eq!(o.status.code(), Some(2), "{query}: {}", stderr(&o));
+    }
+}
+
+/// Issue 32, case 14: a query's result has a documented row limit; above it
+/// the run stops with a message instead of filling the memory.
+#[test]
+fn case32_14_an_sql_result_above_max_rows_stops_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = csv_pipeline(Path::new("in"), &dir.path().join("out")).replace(
         "[[stages]]\nname = \"emit\"",
-        "[[stages]]\nname = \"stolen\"\ntype = \"sql\"\nquery = \"SELECT * FROM read_parquet('/etc/*.parquet')\"\n\n[[stages]]\nname = \"emit\"",
+        "[[stages]]\nname = \"all_rows\"\ntype = \"sql\"\nquery = \"SELECT * FROM indicators\"\nmax_rows = 3\n\n[[stages]]\nname = \"emit\"",
     );
     let p = write_pipeline(dir.path(), &body);
-    let o = run(&["validate", s(&p)]);
+    let o = run(&["run", s(&p), "--input", s(&sample("laisui_2024.txt"))]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("read_parquet(…) reads files from the host"),
+        stderr(&o).contains("more than 3 rows (max_rows)"),
         "{}",
         stderr(&o)
     );
-    let o = run(&["run", s(&p), "--input", s(&sample("laisui_2024.txt"))]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
 
 /// Issue 32, case 10: containers often give a small or missing TMPDIR. The
