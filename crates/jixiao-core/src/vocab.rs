@@ -354,17 +354,43 @@ pub fn simplified_char(c: char) -> char {
     if c.is_ascii() {
         return c;
     }
-    // Sorted once: every key of every cell asks, over whole files.
-    static SORTED: std::sync::LazyLock<Vec<(char, char)>> = std::sync::LazyLock::new(|| {
-        let mut v = TRAD.to_vec();
-        v.sort_unstable();
-        v.dedup_by_key(|(t, _)| *t);
-        v
+    // Sorted once: every key of every cell asks, over whole files. Most
+    // characters are no Traditional key: a bit per character of the
+    // Traditional keys' range answers those without a search.
+    struct Table {
+        sorted: Vec<(char, char)>,
+        low: u32,
+        bits: Vec<u64>,
+    }
+    static TABLE: std::sync::LazyLock<Table> = std::sync::LazyLock::new(|| {
+        let mut sorted = TRAD.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup_by_key(|(t, _)| *t);
+        let low = sorted.first().map_or(0, |(t, _)| u32::from(*t));
+        let high = sorted.last().map_or(0, |(t, _)| u32::from(*t));
+        let mut bits = vec![0u64; ((high - low) / 64 + 1) as usize];
+        for (t, _) in &sorted {
+            let k = u32::from(*t) - low;
+            if let Some(w) = bits.get_mut((k / 64) as usize) {
+                *w |= 1 << (k % 64);
+            }
+        }
+        Table { sorted, low, bits }
     });
-    SORTED
+    let t = &*TABLE;
+    let Some(k) = u32::from(c).checked_sub(t.low) else {
+        return c;
+    };
+    if t.bits
+        .get((k / 64) as usize)
+        .is_none_or(|w| w & (1 << (k % 64)) == 0)
+    {
+        return c;
+    }
+    t.sorted
         .binary_search_by_key(&c, |(t, _)| *t)
         .ok()
-        .and_then(|i| SORTED.get(i))
+        .and_then(|i| t.sorted.get(i))
         .map_or(c, |(_, s)| *s)
 }
 
@@ -1216,6 +1242,21 @@ pub fn parse_amount(s: &str) -> Result<Option<Decimal>, NotAnAmount> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn every_traditional_key_folds_and_other_characters_stay() {
+        for (t, simp) in TRAD {
+            let got = simplified_char(*t);
+            assert!(
+                TRAD.iter().any(|(k, v)| k == t && *v == got),
+                "{t} gave {got}, expected {simp}"
+            );
+        }
+        for c in ['项', '目', 'a', '０', '𠀀', '\u{4DFF}', '\u{FFFF}'] {
+            assert_eq!(simplified_char(c), c);
+        }
+        assert_eq!(key("產出指標"), "产出指标");
+    }
 
     #[test]
     fn projects_named_in_titles() {
