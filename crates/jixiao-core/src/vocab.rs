@@ -411,6 +411,39 @@ pub fn key(s: &str) -> String {
     drop_score_range(&drop_pinyin(&folded))
 }
 
+/// A head or label printed in two languages (`计量单位 Unit`, `金额 Amount（万元）`,
+/// `一级指标 Level 1`, squeezed `计量单位Unit`): the Chinese words without the
+/// English after them. A Latin run is a translation when it follows Chinese
+/// text, starts with a capital letter, holds two letters or more and ends the
+/// text or stands before a bracket; `PM2.5浓度`, `达标率(PM2.5)`, `监测点位 pH值`
+/// and `开展 GIS 测绘` are kept. For heads and labels only.
+pub fn drop_translation(s: &str) -> std::borrow::Cow<'_, str> {
+    let is_latin = |c: char| {
+        c.is_ascii_alphanumeric() || c.is_whitespace() || matches!(c, '-' | '/' | '&' | '.' | '\'')
+    };
+    let mut before: Option<char> = None;
+    for (i, c) in s.char_indices() {
+        if c.is_ascii_uppercase()
+            && before
+                .is_some_and(|b| (!b.is_ascii() && b.is_alphabetic()) || matches!(b, ')' | '）'))
+        {
+            let rest = s.get(i..).unwrap_or_default();
+            let end = rest.find(|c: char| !is_latin(c)).unwrap_or(rest.len());
+            let (latin, tail) = rest.split_at(end);
+            let letters = latin.chars().filter(char::is_ascii_alphabetic).count();
+            if letters >= 2 && (tail.is_empty() || tail.starts_with(['(', '（', '[', '【'])) {
+                let zh = s.get(..i).unwrap_or_default().trim_end();
+                return std::borrow::Cow::Owned(format!("{zh}{tail}"));
+            }
+            return std::borrow::Cow::Borrowed(s);
+        }
+        if !c.is_whitespace() {
+            before = Some(c);
+        }
+    }
+    std::borrow::Cow::Borrowed(s)
+}
+
 /// Mirror pages inject pinyin after characters (`績效指標(biāo)`): runs of Latin
 /// letters (with tone marks) in parentheses are dropped from a key. Only a
 /// key: text is written as printed.
@@ -1242,6 +1275,34 @@ pub fn parse_amount(s: &str) -> Result<Option<Decimal>, NotAnAmount> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn translations_after_chinese_heads_are_dropped() {
+        for (printed, zh) in [
+            ("计量单位 Unit", "计量单位"),
+            ("一级指标 Level 1", "一级指标"),
+            ("金额 Amount（万元）", "金额（万元）"),
+            ("评(计)分方法 Scoring", "评(计)分方法"),
+            ("项目名称 Project Name", "项目名称"),
+            ("计量单位Unit", "计量单位"),
+            ("符号Operator", "符号"),
+        ] {
+            assert_eq!(drop_translation(printed), zh, "{printed}");
+        }
+        // Kept: Latin that is part of the words, or no Chinese before it.
+        for kept in [
+            "PM2.5浓度",
+            "达标率(PM2.5)",
+            "COD排放量 ≤50",
+            "空气质量 优良",
+            "覆盖率 ≥95%",
+            "Project Name",
+            "监测点位 pH值",
+            "开展 GIS 测绘",
+        ] {
+            assert_eq!(drop_translation(kept), kept, "{kept}");
+        }
+    }
 
     #[test]
     fn every_traditional_key_folds_and_other_characters_stay() {

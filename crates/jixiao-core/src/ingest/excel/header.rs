@@ -118,7 +118,7 @@ pub(crate) fn split_money_unit(h: &str) -> (String, Option<MoneyUnit>) {
 pub(crate) fn role_of(head: &str) -> Option<Role> {
     use Role::*;
     // Traditional forms, pinyin of mirror pages and score ranges folded.
-    let (h, _) = split_money_unit(&crate::vocab::key(head));
+    let (h, _) = split_money_unit(&crate::vocab::key(&crate::vocab::drop_translation(head)));
     let h = h.trim_end_matches(':').trim_matches(['*', '※']);
     if h.is_empty() {
         return None;
@@ -220,7 +220,7 @@ pub(crate) fn role_of(head: &str) -> Option<Role> {
 /// may be a goal's text column (`年度目标` left of the indicators); only
 /// its place in a row tells ([`roles_in_row`]).
 fn period_target(head: &str) -> Option<Role> {
-    let (h, _) = split_money_unit(&crate::vocab::key(head));
+    let (h, _) = split_money_unit(&crate::vocab::key(&crate::vocab::drop_translation(head)));
     let period = h.trim_end_matches(':').strip_suffix("目标")?;
     // A year may lead (`2025年度目标`).
     let period = period.trim_start_matches(|c: char| c.is_ascii_digit());
