@@ -505,6 +505,15 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
             o.implied = Some(o.indicators.len());
         }
     }
+    // Several indicators in one row, each on its own line of the name cell
+    // and of the value cell (cells typed with line breaks): the k-th name
+    // takes the k-th value.
+    if let Some(items) = stacked(row, s) {
+        for (name, cycle, annual) in items {
+            push_indicator(row, s, o, &name, cycle, annual, true);
+        }
+        return;
+    }
     let mut cycle = value(row, s, Role::Cycle);
     let mut annual = value(row, s, Role::Annual);
     // A placeholder (`≥**`) is a value cell too, though it reads as none.
@@ -552,6 +561,67 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
         None => name,
     };
     push_indicator(row, s, o, name, cycle, annual, value_cell);
+}
+
+/// `(name, cycle, annual)` of each line when the row's name cell and value
+/// cells hold the same number (two or more) of lines: indicators stacked in
+/// one row. Not where the values take an operator or unit from columns of
+/// their own (those would have to hold as many lines too), nor where a line
+/// reads as the rest of a wrapped text (it opens with a bracket or a
+/// punctuation mark).
+fn stacked(
+    row: &GridRow<'_>,
+    s: &Sheet<'_>,
+) -> Option<Vec<(String, Option<String>, Option<String>)>> {
+    if !s.header.blocks.is_empty()
+        || [Role::Operator, Role::Measure]
+            .iter()
+            .any(|r| s.cell(row, *r).is_some())
+    {
+        return None;
+    }
+    let lines = |role: Role| -> Option<Vec<String>> {
+        let c = s.cell(row, role)?;
+        let text = c.val.text();
+        let v: Vec<String> = text
+            .lines()
+            .map(|l| crate::ingest::indicator::normalize_text(l.trim()))
+            .filter(|l| !l.is_empty())
+            .collect();
+        let continued = v.iter().any(|l| {
+            l.starts_with(|ch: char| {
+                matches!(
+                    ch,
+                    '(' | '（' | '、' | '，' | ',' | '。' | '；' | ';' | '：' | ':' | ')' | '）'
+                )
+            })
+        });
+        (!continued).then_some(v)
+    };
+    let names = lines(Role::Name)?;
+    let n = names.len();
+    if n < 2 {
+        return None;
+    }
+    let annual = match s.cell(row, Role::Annual) {
+        Some(_) => Some(lines(Role::Annual).filter(|v| v.len() == n)?),
+        None => None,
+    };
+    let cycle = match s.cell(row, Role::Cycle) {
+        Some(_) => Some(lines(Role::Cycle).filter(|v| v.len() == n)?),
+        None => None,
+    };
+    if annual.is_none() && cycle.is_none() {
+        return None;
+    }
+    let at = |v: &Option<Vec<String>>, k: usize| v.as_ref().and_then(|v| v.get(k).cloned());
+    Some(
+        names
+            .into_iter()
+            .enumerate()
+            .map(|(k, name)| (name, at(&cycle, k), at(&annual, k)))
+            .collect(),
+    )
 }
 
 /// The indicator `name` of this row with its values, under the level and
@@ -911,6 +981,64 @@ mod tests {
                     .map(move |i| (p.name.clone(), i.name.clone()))
             })
             .collect()
+    }
+
+    #[test]
+    fn names_and_values_on_matching_lines_of_their_cells_are_several_indicators() {
+        let g = grid(&[
+            &[(0, "项目名称"), (1, "城区绿道建设")],
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "指标值"),
+            ],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "新建绿道\n改造驿站"),
+                (3, "≥12公里\r\n4个"),
+            ],
+            &[(1, "质量指标"), (2, "绿化成活率"), (3, "≥95%")],
+        ]);
+        let v = |n: &str, a: &str| (n.to_string(), None, Some(a.to_string()));
+        assert_eq!(
+            values(&read_grid(&g).unwrap().doc),
+            [
+                v("新建绿道", "≥12公里"),
+                v("改造驿站", "4个"),
+                v("绿化成活率", "≥95%")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_wrapped_name_beside_a_value_of_other_lines_stays_one_indicator() {
+        // Near misses: a name typed over two lines beside a one-line value; a
+        // value's second line that is a note in brackets.
+        let g = grid(&[
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "指标值"),
+            ],
+            &[
+                (0, "满意度指标"),
+                (1, "服务对象满意度指标"),
+                (2, "周边居民对绿道\n建设的满意度"),
+                (3, "≥90%"),
+            ],
+            &[
+                (0, "产出指标"),
+                (1, "时效指标"),
+                (2, "开工时间\n完工时间"),
+                (3, "2024年3月\n（以批复为准）"),
+            ],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        let names: Vec<String> = values(&doc).into_iter().map(|(n, ..)| n).collect();
+        assert_eq!(names, ["周边居民对绿道建设的满意度", "开工时间完工时间"]);
     }
 
     #[test]
