@@ -563,6 +563,9 @@ fn read_indicator(row: &GridRow<'_>, s: &mut Sheet<'_>, o: &mut Open, name: &str
     push_indicator(row, s, o, name, cycle, annual, value_cell);
 }
 
+/// One line of a stacked row: name, cycle value, annual value.
+type Stacked = (String, Option<String>, Option<String>);
+
 /// `(name, cycle, annual)` of each line when the row's name cell and value
 /// cells hold the same number (two or more) of lines: indicators stacked in
 /// one row. Not where the values take an operator or unit from columns of
