@@ -572,10 +572,7 @@ type Stacked = (String, Option<String>, Option<String>);
 /// their own (those would have to hold as many lines too), nor where a line
 /// reads as the rest of a wrapped text (it opens with a bracket or a
 /// punctuation mark).
-fn stacked(
-    row: &GridRow<'_>,
-    s: &Sheet<'_>,
-) -> Option<Vec<(String, Option<String>, Option<String>)>> {
+fn stacked(row: &GridRow<'_>, s: &Sheet<'_>) -> Option<Vec<Stacked>> {
     if !s.header.blocks.is_empty()
         || [Role::Operator, Role::Measure]
             .iter()
