@@ -639,13 +639,15 @@ fn outside_cells(
     doc: &mut Document,
 ) {
     let body = grid.rows.get(head.body..).unwrap_or_default();
-    // The table's width: its head rows' cells, merged copies included.
+    // The table's width: its head rows' cells, merged copies included; a
+    // table without a head row, its columns' roles.
     let last_col = grid
         .rows
         .get(head.first..head.body)
         .unwrap_or_default()
         .iter()
         .flat_map(|r| r.cells.iter().map(|c| c.col))
+        .chain(head.cols.columns())
         .max()
         .unwrap_or(0);
     let end = body

@@ -287,6 +287,11 @@ impl Cols {
         self.0.get(r.index()).copied().flatten()
     }
 
+    /// The columns that have a role.
+    pub fn columns(&self) -> impl Iterator<Item = u32> + '_ {
+        self.0.iter().flatten().copied()
+    }
+
     pub fn set(&mut self, r: Role, col: u32) {
         if let Some(slot) = self.0.get_mut(r.index()) {
             *slot = Some(col);
@@ -940,6 +945,9 @@ pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
                 .into(),
         );
     }
+    if let Some(h) = headless(grid) {
+        return Ok(h);
+    }
     if grid.rows.is_empty() {
         return Err("empty".into());
     }
@@ -947,6 +955,61 @@ pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
         "no head row with 项目名称 and 绩效指标 (wide), or 三级指标/指标名称 and 指标值 (long)"
             .into(),
     )
+}
+
+/// A table printed without a head row its words name (column letters, a
+/// head lost above a page break, none at all): content decides. The first
+/// row whose first cells are a level of the framework and a category of
+/// that level, followed by a name and a value, fixes the columns: level,
+/// category, the next text as the name, the row's last cell as the value.
+/// Not where a row above holds two or more heads (a head the readers did
+/// not take, such as an evaluation table's: its rows are no targets).
+fn headless(grid: &Grid<'_>) -> Option<Header> {
+    for (i, row) in grid.rows.iter().enumerate().take(HEAD_SEARCH_ROWS) {
+        // Distinct roles: a title merged across the row is one cell.
+        let mut heads: Vec<Role> = row_roles(row)
+            .into_iter()
+            .filter_map(|(_, r, _)| r)
+            .collect();
+        heads.sort_unstable_by_key(|r| *r as u8);
+        heads.dedup();
+        if heads.len() >= 2 {
+            return None;
+        }
+        let cells: Vec<(u32, String)> = row
+            .cells
+            .iter()
+            .map(|c| (c.col, super::cells::joined_text(&c.val)))
+            .filter(|(_, t)| !t.is_empty())
+            .collect();
+        let [(lc, level), (cc, category), (nc, name), .., (vc, value)] = cells.as_slice() else {
+            continue;
+        };
+        let fits = crate::vocab::level(level)
+            .is_some_and(|l| crate::vocab::category(category).is_some_and(|c| c.level == l));
+        if !fits
+            || crate::vocab::is_level_word(name)
+            || crate::vocab::is_category_word(name)
+            || !crate::textgrid::value_like(value)
+        {
+            continue;
+        }
+        let mut cols = Cols::default();
+        cols.set(Role::Level, *lc);
+        cols.set(Role::Category, *cc);
+        cols.set(Role::Name, *nc);
+        cols.set(Role::Annual, *vc);
+        return Some(Header {
+            layout: Layout::Long,
+            cols,
+            first: i,
+            body: i,
+            money_unit: None,
+            regions: Vec::new(),
+            blocks: Vec::new(),
+        });
+    }
+    None
 }
 
 /// The regions of a wide regional table: a row right under the head whose

@@ -1042,6 +1042,78 @@ mod tests {
     }
 
     #[test]
+    fn a_table_without_a_head_row_is_read_by_its_content() {
+        // Column letters where the head should be; labels on the group's
+        // first row; the project from the key-value line above.
+        let g = grid(&[
+            &[(0, "项目名称"), (1, "农村饮水安全巩固提升")],
+            &[(0, "甲"), (1, "乙"), (2, "丙"), (3, "丁")],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "新建集中供水工程"),
+                (3, "≥12处"),
+            ],
+            &[(2, "改造供水管网"), (3, "≥80公里")],
+            &[(1, "质量指标"), (2, "水质达标率"), (3, "≥95%")],
+            &[
+                (0, "满意度指标"),
+                (1, "服务对象满意度指标"),
+                (2, "受益群众满意度"),
+                (3, "≥90%"),
+            ],
+        ]);
+        let doc = read_grid(&g).unwrap().doc;
+        assert_eq!(
+            levels(&doc),
+            [
+                ("产出指标", "数量指标", "新建集中供水工程"),
+                ("产出指标", "数量指标", "改造供水管网"),
+                ("产出指标", "质量指标", "水质达标率"),
+                ("满意度指标", "服务对象满意度指标", "受益群众满意度"),
+            ]
+        );
+        assert_eq!(
+            projects_of(&g).first().map(|p| p.0.as_str()),
+            Some("农村饮水安全巩固提升")
+        );
+    }
+
+    #[test]
+    fn rows_under_a_head_the_readers_do_not_take_are_not_read_by_content() {
+        // Near misses: an evaluation table's head (分值, 得分) above rows that
+        // begin with a level and a category; a level whose category belongs
+        // to another level.
+        let g = grid(&[
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "分值"),
+                (4, "得分"),
+            ],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "完成率"),
+                (3, "10"),
+                (4, "9"),
+            ],
+        ]);
+        assert!(read_grid(&g).is_err());
+        let g = grid(&[
+            &[
+                (0, "产出指标"),
+                (1, "社会效益指标"),
+                (2, "受益人数"),
+                (3, "≥100人"),
+            ],
+            &[(0, "效益指标"), (1, "数量指标"), (2, "覆盖率"), (3, "≥90%")],
+        ]);
+        assert!(read_grid(&g).is_err());
+    }
+
+    #[test]
     fn a_project_label_and_its_name_in_one_cell_opens_the_next_form() {
         let head: &[(u32, &str)] = &[
             (0, "一级指标"),
