@@ -662,3 +662,32 @@ fn case32_10_an_unusable_tmpdir_does_not_stop_the_workbook() {
         .collect();
     assert_eq!(left, ["rows.xlsx"], "{left:?}");
 }
+
+/// Issue 32, case 12: a subfolder that cannot be listed (here: deeper than
+/// the path limit) is a reject naming it; the rest of the folder is
+/// converted and the run exits 1, not 2 with nothing written.
+#[test]
+fn case32_12_an_unlistable_subfolder_is_a_reject_and_the_rest_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = folder(dir.path(), "in");
+    copy(&sample("laisui_2024.txt"), &input, "laisui_2024.txt");
+    // Twenty folders of 250 characters: past PATH_MAX (4096) from `in`.
+    let name = "d".repeat(250);
+    let made = Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "cd '{}' && for i in $(seq 20); do mkdir {name} && cd {name} || exit 1; done",
+            input.display()
+        ))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = dir.path().join("out.csv");
+    let o = run(&["convert", s(&input), "--year", "2024", "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot list folder"), "{}", stderr(&o));
+    assert!(stderr(&o).contains(&name), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(&out).unwrap();
+    // The sample's first indicator, as its text prints it.
+    assert!(csv.contains("课题完成率"), "{csv}");
+}

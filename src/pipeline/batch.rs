@@ -319,8 +319,19 @@ pub fn resolve_inputs(inputs: &[PathBuf], exclude: &[PathBuf]) -> Result<Inputs,
             let root = std::fs::canonicalize(input)
                 .map_err(|e| format!("{}: cannot list folder: {e}", input.display()))?;
             let mut found = Vec::new();
-            walk(input, &mut found, &mut out.dirs)
+            let mut failed = Vec::new();
+            walk(input, &mut found, &mut out.dirs, &mut failed)
                 .map_err(|e| format!("{}: cannot list folder: {e}", input.display()))?;
+            for (p, e) in failed {
+                out.inputs.refused.push(FileFailure {
+                    reason: format!(
+                        "{}: cannot list folder: {e}; its files are not read",
+                        p.display()
+                    ),
+                    path: p,
+                    line: 0,
+                });
+            }
             found.sort();
             for p in found {
                 out.add(p, Some(&root));
@@ -416,22 +427,44 @@ fn kind_of(t: &std::fs::FileType) -> &'static str {
     }
 }
 
-/// Lists a folder; a folder reached twice (a link loop, an alias) is listed once.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, dirs: &mut HashSet<PathBuf>) -> std::io::Result<()> {
+/// Lists a folder; a folder reached twice (a link loop, an alias) is listed
+/// once. A subfolder that cannot be listed (no permission, a path too long)
+/// goes to `failed`, named, and the rest is listed; only the folder given
+/// failing is an error.
+fn walk(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    dirs: &mut HashSet<PathBuf>,
+    failed: &mut Vec<(PathBuf, std::io::Error)>,
+) -> std::io::Result<()> {
     if !dirs.insert(std::fs::canonicalize(dir)?) {
         return Ok(());
     }
     for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                failed.push((dir.to_path_buf(), e));
+                continue;
+            }
+        };
         let p = entry.path();
         if entry.file_name().to_string_lossy().starts_with('.') {
             continue;
         }
         // The entry's type comes with the listing; only a symbolic link
         // costs a stat to see where it points.
-        let ft = entry.file_type()?;
-        if ft.is_dir() || (ft.is_symlink() && p.is_dir()) {
-            walk(&p, out, dirs)?;
+        let is_dir = match entry.file_type() {
+            Ok(ft) => ft.is_dir() || (ft.is_symlink() && p.is_dir()),
+            Err(e) => {
+                failed.push((p, e));
+                continue;
+            }
+        };
+        if is_dir {
+            if let Err(e) = walk(&p, out, dirs, failed) {
+                failed.push((p, e));
+            }
         } else {
             // Every file is attempted: one that is not a table becomes a
             // reject with its reason, never silently skipped.
