@@ -519,12 +519,14 @@ fn case06_07_09_one_writer_per_output_folder_and_no_leftovers() {
     let o = run(&["run", s(&p)]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let mut left: Vec<String> = parts_in(&out);
-    left.retain(|n| n.starts_with('.') && n != ".jixiao.lock");
+    left.retain(|n| n.starts_with('.'));
     assert!(left.is_empty(), "{left:?}");
     assert_eq!(column(&out.join("indicators.csv"), "name").len(), 42);
 
     // Another run holds the folder: this one refuses.
     let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
         .write(true)
         .open(out.join(".jixiao.lock"))
         .unwrap();
@@ -690,4 +692,62 @@ fn case32_12_an_unlistable_subfolder_is_a_reject_and_the_rest_is_read() {
     let csv = std::fs::read_to_string(&out).unwrap();
     // The sample's first indicator, as its text prints it.
     assert!(csv.contains("课题完成率"), "{csv}");
+}
+
+/// Issue 32, case 11: conversions into one folder run side by side (each
+/// locks its own output, not the folder), all succeed, and no lock file is
+/// left in the user's folder.
+#[test]
+fn case32_11_parallel_converts_into_one_folder_all_succeed_and_leave_no_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = folder(dir.path(), "out");
+    let bin = env!("CARGO_BIN_EXE_jixiao");
+    let children: Vec<_> = (0..8)
+        .map(|i| {
+            Command::new(bin)
+                .args(["convert", s(&sample("laisui_2024.txt")), "-o"])
+                .arg(out.join(format!("t{i}.csv")))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let want: Vec<String> = (0..8).map(|i| format!("t{i}.csv")).collect();
+    assert_eq!(names, want);
+    // The same output twice at once: the second refuses, exit 3.
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(out.join(".t0.csv.jixiao.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let o = run(&[
+        "convert",
+        s(&sample("laisui_2024.txt")),
+        "-o",
+        s(&out.join("t0.csv")),
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("another jixiao run is writing to"),
+        "{}",
+        stderr(&o)
+    );
+    drop(lock);
 }

@@ -324,7 +324,11 @@ pub fn run(
     let built = build(p, opts)?;
     // One run at a time per output folder: a second refuses with a clear
     // message instead of mixing its files with the first's.
-    let tag = run_tag(opts.shard);
+    let own_file = p.stages.iter().find_map(|s| {
+        let d = s.stage.output_dir(opts)?;
+        s.stage.own_outputs(opts).into_iter().find(|o| *o != d)
+    });
+    let tag = output_tag(own_file.as_deref(), opts.shard);
     let dirs = output_dirs(p, opts);
     let _locks = lock_outputs(p, opts, &tag)?;
     let work = WorkDir::new(dirs.first().map(PathBuf::as_path), &tag)?;
@@ -398,17 +402,12 @@ pub const LOCK_FILE: &str = ".jixiao.lock";
 /// with the lock held, nothing else is writing. In a folder that is not the
 /// run's own (`convert`'s output file's folder), only the temporary files of
 /// the run's own files go.
-fn lock_outputs(
-    p: &Pipeline,
-    opts: &RunOptions,
-    tag: &str,
-) -> Result<Vec<std::fs::File>, RunError> {
+fn lock_outputs(p: &Pipeline, opts: &RunOptions, tag: &str) -> Result<Vec<Lock>, RunError> {
     let mut locks = Vec::new();
     for s in &p.stages {
         let Some(d) = s.stage.output_dir(opts) else {
             continue;
         };
-        locks.push(lock_dir(&d, tag).map_err(RunError::Output)?);
         let own: Vec<String> = s
             .stage
             .own_outputs(opts)
@@ -416,6 +415,9 @@ fn lock_outputs(
             .filter(|o| **o != d)
             .filter_map(|o| o.file_name().map(|n| n.to_string_lossy().into_owned()))
             .collect();
+        // A folder of the run's own: locked whole; files in someone else's
+        // folder (`convert -o x.csv`): the first of them stands for the set.
+        locks.push(lock_dir(&d, tag, own.first().map(String::as_str)).map_err(RunError::Output)?);
         if own.is_empty() {
             clean_leftovers(&d, tag, None);
         } else {
@@ -433,36 +435,91 @@ pub(crate) fn run_tag(shard: Option<(u32, u32)>) -> String {
     shard.map_or_else(|| "all".to_string(), |(i, n)| format!("s{i}of{n}"))
 }
 
-/// Creates `dir` and holds an exclusive lock on `dir/.jixiao.lock` (released
-/// by the system when the process ends, even when killed).
-pub fn lock_dir(dir: &Path, tag: &str) -> Result<std::fs::File, EmitError> {
+/// An exclusive lock on a lock file, removed when the run ends: no
+/// `.jixiao.lock` stays in the user's folders. (A killed run's file stays,
+/// unlocked; the next run takes it and removes it.)
+pub struct Lock {
+    path: PathBuf,
+    // Closed after `drop` has removed the path: the file is unlinked while
+    // still locked, so no run can lock the old file and think it holds the path.
+    _file: std::fs::File,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// The tag of a run's work and staging folders. A run writing files into
+/// someone else's folder (`convert -o x.csv`) is named by its output file,
+/// so that side-by-side conversions into one folder clear only their own
+/// leftovers; a run with a folder of its own, by [`run_tag`].
+pub(crate) fn output_tag(file: Option<&Path>, shard: Option<(u32, u32)>) -> String {
+    match file.and_then(Path::file_name) {
+        // A hash: any file name, no prefix of another's.
+        Some(n) => {
+            let h = blake3::hash(n.as_encoded_bytes()).to_hex();
+            format!("f{}", h.get(..16).unwrap_or_default())
+        }
+        None => run_tag(shard),
+    }
+}
+
+/// Creates `dir` and holds an exclusive lock on `dir/.jixiao.lock` (the
+/// file released by the system when the process ends, even when killed,
+/// and removed when the run ends). `file`: lock the run's own output file
+/// (`dir/.NAME.jixiao.lock`) instead of the whole folder, so that
+/// conversions into one folder run side by side.
+pub fn lock_dir(dir: &Path, tag: &str, file: Option<&str>) -> Result<Lock, EmitError> {
+    use std::os::unix::fs::MetadataExt;
     let io = |path: &Path, source: std::io::Error| EmitError::Io {
         path: path.to_path_buf(),
         source,
     };
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
-    let path = if tag == "all" {
-        dir.join(LOCK_FILE)
-    } else {
-        dir.join(format!("{LOCK_FILE}.{tag}"))
+    let path = match (file, tag) {
+        (Some(name), _) => dir.join(format!(".{name}{LOCK_FILE}")),
+        (None, "all") => dir.join(LOCK_FILE),
+        (None, _) => dir.join(format!("{LOCK_FILE}.{tag}")),
     };
-    let f = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| io(&path, e))?;
-    match f.try_lock() {
-        Ok(()) => Ok(f),
-        Err(std::fs::TryLockError::WouldBlock) => Err(io(
-            &path,
-            std::io::Error::other(format!(
-                "another jixiao run is writing to {}; not started (run again when it has finished)",
-                dir.display()
-            )),
-        )),
-        Err(std::fs::TryLockError::Error(e)) => Err(io(&path, e)),
+    let what = file.map_or_else(
+        || dir.display().to_string(),
+        |f| dir.join(f).display().to_string(),
+    );
+    // Another run may remove the file between our open and our lock: then
+    // the file we locked is no longer the path's, and we open it again.
+    for _ in 0..16 {
+        let f = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| io(&path, e))?;
+        match f.try_lock() {
+            Ok(()) => {
+                let ours = f.metadata().map_err(|e| io(&path, e))?;
+                let same = std::fs::metadata(&path)
+                    .is_ok_and(|m| m.ino() == ours.ino() && m.dev() == ours.dev());
+                if same {
+                    return Ok(Lock { path, _file: f });
+                }
+            }
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(io(
+                    &path,
+                    std::io::Error::other(format!(
+                        "another jixiao run is writing to {what}; not started (run again when it has finished)"
+                    )),
+                ));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(&path, e)),
+        }
     }
+    Err(io(
+        &path,
+        std::io::Error::other("the lock file was replaced again and again; not started"),
+    ))
 }
 
 /// Removes the work and staging folders and temporary files of earlier runs
@@ -485,7 +542,7 @@ pub fn clean_leftovers(dir: &Path, tag: &str, temps: Option<&[&str]>) {
             if rest.starts_with(&format!("{tag}-")) || legacy {
                 let _ = std::fs::remove_dir_all(&p);
             }
-        } else if tag == "all"
+        } else if (tag == "all" || temps.is_some())
             && temp_of(&name).is_some_and(|f| temps.is_none_or(|own| own.contains(&f)))
         {
             let _ = std::fs::remove_file(&p);

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::{BuildContext, Findings, Stage, StageConfig, Wiring};
 use crate::emit::{self, EmitError, csv::CsvOptions};
 use crate::pipeline::run::{
-    PlanState, PlannedOutput, RunError, RunOptions, RunState, run_tag, unique_suffix,
+    PlanState, PlannedOutput, RunError, RunOptions, RunState, output_tag, unique_suffix,
 };
 use crate::pipeline::table::Table;
 
@@ -364,11 +364,11 @@ impl Emit {
     ) -> Result<Vec<PathBuf>, RunError> {
         let dir = &self.dir;
         std::fs::create_dir_all(dir).map_err(|err| io(dir, err))?;
-        let staging = dir.join(format!(
-            ".jixiao-staging-{}-{}",
-            run_tag(self.shard),
-            unique_suffix()
-        ));
+        let tag = output_tag(
+            self.config.file.as_ref().map(|f| f.path.as_path()),
+            self.shard,
+        );
+        let staging = dir.join(format!(".jixiao-staging-{tag}-{}", unique_suffix()));
         std::fs::create_dir_all(&staging).map_err(|err| io(&staging, err))?;
         let keyed: Vec<(String, bool)> = tables
             .iter()
