@@ -987,6 +987,106 @@ pub fn project_in_title(title: &str) -> Option<String> {
     named.then(|| before.to_string())
 }
 
+/// English words of the glosses bilingual forms print beside their labels
+/// (`项目名称 Project Name`, `主管部门 Competent Department`), lower case.
+const GLOSS_WORDS: &[&str] = &[
+    "project",
+    "projects",
+    "name",
+    "title",
+    "of",
+    "the",
+    "and",
+    "in",
+    "charge",
+    "person",
+    "department",
+    "competent",
+    "unit",
+    "implementing",
+    "agency",
+    "organization",
+    "amount",
+    "budget",
+    "total",
+    "fund",
+    "funds",
+    "funding",
+    "fiscal",
+    "year",
+    "annual",
+    "period",
+    "implementation",
+    "target",
+    "targets",
+    "goal",
+    "goals",
+    "objective",
+    "objectives",
+    "overall",
+    "performance",
+    "level",
+    "indicator",
+    "indicators",
+    "value",
+    "code",
+    "direction",
+    "operator",
+    "score",
+    "scoring",
+    "source",
+    "remark",
+    "remarks",
+    "contact",
+    "phone",
+    "type",
+    "category",
+];
+
+/// True for a text made only of gloss words (`Project`, `Project Name`): an
+/// English label, never a label's value.
+pub fn is_gloss(text: &str) -> bool {
+    let mut words = text
+        .split(|c: char| c.is_whitespace() || matches!(c, '/' | '&' | ':' | '：' | '.'))
+        .filter(|w| !w.is_empty())
+        .peekable();
+    words.peek().is_some()
+        && words.all(|w| {
+            w.chars().all(|c| c.is_ascii_alphabetic())
+                && GLOSS_WORDS.contains(&w.to_ascii_lowercase().as_str())
+        })
+}
+
+/// A label without the English gloss printed beside it (`项目名称 Project
+/// Name` → `项目名称`, `金额 Amount（万元）` → `金额（万元）`): runs of Latin
+/// words that are all gloss words are dropped; other Latin text stays.
+pub fn strip_gloss(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    // Whether the run was a gloss, dropped.
+    let flush = |run: &mut String, out: &mut String| {
+        let gloss = is_gloss(run);
+        if !gloss {
+            out.push_str(run);
+        }
+        run.clear();
+        gloss
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphabetic() || (c == ' ' && !run.is_empty()) {
+            run.push(c);
+        } else {
+            // `项目名称 Project：X`: the label's colon follows the label.
+            if flush(&mut run, &mut out) && matches!(c, ':' | '：') {
+                out.truncate(out.trim_end().len());
+            }
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out.trim().to_string()
+}
+
 /// Words of sheet names that say what a sheet holds or where it stands in a
 /// workbook (`汇总`, `附表3`, `填报说明`), never which project it is.
 const SHEET_KIND_WORDS: &[&str] = &[
@@ -1332,6 +1432,24 @@ mod tests {
             assert_eq!(simplified_char(c), c);
         }
         assert_eq!(key("產出指標"), "产出指标");
+    }
+
+    #[test]
+    fn english_glosses_beside_labels() {
+        assert_eq!(strip_gloss("项目名称 Project Name"), "项目名称");
+        assert_eq!(strip_gloss("主管部门 Competent Department"), "主管部门");
+        assert_eq!(strip_gloss("项目名称 Project：X"), "项目名称：X");
+        assert_eq!(
+            strip_gloss("资金总额 Total Funds（万元）"),
+            "资金总额 （万元）"
+        );
+        assert!(is_gloss("Project"));
+        assert!(is_gloss("Name of Project"));
+        // Near misses: Latin text that is no gloss stays (a value, a code).
+        assert_eq!(strip_gloss("5G基站建设 Phase II"), "5G基站建设 Phase II");
+        assert!(!is_gloss("Smart City Phase II"));
+        assert!(!is_gloss("GDP"));
+        assert!(!is_gloss(""));
     }
 
     #[test]

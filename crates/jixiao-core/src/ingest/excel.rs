@@ -854,7 +854,7 @@ fn key_values(grid: &Grid<'_>, s: &mut rows::Sheet<'_>) -> long::Fields {
     // (row, column, value) of 总计 and the three sources.
     let mut vals: [Option<(u32, u32, Val<'_>)>; 4] = Default::default();
     let label_key = |t: &str| {
-        let k = vocab::key(t);
+        let k = vocab::key(&vocab::strip_gloss(t));
         let k = k
             .trim_start_matches("其中:")
             .trim_end_matches(':')
@@ -896,6 +896,7 @@ fn key_values(grid: &Grid<'_>, s: &mut rows::Sheet<'_>) -> long::Fields {
                     let k = label_key(&x.val.text());
                     k != key
                         && !is_label(&k)
+                        && !vocab::is_gloss(&x.val.text())
                         && (x.val.is_number()
                             || header::role_of(&header::squeeze(&x.val.text())).is_none())
                 })
@@ -913,7 +914,7 @@ fn key_values(grid: &Grid<'_>, s: &mut rows::Sheet<'_>) -> long::Fields {
             };
             let name_of = |v: &grid::GridCell<'_>| strip_code(&cells::joined_text(&v.val));
             // `项目名称:X` in one cell: the label and its value together.
-            let text = cells::joined_text(&c.val);
+            let text = vocab::strip_gloss(&cells::joined_text(&c.val));
             for (k, v) in &inline_pairs(&text, label_key) {
                 if vocab::PROJECT_LABELS.contains(&k.as_str()) && f.project.is_none() {
                     f.project = Some(v.clone());
@@ -1315,6 +1316,33 @@ mod tests {
         assert_eq!(
             sheet_projects("城乡困难群众救助", &whole),
             vec![String::new()]
+        );
+    }
+
+    #[test]
+    fn an_english_gloss_beside_a_label_is_no_value() {
+        let read = |head: &[&[&str]]| {
+            let mut rows: Vec<&[&str]> = head.to_vec();
+            rows.extend_from_slice(BODY);
+            sheet_projects("Sheet1", &rows)
+        };
+        // The gloss in the label's cell, in a cell of its own, or two words.
+        assert_eq!(
+            read(&[&["项目名称 Project", "社区食堂运营补贴"]]),
+            vec!["社区食堂运营补贴"]
+        );
+        assert_eq!(
+            read(&[&["项目名称", "Project Name", "社区食堂运营补贴"]]),
+            vec!["社区食堂运营补贴"]
+        );
+        assert_eq!(
+            read(&[&["项目名称 Name of Project：社区食堂运营补贴"]]),
+            vec!["社区食堂运营补贴"]
+        );
+        // Near miss: Latin words that are no gloss are the value.
+        assert_eq!(
+            read(&[&["项目名称", "Smart Canteen Pilot"]]),
+            vec!["Smart Canteen Pilot"]
         );
     }
 
