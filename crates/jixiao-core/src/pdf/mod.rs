@@ -133,12 +133,13 @@ pub fn read_pdf_bytes(source: &str, bytes: &[u8]) -> Result<Document, Fault> {
                 .checked_sub(1)
                 .and_then(|j| Some((runs.get(j)?, grids.get(j)?)))
                 .filter(|(prev, _)| follows(prev, run));
-            let doc = match before {
+            let mut doc = match before {
                 Some((_, head)) if !names_a_project(&t.doc) => {
                     with_head_block(head, g, &t.doc).unwrap_or(t.doc)
                 }
                 _ => t.doc,
             };
+            name_by_title(&mut doc);
             docs.push((g.name.clone(), doc));
         }
     }
@@ -182,6 +183,27 @@ fn is_table_title(t: &str) -> bool {
         _ => &k,
     };
     k.ends_with('表') && k.chars().count() <= 40 && !k.contains(['，', '。', ',', ';', '；'])
+}
+
+/// Indicators with no project frame under a title that names the project
+/// (`2024年农村饮水工程维修养护项目绩效目标表`): that project, as the text
+/// readers do.
+fn name_by_title(doc: &mut Document) {
+    if names_a_project(doc) {
+        return;
+    }
+    let Some(named) = doc
+        .title
+        .as_deref()
+        .and_then(crate::vocab::project_in_title)
+    else {
+        return;
+    };
+    for p in doc.units.iter_mut().flat_map(|u| u.projects.iter_mut()) {
+        if !p.indicators.is_empty() {
+            p.name.clone_from(&named);
+        }
+    }
 }
 
 /// True when some project of the document has a name.
@@ -618,6 +640,30 @@ mod tests {
         // A head block without a project label: nothing to give.
         let plain = pdf_grid(&[&[(0, "主管部门"), (1, "某区民政局")]]);
         assert!(with_head_block(&plain, &table, &alone).is_none());
+    }
+
+    #[test]
+    fn a_title_that_names_the_project_names_an_unnamed_table() {
+        let mut rows: Vec<&[(u32, &str)]> = vec![&[(0, "2025年村级公益事业奖补资金绩效目标表")]];
+        let table = indicator_table();
+        let body: Vec<Vec<(u32, &str)>> = table
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| (c.col, c.text.as_str())).collect())
+            .collect();
+        rows.extend(body.iter().map(Vec::as_slice));
+        let mut doc = excel::read_grid(&pdf_grid(&rows)).unwrap().doc;
+        name_by_title(&mut doc);
+        assert_eq!(
+            project_names(&doc),
+            vec!["村级公益事业奖补资金".to_string()]
+        );
+        // Near miss: a title of a table's kind names no project.
+        let mut generic: Vec<&[(u32, &str)]> = vec![&[(0, "项目支出绩效目标表")]];
+        generic.extend(body.iter().map(Vec::as_slice));
+        let mut doc = excel::read_grid(&pdf_grid(&generic)).unwrap().doc;
+        name_by_title(&mut doc);
+        assert_eq!(project_names(&doc), vec![String::new()]);
     }
 
     #[test]
