@@ -1020,6 +1020,182 @@ pub fn project_in_title(title: &str) -> Option<String> {
     named.then(|| before.to_string())
 }
 
+/// English words of the glosses bilingual forms print beside their labels
+/// (`项目名称 Project Name`, `主管部门 Competent Department`), lower case.
+const GLOSS_WORDS: &[&str] = &[
+    "project",
+    "projects",
+    "name",
+    "title",
+    "of",
+    "the",
+    "and",
+    "in",
+    "charge",
+    "person",
+    "department",
+    "competent",
+    "unit",
+    "implementing",
+    "agency",
+    "organization",
+    "amount",
+    "budget",
+    "total",
+    "fund",
+    "funds",
+    "funding",
+    "fiscal",
+    "year",
+    "annual",
+    "period",
+    "implementation",
+    "target",
+    "targets",
+    "goal",
+    "goals",
+    "objective",
+    "objectives",
+    "overall",
+    "performance",
+    "level",
+    "indicator",
+    "indicators",
+    "value",
+    "code",
+    "direction",
+    "operator",
+    "score",
+    "scoring",
+    "source",
+    "remark",
+    "remarks",
+    "contact",
+    "phone",
+    "type",
+    "category",
+];
+
+/// True for a text made only of gloss words (`Project`, `Project Name`): an
+/// English label, never a label's value.
+pub fn is_gloss(text: &str) -> bool {
+    let mut words = text
+        .split(|c: char| c.is_whitespace() || matches!(c, '/' | '&' | ':' | '：' | '.'))
+        .filter(|w| !w.is_empty())
+        .peekable();
+    words.peek().is_some()
+        && words.all(|w| {
+            w.chars().all(|c| c.is_ascii_alphabetic())
+                && GLOSS_WORDS.contains(&w.to_ascii_lowercase().as_str())
+        })
+}
+
+/// A label without the English gloss printed beside it (`项目名称 Project
+/// Name` → `项目名称`, `金额 Amount（万元）` → `金额（万元）`): runs of Latin
+/// words that are all gloss words are dropped; other Latin text stays.
+pub fn strip_gloss(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    // Whether the run was a gloss, dropped.
+    let flush = |run: &mut String, out: &mut String| {
+        let gloss = is_gloss(run);
+        if !gloss {
+            out.push_str(run);
+        }
+        run.clear();
+        gloss
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphabetic() || (c == ' ' && !run.is_empty()) {
+            run.push(c);
+        } else {
+            // `项目名称 Project：X`: the label's colon follows the label.
+            if flush(&mut run, &mut out) && matches!(c, ':' | '：') {
+                out.truncate(out.trim_end().len());
+            }
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out.trim().to_string()
+}
+
+/// Words of sheet names that say what a sheet holds or where it stands in a
+/// workbook (`汇总`, `附表3`, `填报说明`), never which project it is.
+const SHEET_KIND_WORDS: &[&str] = &[
+    "汇总",
+    "目录",
+    "封面",
+    "说明",
+    "附件",
+    "附表",
+    "附录",
+    "模板",
+    "样表",
+    "样例",
+    "示例",
+    "填报",
+    "清单",
+    "明细",
+    "合计",
+    "总计",
+    "统计",
+    "数据",
+    "参数",
+    "字典",
+    "下拉",
+    "备注",
+    "整体",
+    "绩效",
+    "指标",
+    "目标",
+    "预算",
+    "决算",
+    "工作表",
+    "sheet",
+    "Sheet",
+    "SHEET",
+];
+
+/// The project a sheet's name gives, for a sheet holding one project's table
+/// and no 项目名称: a name of at least four ideographs (an ordinal before it
+/// dropped, `1.`, `（一）`) that is not a word of what a sheet holds
+/// (`汇总`, `附表3`, `绩效目标表`), a table's or a list's name (ending with
+/// 表, 单…), an office's name (a sheet per unit: `某某区教育局`), nor a
+/// framework label. `None` when the name may stand for something else.
+pub fn project_in_sheet_name(name: &str) -> Option<String> {
+    let t = name.trim();
+    // An ordinal before the name: `1.`, `2、`, `03-`, `（一）`, `(2)`.
+    let t = t.trim_start_matches(|c: char| c.is_ascii_digit());
+    let t = t.trim_start_matches(['.', '、', '-', '_', '．', ' ']);
+    let ordinal = |c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c);
+    let t = t
+        .strip_prefix(['(', '（'])
+        .and_then(|rest| {
+            let inner = rest.chars().take_while(|c| ordinal(*c)).count();
+            let after = rest.chars().skip(inner).collect::<String>();
+            let after = after.strip_prefix([')', '）'])?.to_string();
+            (inner > 0).then_some(after)
+        })
+        .unwrap_or_else(|| t.to_string());
+    let t = t.trim();
+    let k = key(t);
+    let ideographs = k
+        .chars()
+        .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+        .count();
+    let generic = SHEET_KIND_WORDS.iter().any(|w| k.contains(w))
+        || k.starts_with('第')
+        || ["表", "单", "册", "书", "录", "页"]
+            .iter()
+            .any(|e| k.ends_with(e))
+        || is_level_word(&k)
+        || is_category_word(&k)
+        || k.contains(['，', '。', ',', ';', '；', ':'])
+        || crate::textgrid::is_organisation(&k);
+    (ideographs >= 4 && k.chars().count() <= 40 && !generic).then(|| t.to_string())
+}
+
 /// Heads of columns that explain or judge a target (notes, standards, sources): not values.
 pub const REMARK_HEADS: &[&str] = &[
     "备注",
@@ -1317,6 +1493,61 @@ mod tests {
             assert_eq!(simplified_char(c), c);
         }
         assert_eq!(key("產出指標"), "产出指标");
+    }
+
+    #[test]
+    fn english_glosses_beside_labels() {
+        assert_eq!(strip_gloss("项目名称 Project Name"), "项目名称");
+        assert_eq!(strip_gloss("主管部门 Competent Department"), "主管部门");
+        assert_eq!(strip_gloss("项目名称 Project：X"), "项目名称：X");
+        assert_eq!(
+            strip_gloss("资金总额 Total Funds（万元）"),
+            "资金总额 （万元）"
+        );
+        assert!(is_gloss("Project"));
+        assert!(is_gloss("Name of Project"));
+        // Near misses: Latin text that is no gloss stays (a value, a code).
+        assert_eq!(strip_gloss("5G基站建设 Phase II"), "5G基站建设 Phase II");
+        assert!(!is_gloss("Smart City Phase II"));
+        assert!(!is_gloss("GDP"));
+        assert!(!is_gloss(""));
+    }
+
+    #[test]
+    fn projects_named_by_sheet_names() {
+        for (sheet, project) in [
+            ("城乡居民医疗救助", "城乡居民医疗救助"),
+            ("2.老旧小区改造补助", "老旧小区改造补助"),
+            ("（三）高标准农田建设", "高标准农田建设"),
+            ("农村公路养护资金", "农村公路养护资金"),
+        ] {
+            assert_eq!(
+                project_in_sheet_name(sheet).as_deref(),
+                Some(project),
+                "{sheet}"
+            );
+        }
+        for sheet in [
+            "Sheet2",
+            "汇总",
+            "项目汇总",
+            "附表3",
+            "绩效目标表",
+            "项目支出绩效目标表",
+            "填报说明",
+            "目录",
+            "项目一",
+            "第二部分",
+            "某县卫生健康局",
+            "城关镇人民政府",
+            "产出指标",
+            "满意度",
+            "部门整体",
+            "Performance Targets",
+            "项目清单",
+        ] {
+            assert_eq!(project_in_sheet_name(sheet), None, "{sheet}");
+        }
     }
 
     #[test]

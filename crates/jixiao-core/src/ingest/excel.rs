@@ -195,7 +195,12 @@ fn read_sheets_inner(
     let mut problems = Vec::new();
     let mut unreadable: Vec<String> = Vec::new();
     for (name, named) in chosen {
-        let outcome = book.with_grid(&name, limit, |g| parse_sheet(g, &source, &name, true));
+        let outcome = book.with_grid(&name, limit, |g| {
+            parse_sheet(g, &source, &name, true).map(|mut t| {
+                name_by_sheet(&mut t.doc, g, &name);
+                t
+            })
+        });
         let reason = match outcome {
             Ok(Ok(mut t)) => {
                 let sheet = name.clone();
@@ -252,6 +257,42 @@ fn read_sheets_inner(
         });
     }
     Ok((tables, problems))
+}
+
+/// A sheet holding one project's table with no 项目名称 anywhere on it
+/// (a workbook of a sheet per project under a generic title): the project
+/// is the one its title names, else the one its sheet's name gives (see
+/// [`crate::vocab::project_in_sheet_name`]); a department-wide table has
+/// none.
+fn name_by_sheet(doc: &mut Document, grid: &Grid<'_>, sheet: &str) {
+    let labelled = grid.rows.iter().flat_map(|r| r.cells.iter()).any(|c| {
+        let k = crate::vocab::key(&cells::joined_text(&c.val));
+        crate::vocab::PROJECT_LABELS.iter().any(|l| k.contains(l))
+            || header::role_of(&k) == Some(Role::Project)
+    });
+    let title = doc.title.clone().unwrap_or_default();
+    let mut projects = doc.units.iter_mut().flat_map(|u| u.projects.iter_mut());
+    let (Some(p), None) = (projects.next(), projects.next()) else {
+        return;
+    };
+    if labelled || !p.name.is_empty() || p.indicators.is_empty() || title.contains("整体") {
+        return;
+    }
+    let (named, from) = match crate::vocab::project_in_title(&title) {
+        Some(n) => (n, "title"),
+        None => match crate::vocab::project_in_sheet_name(sheet) {
+            Some(n) => (n, "sheet's name"),
+            None => return,
+        },
+    };
+    p.name.clone_from(&named);
+    let line = p.line;
+    doc.warn(
+        line,
+        format!(
+            "no 项目名称 on sheet 「{sheet}」: its project 「{named}」 is the one its {from} gives"
+        ),
+    );
 }
 
 /// One document from a workbook's sheets.
@@ -815,7 +856,7 @@ fn key_values(grid: &Grid<'_>, s: &mut rows::Sheet<'_>) -> long::Fields {
     // (row, column, value) of 总计 and the three sources.
     let mut vals: [Option<(u32, u32, Val<'_>)>; 4] = Default::default();
     let label_key = |t: &str| {
-        let k = vocab::key(t);
+        let k = vocab::key(&vocab::strip_gloss(t));
         let k = k
             .trim_start_matches("其中:")
             .trim_end_matches(':')
@@ -857,6 +898,7 @@ fn key_values(grid: &Grid<'_>, s: &mut rows::Sheet<'_>) -> long::Fields {
                     let k = label_key(&x.val.text());
                     k != key
                         && !is_label(&k)
+                        && !vocab::is_gloss(&x.val.text())
                         && (x.val.is_number()
                             || header::role_of(&header::squeeze(&x.val.text())).is_none())
                 })
@@ -874,7 +916,7 @@ fn key_values(grid: &Grid<'_>, s: &mut rows::Sheet<'_>) -> long::Fields {
             };
             let name_of = |v: &grid::GridCell<'_>| strip_code(&cells::joined_text(&v.val));
             // `项目名称:X` in one cell: the label and its value together.
-            let text = cells::joined_text(&c.val);
+            let text = vocab::strip_gloss(&cells::joined_text(&c.val));
             for (k, v) in &inline_pairs(&text, label_key) {
                 if vocab::PROJECT_LABELS.contains(&k.as_str()) && f.project.is_none() {
                     f.project = Some(v.clone());
@@ -1222,6 +1264,103 @@ mod tests {
         inline_pairs(t, |k| {
             crate::vocab::key(k).trim_end_matches(':').to_string()
         })
+    }
+
+    /// A sheet's table read as a workbook's is, then named by its sheet.
+    fn sheet_projects(sheet: &str, rows: &[&[&str]]) -> Vec<String> {
+        use super::grid::{GridBuilder, Val};
+        let mut b = GridBuilder::new(10_000);
+        for (r, row) in rows.iter().enumerate() {
+            for (c, t) in row.iter().enumerate() {
+                if !t.is_empty() {
+                    b.push(
+                        u32::try_from(r).unwrap(),
+                        u32::try_from(c).unwrap(),
+                        Val::Text((*t).into()),
+                    )
+                    .unwrap();
+                }
+            }
+        }
+        let g = b.build();
+        let mut t = super::parse_sheet(&g, "t.xlsx", sheet, true).unwrap();
+        super::name_by_sheet(&mut t.doc, &g, sheet);
+        t.doc
+            .units
+            .iter()
+            .flat_map(|u| &u.projects)
+            .map(|p| p.name.clone())
+            .collect()
+    }
+
+    const BODY: &[&[&str]] = &[
+        &["一级指标", "二级指标", "三级指标", "指标值"],
+        &["产出指标", "数量指标", "救助困难群众人次", "≥3000人次"],
+        &["产出指标", "时效指标", "救助资金发放时间", "次月10日前"],
+        &["满意度指标", "服务对象满意度指标", "受助群众满意度", "≥95%"],
+    ];
+
+    #[test]
+    fn a_sheet_of_one_project_without_its_name_is_named_by_the_sheet() {
+        let mut rows: Vec<&[&str]> = vec![&["绩效目标表"], &["单位：万元"]];
+        rows.extend_from_slice(BODY);
+        assert_eq!(
+            sheet_projects("城乡困难群众救助", &rows),
+            vec!["城乡困难群众救助"]
+        );
+        // Near misses: a generic sheet name, an office's name, a table of a
+        // department as a whole.
+        for sheet in ["Sheet3", "附表2", "汇总表", "某区民政局"] {
+            assert_eq!(sheet_projects(sheet, &rows), vec![String::new()], "{sheet}");
+        }
+        let mut whole: Vec<&[&str]> = vec![&["部门整体支出绩效目标表"]];
+        whole.extend_from_slice(BODY);
+        assert_eq!(
+            sheet_projects("城乡困难群众救助", &whole),
+            vec![String::new()]
+        );
+    }
+
+    #[test]
+    fn an_english_gloss_beside_a_label_is_no_value() {
+        let read = |head: &[&[&str]]| {
+            let mut rows: Vec<&[&str]> = head.to_vec();
+            rows.extend_from_slice(BODY);
+            sheet_projects("Sheet1", &rows)
+        };
+        // The gloss in the label's cell, in a cell of its own, or two words.
+        assert_eq!(
+            read(&[&["项目名称 Project", "社区食堂运营补贴"]]),
+            vec!["社区食堂运营补贴"]
+        );
+        assert_eq!(
+            read(&[&["项目名称", "Project Name", "社区食堂运营补贴"]]),
+            vec!["社区食堂运营补贴"]
+        );
+        assert_eq!(
+            read(&[&["项目名称 Name of Project：社区食堂运营补贴"]]),
+            vec!["社区食堂运营补贴"]
+        );
+        // Near miss: Latin words that are no gloss are the value.
+        assert_eq!(
+            read(&[&["项目名称", "Smart Canteen Pilot"]]),
+            vec!["Smart Canteen Pilot"]
+        );
+    }
+
+    #[test]
+    fn a_project_label_on_the_sheet_keeps_the_sheet_name_out() {
+        // The sheet prints 项目名称 (even empty): its name is not the project's.
+        let mut rows: Vec<&[&str]> = vec![&["项目名称", ""], &["主管部门", "某区民政局"]];
+        rows.extend_from_slice(BODY);
+        assert_eq!(
+            sheet_projects("城乡困难群众救助", &rows),
+            vec![String::new()]
+        );
+        // A title that names the project wins over the sheet's name.
+        let mut titled: Vec<&[&str]> = vec![&["2025年临时救助资金绩效目标表"]];
+        titled.extend_from_slice(BODY);
+        assert_eq!(sheet_projects("救助一", &titled), vec!["临时救助资金"]);
     }
 
     #[test]

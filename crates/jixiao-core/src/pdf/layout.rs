@@ -191,9 +191,32 @@ fn close_cut_tables(mut edges: Vec<Edge>) -> (Vec<Edge>, Vec<f64>) {
         }
     }
     let mut added = Vec::new();
+    let mut rules = Vec::new();
     for (y, x0, x1) in ends {
         if x1 - x0 > 10.0 {
-            edges.push(Edge {
+            // Every vertical rule of the table that ends here, closed or not.
+            let ending: Vec<f64> = verticals
+                .iter()
+                .filter(|v| (v.bottom - y).abs() < 1.0)
+                .map(|v| v.x0)
+                .collect();
+            let closed_here = |h: &&Edge| {
+                (h.top - y).abs() <= OVERHANG
+                    && ending.iter().any(|&x| h.x0 <= x + 1.0 && h.x1 >= x - 1.0)
+            };
+            // A rule under some of the table's cells at this height: the
+            // last row ends here, and only cells merged over rows (a group's
+            // label whose group goes on over the page) run on. The rule then
+            // closes them all; the row is not cut.
+            let row_closed = horizontals.iter().any(closed_here);
+            let (x0, x1) = if row_closed {
+                ending
+                    .iter()
+                    .fold((x0, x1), |(a, b), &x| (a.min(x), b.max(x)))
+            } else {
+                (x0, x1)
+            };
+            rules.push(Edge {
                 x0,
                 top: y,
                 x1,
@@ -201,9 +224,12 @@ fn close_cut_tables(mut edges: Vec<Edge>) -> (Vec<Edge>, Vec<f64>) {
                 orientation: Orientation::Horizontal,
                 source: EdgeSource::Explicit,
             });
-            added.push(y);
+            if !row_closed {
+                added.push(y);
+            }
         }
     }
+    edges.extend(rules);
     (edges, added)
 }
 
@@ -598,6 +624,67 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    fn rule(x0: f64, top: f64, x1: f64, bottom: f64) -> Edge {
+        Edge {
+            x0,
+            top,
+            x1,
+            bottom,
+            orientation: if top == bottom {
+                Orientation::Horizontal
+            } else {
+                Orientation::Vertical
+            },
+            source: EdgeSource::Explicit,
+        }
+    }
+
+    /// A three-column table from y 100 to 200, rows every 50; the last
+    /// horizontal rule at 200 drawn from `last_from` to the right edge, and
+    /// the vertical rules running to `bottom`.
+    fn table_edges(last_from: Option<f64>, bottom: f64) -> Vec<Edge> {
+        let mut e = vec![
+            rule(0.0, 100.0, 300.0, 100.0),
+            rule(0.0, 150.0, 300.0, 150.0),
+        ];
+        if let Some(x) = last_from {
+            e.push(rule(x, bottom, 300.0, bottom));
+        }
+        for x in [0.0, 100.0, 200.0, 300.0] {
+            e.push(rule(x, 100.0, x, bottom));
+        }
+        e
+    }
+
+    #[test]
+    fn a_row_cut_by_the_page_end_is_closed_and_said_to_be_cut() {
+        // No rule under the last row at all: the page break cut it.
+        let (edges, cut) = close_cut_tables(table_edges(None, 200.0));
+        assert_eq!(cut, vec![200.0]);
+        assert!(
+            edges
+                .iter()
+                .any(|e| e.orientation == Orientation::Horizontal && e.top == 200.0 && e.x0 == 0.0)
+        );
+    }
+
+    #[test]
+    fn a_group_label_running_on_over_the_page_cuts_no_row() {
+        // The last row's name and value cells are closed (rule from 200);
+        // only the label columns' group boxes run on past the page end.
+        let (edges, cut) = close_cut_tables(table_edges(Some(200.0), 200.0));
+        assert!(cut.is_empty(), "{cut:?}");
+        // The closing rule reaches every column that ends there.
+        assert!(
+            edges
+                .iter()
+                .any(|e| e.orientation == Orientation::Horizontal
+                    && e.top == 200.0
+                    && e.x0 == 0.0
+                    && e.x1 >= 300.0)
+        );
     }
 
     #[test]

@@ -121,12 +121,26 @@ pub fn read_pdf_bytes(source: &str, bytes: &[u8]) -> Result<Document, Fault> {
         failed,
     } = seen;
     let mut docs = Vec::new();
-    for run in stitch::runs(&pages) {
-        let g = stitch::grid(source, &run);
-        if let Ok(t) = excel::read_grid(&g)
+    let runs = stitch::runs(&pages);
+    let grids: Vec<crate::grid::Grid> = runs.iter().map(|r| stitch::grid(source, r)).collect();
+    for (i, (run, g)) in runs.iter().zip(&grids).enumerate() {
+        if let Ok(t) = excel::read_grid(g)
             && t.doc.indicator_count() > 0
         {
-            docs.push((g.name.clone(), t.doc));
+            // A key-value table drawn just above (项目名称 | X | 主管部门 | Y)
+            // names the project the indicator table itself does not.
+            let before = i
+                .checked_sub(1)
+                .and_then(|j| Some((runs.get(j)?, grids.get(j)?)))
+                .filter(|(prev, _)| follows(prev, run));
+            let mut doc = match before {
+                Some((_, head)) if !names_a_project(&t.doc) => {
+                    with_head_block(head, g, &t.doc).unwrap_or(t.doc)
+                }
+                _ => t.doc,
+            };
+            name_by_title(&mut doc);
+            docs.push((g.name.clone(), doc));
         }
     }
     if docs.is_empty()
@@ -149,6 +163,100 @@ pub fn read_pdf_bytes(source: &str, bytes: &[u8]) -> Result<Document, Fault> {
     let mut doc = merge(source, docs);
     doc.rejects.extend(rejects);
     Ok(doc)
+}
+
+/// Whether a table begins right under the run before it: on the same page
+/// or at the top of the next, with no title line between them (a title
+/// starts another form).
+fn follows(prev: &stitch::Run, run: &stitch::Run) -> bool {
+    let page = prev.last_page();
+    (run.first_page() == page || run.first_page() == page.saturating_add(1))
+        && !run.above.iter().any(|(_, l)| is_table_title(&l.text))
+}
+
+/// A table's title (`项目支出预算表`, `绩效目标表（2024年度）`): a short
+/// line, no sentence, ending with 表 or with 表 and a note in brackets.
+fn is_table_title(t: &str) -> bool {
+    let k = crate::vocab::key(t);
+    let k = match k.rfind('(') {
+        Some(i) if k.ends_with(')') => k.get(..i).unwrap_or(&k),
+        _ => &k,
+    };
+    k.ends_with('表') && k.chars().count() <= 40 && !k.contains(['，', '。', ',', ';', '；'])
+}
+
+/// Indicators with no project frame under a title that names the project
+/// (`2024年农村饮水工程维修养护项目绩效目标表`): that project, as the text
+/// readers do.
+fn name_by_title(doc: &mut Document) {
+    if names_a_project(doc) {
+        return;
+    }
+    let Some(named) = doc
+        .title
+        .as_deref()
+        .and_then(crate::vocab::project_in_title)
+    else {
+        return;
+    };
+    for p in doc.units.iter_mut().flat_map(|u| u.projects.iter_mut()) {
+        if !p.indicators.is_empty() {
+            p.name.clone_from(&named);
+        }
+    }
+}
+
+/// True when some project of the document has a name.
+fn names_a_project(doc: &Document) -> bool {
+    doc.units
+        .iter()
+        .flat_map(|u| &u.projects)
+        .any(|p| !p.name.trim().is_empty())
+}
+
+/// The indicator table read with the key-value table above it (`head`) as
+/// its head block: kept when the head block names the project and the
+/// indicators read are the same as without it. A head block that reads
+/// indicators or has column heads of its own (another table, a
+/// self-evaluation's head), or whose title calls it an evaluation, names
+/// nothing here.
+fn with_head_block(
+    head: &crate::grid::Grid,
+    table: &crate::grid::Grid,
+    alone: &Document,
+) -> Option<Document> {
+    if excel::read_grid(head).is_ok_and(|t| t.doc.indicator_count() > 0)
+        || excel::column_roles(head).is_some()
+    {
+        return None;
+    }
+    let text: String = head.rows.iter().map(|r| r.joined() + "\n").collect();
+    if crate::textgrid::is_evaluation_document(&text) {
+        return None;
+    }
+    let mut joined = head.clone();
+    for r in &table.rows {
+        joined.push_row(r.cells.clone(), r.pos.clone());
+    }
+    joined.name.clone_from(&table.name);
+    let doc = excel::read_grid(&joined).ok()?.doc;
+    let rows = |d: &Document| -> Vec<_> {
+        d.units
+            .iter()
+            .flat_map(|u| &u.projects)
+            .flat_map(|p| &p.indicators)
+            .map(|i| {
+                (
+                    i.level.clone(),
+                    i.category.clone(),
+                    i.name.clone(),
+                    i.cycle_value.clone(),
+                    i.annual_value.clone(),
+                )
+            })
+            .collect()
+    };
+    (names_a_project(&doc) && rows(&doc) == rows(alone)).then_some(doc)
 }
 
 /// Largest text of a PDF's pages read again by the text readers.
@@ -427,6 +535,152 @@ mod tests {
             char_code: 0,
             mcid: None,
             tag: None,
+        }
+    }
+
+    /// A PDF grid of rows of `(column, text)` cells.
+    fn pdf_grid(rows: &[&[(u32, &str)]]) -> crate::grid::Grid {
+        let mut g = crate::grid::Grid::new("t.pdf", "page 1", crate::grid::GridSource::Pdf);
+        for (r, row) in rows.iter().enumerate() {
+            let pos = Position::Pdf {
+                page: 1,
+                bbox: [0, u32::try_from(r).unwrap() * 20, 500, 20],
+            };
+            let cells = row
+                .iter()
+                .map(|(c, t)| crate::grid::Cell::new(0, *c, *t, pos.clone()))
+                .collect();
+            g.push_row(cells, pos);
+        }
+        g
+    }
+
+    fn indicator_table() -> crate::grid::Grid {
+        pdf_grid(&[
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "指标值"),
+            ],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "补贴发放人数"),
+                (3, "≥520人"),
+            ],
+            &[
+                (0, "产出指标"),
+                (1, "时效指标"),
+                (2, "补贴按月发放"),
+                (3, "每月10日前"),
+            ],
+            &[
+                (0, "满意度指标"),
+                (1, "服务对象满意度指标"),
+                (2, "老年人满意度"),
+                (3, "≥92%"),
+            ],
+        ])
+    }
+
+    fn project_names(d: &Document) -> Vec<String> {
+        d.units
+            .iter()
+            .flat_map(|u| &u.projects)
+            .map(|p| p.name.clone())
+            .collect()
+    }
+
+    #[test]
+    fn a_key_value_table_above_names_the_project_of_the_table_below() {
+        let table = indicator_table();
+        let alone = excel::read_grid(&table).unwrap().doc;
+        assert_eq!(alone.indicator_count(), 3);
+        assert!(!names_a_project(&alone));
+        let head = pdf_grid(&[
+            &[(0, "绩效目标申报表")],
+            &[
+                (0, "项目名称"),
+                (1, "社区居家养老服务补贴"),
+                (2, "项目负责人"),
+                (3, "周某"),
+            ],
+            &[
+                (0, "主管部门"),
+                (1, "某区民政局"),
+                (2, "实施期限"),
+                (3, "一年"),
+            ],
+        ]);
+        let doc = with_head_block(&head, &table, &alone).unwrap();
+        assert_eq!(
+            project_names(&doc),
+            vec!["社区居家养老服务补贴".to_string()]
+        );
+        assert_eq!(doc.indicator_count(), 3);
+    }
+
+    #[test]
+    fn a_head_block_of_another_kind_of_table_names_nothing() {
+        let table = indicator_table();
+        let alone = excel::read_grid(&table).unwrap().doc;
+        // A self-evaluation's head block.
+        let eval = pdf_grid(&[
+            &[(0, "项目支出绩效自评表")],
+            &[(0, "项目名称"), (1, "社区居家养老服务补贴")],
+        ]);
+        assert!(with_head_block(&eval, &table, &alone).is_none());
+        // A list of projects with column heads: no head block of one table.
+        let list = pdf_grid(&[
+            &[(0, "序号"), (1, "项目名称"), (2, "预算金额")],
+            &[(0, "1"), (1, "社区居家养老服务补贴"), (2, "120.00")],
+        ]);
+        assert!(with_head_block(&list, &table, &alone).is_none());
+        // A head block without a project label: nothing to give.
+        let plain = pdf_grid(&[&[(0, "主管部门"), (1, "某区民政局")]]);
+        assert!(with_head_block(&plain, &table, &alone).is_none());
+    }
+
+    #[test]
+    fn a_title_that_names_the_project_names_an_unnamed_table() {
+        let mut rows: Vec<&[(u32, &str)]> = vec![&[(0, "2025年村级公益事业奖补资金绩效目标表")]];
+        let table = indicator_table();
+        let body: Vec<Vec<(u32, &str)>> = table
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| (c.col, c.text.as_str())).collect())
+            .collect();
+        rows.extend(body.iter().map(Vec::as_slice));
+        let mut doc = excel::read_grid(&pdf_grid(&rows)).unwrap().doc;
+        name_by_title(&mut doc);
+        assert_eq!(
+            project_names(&doc),
+            vec!["村级公益事业奖补资金".to_string()]
+        );
+        // Near miss: a title of a table's kind names no project.
+        let mut generic: Vec<&[(u32, &str)]> = vec![&[(0, "项目支出绩效目标表")]];
+        generic.extend(body.iter().map(Vec::as_slice));
+        let mut doc = excel::read_grid(&pdf_grid(&generic)).unwrap().doc;
+        name_by_title(&mut doc);
+        assert_eq!(project_names(&doc), vec![String::new()]);
+    }
+
+    #[test]
+    fn table_titles_between_tables() {
+        for t in [
+            "项目支出预算表",
+            "绩效目标表（2025年度）",
+            "部门整体支出绩效目标表",
+        ] {
+            assert!(is_table_title(t), "{t}");
+        }
+        for t in [
+            "二、绩效指标",
+            "单位：万元",
+            "本表填列说明：各单位据实填报表格。",
+        ] {
+            assert!(!is_table_title(t), "{t}");
         }
     }
 
