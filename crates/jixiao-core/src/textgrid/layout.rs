@@ -90,7 +90,14 @@ fn head_at(lines: &[&str], h: usize, wide: bool) -> Option<Vec<(Col, String, usi
             .collect()
     };
     if let Some(cols) = head(line, wide) {
-        return Some(with_words(cols, line, h));
+        let mut all = with_words(cols, line, h);
+        all.extend(value_sub_heads(
+            &all,
+            lines.get(h + 1).copied(),
+            h + 1,
+            wide,
+        ));
+        return Some(all);
     }
     let below = lines.get(h + 1)?;
     // A long head on the line below is the head; this line is its group
@@ -118,6 +125,35 @@ fn head_at(lines: &[&str], h: usize, wide: bool) -> Option<Vec<(Col, String, usi
     let roles: Vec<Option<Role>> = all.iter().map(|c| c.0.1).collect();
     let named = roles.iter().filter(|r| r.is_some()).count();
     (named * 10 >= roles.len() * 7 && super::is_wide_head(&roles)).then_some(all)
+}
+
+/// A head of two rows (`指标值` merged over `实施期指标值 | 年度指标值`, the
+/// label heads merged down both rows and printed centred, on the upper
+/// line): the value columns are the sub-heads on the line below a head that
+/// has no value column. Only when every word there names a value and stands
+/// right of the head's last column, so a body line is never taken for them.
+fn value_sub_heads(
+    head: &[(Col, String, usize)],
+    below: Option<&str>,
+    at: usize,
+    wide: bool,
+) -> Vec<(Col, String, usize)> {
+    if head.iter().any(|c| is_value_role(c.0.1)) {
+        return Vec::new();
+    }
+    let Some(last_start) = head.iter().map(|c| c.0.0).max() else {
+        return Vec::new();
+    };
+    let ws = below.map(|l| words(l, wide)).unwrap_or_default();
+    let subs: Vec<(Col, String, usize)> = ws
+        .into_iter()
+        .map(|(o, w)| ((o, role(&w), o + w.chars().count()), w, at))
+        .collect();
+    let fits = !subs.is_empty()
+        && subs
+            .iter()
+            .all(|c| is_value_role(c.0.1) && c.0.0 > last_start);
+    if fits { subs } else { Vec::new() }
 }
 
 /// Whether a column holds text that wraps over lines and is continued (a
@@ -170,6 +206,22 @@ fn column(cols: &[Col], offset: usize, text: &str) -> usize {
                 under
             }
         }
+        // A long name centred in its cell starts left of its head, under
+        // the 二级 (or 一级) column: a text no framework label, starting
+        // after that label head ends, whose middle lies nearer the name
+        // head's middle, is the name's.
+        Some((o, r @ Some(Role::Name), e))
+            if matches!(here, Some(Role::Level | Role::Category))
+                && cols.get(under).is_some_and(|c| c.2 < offset)
+                && fit(here, text) < 0
+                && fit(*r, text) >= 0
+                && cols.get(under).is_some_and(|c| {
+                    let mid = 2 * offset + text.chars().count();
+                    mid.abs_diff(o + e) < mid.abs_diff(c.0 + c.2)
+                }) =>
+        {
+            next
+        }
         // A 二级 centred in its merged cell can start under the 一级 head:
         // a category the 一级 column refuses is the 二级 column's.
         Some((_, r @ Some(Role::Category), _))
@@ -186,7 +238,40 @@ fn column(cols: &[Col], offset: usize, text: &str) -> usize {
 fn place_line(cols: &[Col], line: &str, wide: bool) -> Vec<String> {
     let mut cells = vec![String::new(); cols.len()];
     let ws = words(line, wide);
-    let placed: Vec<usize> = ws.iter().map(|(o, w)| column(cols, *o, w)).collect();
+    let mut placed: Vec<usize> = ws.iter().map(|(o, w)| column(cols, *o, w)).collect();
+    // Heads centred over wide columns stand right of their cells' left
+    // edges: a value printed a wide gap after the name (two spaces or more:
+    // another cell, a name's own words have one), past the name head's
+    // end, lands under that head. With the value column beside it empty on
+    // this line, it is that column's cell.
+    for k in 1..ws.len() {
+        let (Some((o, w)), Some((po, pw)), Some(&c)) = (ws.get(k), ws.get(k - 1), placed.get(k))
+        else {
+            continue;
+        };
+        let Some(head) = cols.get(c) else {
+            continue;
+        };
+        let gap = o.saturating_sub(po + pw.chars().count());
+        if head.1 != Some(Role::Name)
+            || placed.get(k - 1) != Some(&c)
+            || *o <= head.2
+            || gap < 2
+            || vocab::is_level_word(w)
+            || vocab::is_category_word(w)
+            || super::value_like(pw)
+        {
+            continue;
+        }
+        let next = c + 1;
+        if is_value_role(cols.get(next).and_then(|h| h.1)) && !placed.contains(&next) {
+            for p in placed.iter_mut().skip(k) {
+                if *p == c {
+                    *p = next;
+                }
+            }
+        }
+    }
     for (k, (o, w)) in ws.iter().enumerate() {
         let mut c = placed.get(k).copied().unwrap_or(0);
         // A word moved right of its head that runs into the next word of
@@ -290,12 +375,29 @@ fn read_head(lines: &[&str], h: usize, wide: bool) -> Option<Head> {
     cols = merged.iter().map(|m| m.0).collect();
     head_cells.extend(merged.into_iter().map(|m| m.1));
     // The head's own lines, to know them again on the next pages.
-    let head_lines: Vec<String> = lines
+    let mut head_lines: Vec<String> = lines
         .get(h.saturating_sub(usize::from(!lifted.is_empty()))..=last)
         .unwrap_or_default()
         .iter()
         .map(|l| vocab::key(l))
         .collect();
+    // A head of two rows: the merged group head over the value sub-heads
+    // (`指标值`), on the line above, is the head's too (printed again on
+    // each page).
+    let value_starts: Vec<usize> = cols
+        .iter()
+        .filter(|c| is_value_role(c.1))
+        .map(|c| c.0)
+        .collect();
+    if last > h
+        && let Some(first_value) = value_starts.iter().min()
+        && let Some(above) = h.checked_sub(1).and_then(|a| lines.get(a))
+    {
+        let ws = words(above, wide);
+        if !ws.is_empty() && ws.iter().all(|(o, _)| o + 2 >= *first_value) {
+            head_lines.push(vocab::key(above));
+        }
+    }
     // A head cell wrapped onto the next line (`实施周期指标` / `值`): a short
     // text with no digit under a value column that, joined to its head,
     // names the same column. Joined to the head, dropped from the row.
@@ -617,7 +719,9 @@ fn display_aligned(lines: &[&str], h: usize) -> bool {
             .filter(|(o, _)| head.iter().any(|(ho, _)| ho == o))
             .count()
     };
-    score(true) > score(false)
+    // One body word meeting a head word by chance is no alignment.
+    let display = score(true);
+    display >= 3 && display > score(false)
 }
 
 /// The long tables of a `pdftotext -layout` text.
@@ -1146,5 +1250,131 @@ mod tests {
         assert!(!is_layout(
             "一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 印刷数量 ≥15万\n"
         ));
+    }
+    #[test]
+    fn two_row_head_centred_labels_and_centred_long_name() {
+        // Typed as pdftotext -layout prints a table from a word processor:
+        // `指标值` merged over the two value heads, the label heads merged
+        // down both head rows; labels and names centred in their cells (a
+        // long name starts left of its head); the head again on page 2.
+        let text = [
+            "                                                            指标值\n",
+            " 一级指标       二级指标                 三级指标\n",
+            "                                                  实施周期指标值               年度指标值\n",
+            "\n",
+            "                              培训乡村教师                ≥3000人次             ≥1000人次\n",
+            "            数量指标\n",
+            "                              新建录播教室                ≥40间                ≥15间\n",
+            " 产出指标\n",
+            "                          参训教师结业考核通过率               ≥95%                ≥95%\n",
+            "            质量指标\n",
+            "                              课程资源达标率               100%                100%\n",
+            "\n",
+            "                                     -1-\n",
+            "\u{c}                                                            指标值\n",
+            " 一级指标       二级指标                 三级指标\n",
+            "                                                  实施周期指标值               年度指标值\n",
+            "\n",
+            "                              教师培训满意度               ≥90%                ≥90%\n",
+            "满意度指标      服务对象满意度指标\n",
+            "                              家长满意度                 ≥85%                ≥85%\n",
+        ]
+        .concat();
+        let got = rows(&text);
+        let body: Vec<Vec<String>> = got
+            .into_iter()
+            .filter(|r| {
+                r.iter()
+                    .any(|c| c.ends_with('%') || c.ends_with('间') || c.ends_with('次'))
+            })
+            .collect();
+        let want = [
+            [
+                "产出指标",
+                "数量指标",
+                "培训乡村教师",
+                "≥3000人次",
+                "≥1000人次",
+            ],
+            ["产出指标", "数量指标", "新建录播教室", "≥40间", "≥15间"],
+            [
+                "产出指标",
+                "质量指标",
+                "参训教师结业考核通过率",
+                "≥95%",
+                "≥95%",
+            ],
+            ["产出指标", "质量指标", "课程资源达标率", "100%", "100%"],
+            [
+                "满意度指标",
+                "服务对象满意度指标",
+                "教师培训满意度",
+                "≥90%",
+                "≥90%",
+            ],
+            [
+                "满意度指标",
+                "服务对象满意度指标",
+                "家长满意度",
+                "≥85%",
+                "≥85%",
+            ],
+        ];
+        assert_eq!(body.len(), want.len(), "{body:?}");
+        for (r, w) in body.iter().zip(want) {
+            assert_eq!(r, &w.map(String::from).to_vec());
+        }
+    }
+
+    #[test]
+    fn value_sub_heads_only_when_every_word_names_a_value() {
+        let lines = [
+            " 一级指标       二级指标                 三级指标",
+            "                                                  实施周期指标值               年度指标值",
+        ];
+        let cols = head_at(&lines, 0, false).expect("a head");
+        assert_eq!(cols.len(), 5);
+        // A body line below a head with no value column is no sub-head row.
+        let lines = [
+            " 一级指标       二级指标                 三级指标",
+            "                              培训乡村教师                ≥3000人次",
+        ];
+        assert_eq!(head_at(&lines, 0, false).expect("a head").len(), 3);
+        // Sub-heads left of the names are not the value columns.
+        let lines = [
+            "            一级指标       二级指标                 三级指标",
+            "  年度指标值",
+        ];
+        assert_eq!(head_at(&lines, 0, false).expect("a head").len(), 3);
+    }
+
+    #[test]
+    fn a_value_under_the_name_head_after_a_wide_gap() {
+        // Heads centred over wide columns: values start under the name head.
+        let cols: Vec<Col> = vec![
+            (2, Some(Role::Level), 6),
+            (14, Some(Role::Category), 18),
+            (37, Some(Role::Name), 41),
+            (56, Some(Role::Annual), 59),
+        ];
+        let line = "                           办理参保登记人数          ≥2400人";
+        let cells = place_line(&cols, line, false);
+        assert_eq!(cells.get(2).map(String::as_str), Some("办理参保登记人数"));
+        assert_eq!(cells.get(3).map(String::as_str), Some("≥2400人"));
+        let line = "                           政策知晓程度              明显提高";
+        let cells = place_line(&cols, line, false);
+        assert_eq!(cells.get(3).map(String::as_str), Some("明显提高"));
+        // One space: the name's own words; a framework word is a label.
+        let line = "                                     参保登记 ≥2400人";
+        let cells = place_line(&cols, line, false);
+        assert_eq!(cells.get(2).map(String::as_str), Some("参保登记 ≥2400人"));
+        assert_eq!(cells.get(3).map(String::as_str), Some(""));
+        let line = "                           登记人数        质量指标";
+        let cells = place_line(&cols, line, false);
+        assert_eq!(cells.get(3).map(String::as_str), Some(""));
+        // A wrapped category's piece near its head stays in its column.
+        let line = "             服务对象满意";
+        let cells = place_line(&cols, line, false);
+        assert_eq!(cells.get(1).map(String::as_str), Some("服务对象满意"));
     }
 }
