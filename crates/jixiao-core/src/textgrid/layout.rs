@@ -483,7 +483,9 @@ fn join_wrapped_labels(labels: Vec<(i64, String)>) -> Vec<(i64, String)> {
     for (h, text) in labels {
         if let Some((ph, prev)) = out.last_mut() {
             let joined = format!("{prev}{text}");
-            if !framework(prev) && !framework(&text) && framework(&joined) && h - *ph <= 2 {
+            // The head piece may be a framework word itself (`服务对象满意度`
+            // / `指标`): the tail, no word alone, still completes it.
+            if !framework(&text) && framework(&joined) && h - *ph <= 2 {
                 *ph = if (*ph + h) % 2 == 0 {
                     (*ph + h) / 2
                 } else if h % 2 == 0 {
@@ -724,8 +726,81 @@ fn display_aligned(lines: &[&str], h: usize) -> bool {
     display >= 3 && display > score(false)
 }
 
+/// Two tables printed side by side (two projects on one landscape page):
+/// the head line holds a long head twice over. The offset that splits them
+/// is a blank gutter: the rightmost one between the left head's last word
+/// and the right head's first that no word from the head down crosses.
+/// `None` when the head is single, or no such gutter runs down the page.
+fn side_by_side(lines: &[&str]) -> Option<usize> {
+    let (h, ws) = lines.iter().enumerate().find_map(|(k, l)| {
+        let ws = words(l, false);
+        (ws.len() >= 6 && head(l, false).is_some()).then_some((k, ws))
+    })?;
+    let roles: Vec<Option<Role>> = ws.iter().map(|(_, w)| role(w)).collect();
+    let first = *roles.first()?;
+    if !matches!(first, Some(Role::Level | Role::Category | Role::Name)) {
+        return None;
+    }
+    let j = (3..roles.len()).find(|&j| {
+        roles.get(j) == Some(&first)
+            && roles.get(..j).is_some_and(is_long_head)
+            && roles.get(j..).is_some_and(is_long_head)
+    })?;
+    let right_start = ws.get(j)?.0;
+    let left_end = ws.get(j - 1).map(|(o, w)| o + w.chars().count())?;
+    let body: Vec<Vec<(usize, String)>> = lines.iter().skip(h).map(|l| words(l, false)).collect();
+    (left_end + 1..=right_start).rev().find(|&x| {
+        body.iter()
+            .flatten()
+            .all(|(o, w)| !(*o < x && x < o + w.chars().count()))
+    })
+}
+
+/// A line's part left of `x` (`left`) or from `x` on, at its own offsets.
+/// A line with a word across `x` above the tables (the page's title) is
+/// both tables'.
+fn half(line: &str, x: usize, left: bool) -> String {
+    let ws = words(line, false);
+    if ws.iter().any(|(o, w)| *o < x && x < o + w.chars().count()) {
+        return line.to_string();
+    }
+    if left {
+        line.chars()
+            .take(x)
+            .collect::<String>()
+            .trim_end()
+            .to_string()
+    } else {
+        let tail: String = line.chars().skip(x).collect();
+        if tail.trim().is_empty() {
+            String::new()
+        } else {
+            format!("{}{tail}", " ".repeat(x))
+        }
+    }
+}
+
 /// The long tables of a `pdftotext -layout` text.
 pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
+    // Two tables side by side: each read alone, from its half of every
+    // line (line numbers stay the text's own).
+    let lines: Vec<&str> = text.lines().collect();
+    if let Some(x) = side_by_side(&lines) {
+        let part = |left: bool| -> String {
+            lines
+                .iter()
+                .map(|l| half(l, x, left) + "\n")
+                .collect::<String>()
+        };
+        let mut out = tables_below(source, &part(true));
+        out.extend(tables_below(source, &part(false)));
+        return out;
+    }
+    tables_below(source, text)
+}
+
+/// The long tables of a text of one table a line (see [`tables`]).
+fn tables_below(source: &str, text: &str) -> Vec<TextTable> {
     // Several forms one after another, each a project label line, its head
     // block and its own table: each form is read alone (the other lines
     // blanked, so that line numbers stay the text's own).
@@ -1376,5 +1451,86 @@ mod tests {
         let line = "             服务对象满意";
         let cells = place_line(&cols, line, false);
         assert_eq!(cells.get(1).map(String::as_str), Some("服务对象满意"));
+    }
+    fn table_rows(t: &TextTable) -> Vec<Vec<String>> {
+        t.grid
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.text.clone()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn two_tables_side_by_side_split_at_the_gutter() {
+        // Typed as pdftotext -layout prints two projects' tables on one
+        // page: both heads on one line, labels wrapped in narrow cells.
+        let text = [
+            "                              某县教育局2024年项目支出绩效目标表\n",
+            "\n",
+            "项目名称：学生资助                                   项目名称：校舍维修\n",
+            "\n",
+            "一级指标    二级指标      三级指标        指标值           一级指标    二级指标      三级指标        指标值\n",
+            "                  资助学生人数      ≥900人                           维修校舍面积      ≥3000平方米\n",
+            "产出指标    数量指标                                产出指标    数量指标\n",
+            "                  发放助学金       ≥120万元                          维修学校数量      =6所\n",
+            "满意度指    服务对象满意度   受助学生满意度     ≥90%          满意度指    服务对象满意度   师生满意度       ≥85%\n",
+            "标       指标                                  标       指标\n",
+        ]
+        .concat();
+        let ts = tables("t.txt", &text);
+        assert_eq!(ts.len(), 2);
+        let left = ts.first().map(table_rows).unwrap_or_default();
+        let right = ts.get(1).map(table_rows).unwrap_or_default();
+        let has = |rows: &[Vec<String>], want: &[&str]| {
+            rows.iter()
+                .any(|r| r.iter().map(String::as_str).collect::<Vec<_>>() == want)
+        };
+        assert!(
+            has(&left, &["产出指标", "数量指标", "发放助学金", "≥120万元"]),
+            "{left:?}"
+        );
+        assert!(has(
+            &left,
+            &["满意度指标", "服务对象满意度指标", "受助学生满意度", "≥90%"]
+        ));
+        assert!(left.iter().flatten().any(|c| c.contains("学生资助")));
+        assert!(!left.iter().flatten().any(|c| c.contains("维修")));
+        assert!(
+            has(&right, &["产出指标", "数量指标", "维修学校数量", "=6所"]),
+            "{right:?}"
+        );
+        assert!(right.iter().flatten().any(|c| c.contains("校舍维修")));
+        // The title across the gutter is both tables'.
+        assert!(right.iter().flatten().any(|c| c.contains("绩效目标表")));
+    }
+
+    #[test]
+    fn no_split_when_a_word_crosses_every_gutter_or_the_head_is_single() {
+        let text = [
+            "                              某县教育局2024年项目支出绩效目标表\n",
+            "\n",
+            "项目名称：学生资助                                   项目名称：校舍维修\n",
+            "\n",
+            "一级指标    二级指标      三级指标        指标值           一级指标    二级指标      三级指标        指标值\n",
+            "                  资助学生人数      ≥900人（含寄宿生及走读生）                 维修校舍面积      ≥3000平方米\n",
+            "产出指标    数量指标                                产出指标    数量指标\n",
+            "                  发放助学金       ≥120万元                          维修学校数量      =6所\n",
+            "满意度指    服务对象满意度   受助学生满意度     ≥90%          满意度指    服务对象满意度   师生满意度       ≥85%\n",
+            "标       指标                                  标       指标\n",
+        ]
+        .concat();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(side_by_side(&lines), None);
+        let single = ["一级指标    二级指标      三级指标        指标值        备注"];
+        assert_eq!(side_by_side(&single), None);
+    }
+
+    #[test]
+    fn a_wrapped_label_whose_head_piece_is_a_word_itself() {
+        let joined = join_wrapped_labels(vec![(3, "服务对象满意度".into()), (5, "指标".into())]);
+        assert_eq!(joined, vec![(4, "服务对象满意度指标".to_string())]);
+        // Two whole labels stay two.
+        let two = join_wrapped_labels(vec![(3, "质量指标".into()), (5, "时效指标".into())]);
+        assert_eq!(two.len(), 2);
     }
 }
