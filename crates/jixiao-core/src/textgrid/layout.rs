@@ -255,7 +255,7 @@ fn place_line(cols: &[Col], line: &str, wide: bool) -> Vec<String> {
         let gap = o.saturating_sub(po + pw.chars().count());
         if head.1 != Some(Role::Name)
             || placed.get(k - 1) != Some(&c)
-            || *o <= head.2
+            || *o < head.2
             || gap < 2
             || vocab::is_level_word(w)
             || vocab::is_category_word(w)
@@ -502,6 +502,56 @@ fn join_wrapped_labels(labels: Vec<(i64, String)>) -> Vec<(i64, String)> {
     out
 }
 
+/// Labels at their centres (see [`groups`]).
+type Labels = Vec<(i64, String)>;
+
+/// Labels put in the wrong label column by their offsets, set right where
+/// the groups then chain: a level and its category on one line in the 一级
+/// column (`满意度指标 服务对象满意度指标`: the category moves over), and a
+/// word that is a level in newer templates and a category in older ones
+/// (`成本指标`) printed between the two label heads: it moves to the 二级
+/// labels only when that makes both columns' groups chain from the first
+/// row to the last ([`groups`]), which a wrong move cannot.
+fn relabel(levels: Labels, cats: Labels, n: usize) -> (Labels, Labels) {
+    let mut lv: Labels = Vec::new();
+    let mut ct = cats.clone();
+    for (h, t) in levels {
+        // Only where the 二级 column has no label of its own on that line.
+        if let Some((a, b)) = t.split_once(' ')
+            && vocab::is_level_word(a)
+            && vocab::is_category_word(b)
+            && !b.contains(' ')
+            && !cats.iter().any(|c| c.0 == h)
+        {
+            lv.push((h, a.to_string()));
+            ct.push((h, b.to_string()));
+        } else {
+            lv.push((h, t));
+        }
+    }
+    ct.sort_by_key(|l| l.0);
+    if groups(&lv, n).is_some() || groups(&ct, n).is_some() {
+        return (lv, ct);
+    }
+    for i in 0..lv.len() {
+        let Some(moved) = lv.get(i).cloned() else {
+            continue;
+        };
+        if vocab::level(&moved.1).is_none() {
+            continue;
+        }
+        let mut l2 = lv.clone();
+        l2.remove(i);
+        let mut c2 = ct.clone();
+        c2.push(moved);
+        c2.sort_by_key(|l| l.0);
+        if groups(&l2, n).is_some() && groups(&c2, n).is_some() {
+            return (l2, c2);
+        }
+    }
+    (lv, ct)
+}
+
 /// Rows of a table whose merged 一级/二级 are printed centred in their
 /// group rather than on its first line (its first row has no level or no
 /// category of its own). The labels' centres tell the groups when they chain
@@ -586,6 +636,7 @@ fn centred(
         }
     }
     let [level_labels, category_labels] = labels.map(join_wrapped_labels);
+    let (level_labels, category_labels) = relabel(level_labels, category_labels, n);
     let in_group = |gs: &Option<Vec<(i64, i64, String)>>, i: usize| -> Option<String> {
         let i = i64::try_from(i).ok()?;
         gs.as_ref()?
@@ -1532,5 +1583,36 @@ mod tests {
         // Two whole labels stay two.
         let two = join_wrapped_labels(vec![(3, "质量指标".into()), (5, "时效指标".into())]);
         assert_eq!(two.len(), 2);
+    }
+    #[test]
+    fn labels_set_right_only_where_the_groups_then_chain() {
+        // Five rows: 数量 0-1, 质量 2-3, 成本 4, all under 产出 (centred at
+        // 0+5-1 = 4). 成本指标, printed between the label heads, landed
+        // among the levels: it moves to the categories because both
+        // columns then chain.
+        let levels = vec![(4, "产出指标".to_string()), (8, "成本指标".to_string())];
+        let cats = vec![(1, "数量指标".to_string()), (5, "质量指标".to_string())];
+        let (lv, ct) = relabel(levels.clone(), cats.clone(), 5);
+        assert_eq!(lv, vec![(4, "产出指标".to_string())]);
+        assert!(ct.contains(&(8, "成本指标".to_string())));
+        // When no move makes both chain, nothing moves.
+        let (lv, ct) = relabel(levels.clone(), cats.clone(), 9);
+        assert_eq!(lv, levels);
+        assert_eq!(ct, cats);
+        // A level and its category on one line in the 一级 column split.
+        let (lv, ct) = relabel(
+            vec![(1, "满意度指标 服务对象满意度指标".to_string())],
+            Vec::new(),
+            2,
+        );
+        assert_eq!(lv, vec![(1, "满意度指标".to_string())]);
+        assert_eq!(ct, vec![(1, "服务对象满意度指标".to_string())]);
+        // Not where the 二级 column has its own label on that line.
+        let (lv, _) = relabel(
+            vec![(1, "满意度指标 服务对象满意度指标".to_string())],
+            vec![(1, "社会公众满意度".to_string())],
+            2,
+        );
+        assert_eq!(lv, vec![(1, "满意度指标 服务对象满意度指标".to_string())]);
     }
 }
