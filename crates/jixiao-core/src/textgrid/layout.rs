@@ -800,11 +800,34 @@ fn side_by_side(lines: &[&str]) -> Option<usize> {
     let right_start = ws.get(j)?.0;
     let left_end = ws.get(j - 1).map(|(o, w)| o + w.chars().count())?;
     let body: Vec<Vec<(usize, String)>> = lines.iter().skip(h).map(|l| words(l, false)).collect();
-    (left_end + 1..=right_start).rev().find(|&x| {
+    let x = (left_end + 1..=right_start).rev().find(|&x| {
         body.iter()
             .flatten()
             .all(|(o, w)| !(*o < x && x < o + w.chars().count()))
-    })
+    })?;
+    // The same indicators on both sides are one table's two periods
+    // (中期目标 beside 年度目标), not two tables.
+    let names = |right: bool| -> Vec<&String> {
+        body.iter()
+            .flatten()
+            .filter(|(o, w)| {
+                (*o >= x) == right
+                    && role(w).is_none()
+                    && !framework_piece(w)
+                    && !super::value_like(w)
+            })
+            .map(|(_, w)| w)
+            .collect()
+    };
+    let left = names(false);
+    (!names(true).iter().any(|w| left.contains(w))).then_some(x)
+}
+
+/// A framework label or its head piece wrapped in a narrow cell
+/// (`满意度指`, `服务对象满意度`); a tail (`标`, `指标`) is too short to tell.
+fn framework_piece(w: &str) -> bool {
+    let f = |t: &str| vocab::is_level_word(t) || vocab::is_category_word(t);
+    w.chars().count() <= 2 || f(w) || f(&format!("{w}标")) || f(&format!("{w}指标"))
 }
 
 /// A line's part left of `x` (`left`) or from `x` on, at its own offsets.
@@ -1572,6 +1595,12 @@ mod tests {
         .concat();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(side_by_side(&lines), None);
+        // One table's two periods side by side: the same names both sides.
+        let periods = [
+            "二级指标      三级指标        指标值          二级指标      三级指标        指标值",
+            "数量指标      维修校舍面积    ≥9000平方米     数量指标      维修校舍面积    ≥3000平方米",
+        ];
+        assert_eq!(side_by_side(&periods), None);
         let single = ["一级指标    二级指标      三级指标        指标值        备注"];
         assert_eq!(side_by_side(&single), None);
     }
