@@ -90,7 +90,14 @@ fn head_at(lines: &[&str], h: usize, wide: bool) -> Option<Vec<(Col, String, usi
             .collect()
     };
     if let Some(cols) = head(line, wide) {
-        return Some(with_words(cols, line, h));
+        let mut all = with_words(cols, line, h);
+        all.extend(value_sub_heads(
+            &all,
+            lines.get(h + 1).copied(),
+            h + 1,
+            wide,
+        ));
+        return Some(all);
     }
     let below = lines.get(h + 1)?;
     // A long head on the line below is the head; this line is its group
@@ -118,6 +125,35 @@ fn head_at(lines: &[&str], h: usize, wide: bool) -> Option<Vec<(Col, String, usi
     let roles: Vec<Option<Role>> = all.iter().map(|c| c.0.1).collect();
     let named = roles.iter().filter(|r| r.is_some()).count();
     (named * 10 >= roles.len() * 7 && super::is_wide_head(&roles)).then_some(all)
+}
+
+/// A head of two rows (`指标值` merged over `实施期指标值 | 年度指标值`, the
+/// label heads merged down both rows and printed centred, on the upper
+/// line): the value columns are the sub-heads on the line below a head that
+/// has no value column. Only when every word there names a value and stands
+/// right of the head's last column, so a body line is never taken for them.
+fn value_sub_heads(
+    head: &[(Col, String, usize)],
+    below: Option<&str>,
+    at: usize,
+    wide: bool,
+) -> Vec<(Col, String, usize)> {
+    if head.iter().any(|c| is_value_role(c.0.1)) {
+        return Vec::new();
+    }
+    let Some(last_start) = head.iter().map(|c| c.0.0).max() else {
+        return Vec::new();
+    };
+    let ws = below.map(|l| words(l, wide)).unwrap_or_default();
+    let subs: Vec<(Col, String, usize)> = ws
+        .into_iter()
+        .map(|(o, w)| ((o, role(&w), o + w.chars().count()), w, at))
+        .collect();
+    let fits = !subs.is_empty()
+        && subs
+            .iter()
+            .all(|c| is_value_role(c.0.1) && c.0.0 > last_start);
+    if fits { subs } else { Vec::new() }
 }
 
 /// Whether a column holds text that wraps over lines and is continued (a
@@ -170,6 +206,22 @@ fn column(cols: &[Col], offset: usize, text: &str) -> usize {
                 under
             }
         }
+        // A long name centred in its cell starts left of its head, under
+        // the 二级 (or 一级) column: a text no framework label, starting
+        // after that label head ends, whose middle lies nearer the name
+        // head's middle, is the name's.
+        Some((o, r @ Some(Role::Name), e))
+            if matches!(here, Some(Role::Level | Role::Category))
+                && cols.get(under).is_some_and(|c| c.2 < offset)
+                && fit(here, text) < 0
+                && fit(*r, text) >= 0
+                && cols.get(under).is_some_and(|c| {
+                    let mid = 2 * offset + text.chars().count();
+                    mid.abs_diff(o + e) < mid.abs_diff(c.0 + c.2)
+                }) =>
+        {
+            next
+        }
         // A 二级 centred in its merged cell can start under the 一级 head:
         // a category the 一级 column refuses is the 二级 column's.
         Some((_, r @ Some(Role::Category), _))
@@ -186,7 +238,40 @@ fn column(cols: &[Col], offset: usize, text: &str) -> usize {
 fn place_line(cols: &[Col], line: &str, wide: bool) -> Vec<String> {
     let mut cells = vec![String::new(); cols.len()];
     let ws = words(line, wide);
-    let placed: Vec<usize> = ws.iter().map(|(o, w)| column(cols, *o, w)).collect();
+    let mut placed: Vec<usize> = ws.iter().map(|(o, w)| column(cols, *o, w)).collect();
+    // Heads centred over wide columns stand right of their cells' left
+    // edges: a value printed a wide gap after the name (two spaces or more:
+    // another cell, a name's own words have one), past the name head's
+    // end, lands under that head. With the value column beside it empty on
+    // this line, it is that column's cell.
+    for k in 1..ws.len() {
+        let (Some((o, w)), Some((po, pw)), Some(&c)) = (ws.get(k), ws.get(k - 1), placed.get(k))
+        else {
+            continue;
+        };
+        let Some(head) = cols.get(c) else {
+            continue;
+        };
+        let gap = o.saturating_sub(po + pw.chars().count());
+        if head.1 != Some(Role::Name)
+            || placed.get(k - 1) != Some(&c)
+            || *o < head.2
+            || gap < 2
+            || vocab::is_level_word(w)
+            || vocab::is_category_word(w)
+            || super::value_like(pw)
+        {
+            continue;
+        }
+        let next = c + 1;
+        if is_value_role(cols.get(next).and_then(|h| h.1)) && !placed.contains(&next) {
+            for p in placed.iter_mut().skip(k) {
+                if *p == c {
+                    *p = next;
+                }
+            }
+        }
+    }
     for (k, (o, w)) in ws.iter().enumerate() {
         let mut c = placed.get(k).copied().unwrap_or(0);
         // A word moved right of its head that runs into the next word of
@@ -290,12 +375,29 @@ fn read_head(lines: &[&str], h: usize, wide: bool) -> Option<Head> {
     cols = merged.iter().map(|m| m.0).collect();
     head_cells.extend(merged.into_iter().map(|m| m.1));
     // The head's own lines, to know them again on the next pages.
-    let head_lines: Vec<String> = lines
+    let mut head_lines: Vec<String> = lines
         .get(h.saturating_sub(usize::from(!lifted.is_empty()))..=last)
         .unwrap_or_default()
         .iter()
         .map(|l| vocab::key(l))
         .collect();
+    // A head of two rows: the merged group head over the value sub-heads
+    // (`指标值`), on the line above, is the head's too (printed again on
+    // each page).
+    let value_starts: Vec<usize> = cols
+        .iter()
+        .filter(|c| is_value_role(c.1))
+        .map(|c| c.0)
+        .collect();
+    if last > h
+        && let Some(first_value) = value_starts.iter().min()
+        && let Some(above) = h.checked_sub(1).and_then(|a| lines.get(a))
+    {
+        let ws = words(above, wide);
+        if !ws.is_empty() && ws.iter().all(|(o, _)| o + 2 >= *first_value) {
+            head_lines.push(vocab::key(above));
+        }
+    }
     // A head cell wrapped onto the next line (`实施周期指标` / `值`): a short
     // text with no digit under a value column that, joined to its head,
     // names the same column. Joined to the head, dropped from the row.
@@ -381,7 +483,9 @@ fn join_wrapped_labels(labels: Vec<(i64, String)>) -> Vec<(i64, String)> {
     for (h, text) in labels {
         if let Some((ph, prev)) = out.last_mut() {
             let joined = format!("{prev}{text}");
-            if !framework(prev) && !framework(&text) && framework(&joined) && h - *ph <= 2 {
+            // The head piece may be a framework word itself (`服务对象满意度`
+            // / `指标`): the tail, no word alone, still completes it.
+            if !framework(&text) && framework(&joined) && h - *ph <= 2 {
                 *ph = if (*ph + h) % 2 == 0 {
                     (*ph + h) / 2
                 } else if h % 2 == 0 {
@@ -396,6 +500,56 @@ fn join_wrapped_labels(labels: Vec<(i64, String)>) -> Vec<(i64, String)> {
         out.push((h, text));
     }
     out
+}
+
+/// Labels at their centres (see [`groups`]).
+type Labels = Vec<(i64, String)>;
+
+/// Labels put in the wrong label column by their offsets, set right where
+/// the groups then chain: a level and its category on one line in the 一级
+/// column (`满意度指标 服务对象满意度指标`: the category moves over), and a
+/// word that is a level in newer templates and a category in older ones
+/// (`成本指标`) printed between the two label heads: it moves to the 二级
+/// labels only when that makes both columns' groups chain from the first
+/// row to the last ([`groups`]), which a wrong move cannot.
+fn relabel(levels: Labels, cats: Labels, n: usize) -> (Labels, Labels) {
+    let mut lv: Labels = Vec::new();
+    let mut ct = cats.clone();
+    for (h, t) in levels {
+        // Only where the 二级 column has no label of its own on that line.
+        if let Some((a, b)) = t.split_once(' ')
+            && vocab::is_level_word(a)
+            && vocab::is_category_word(b)
+            && !b.contains(' ')
+            && !cats.iter().any(|c| c.0 == h)
+        {
+            lv.push((h, a.to_string()));
+            ct.push((h, b.to_string()));
+        } else {
+            lv.push((h, t));
+        }
+    }
+    ct.sort_by_key(|l| l.0);
+    if groups(&lv, n).is_some() || groups(&ct, n).is_some() {
+        return (lv, ct);
+    }
+    for i in 0..lv.len() {
+        let Some(moved) = lv.get(i).cloned() else {
+            continue;
+        };
+        if vocab::level(&moved.1).is_none() {
+            continue;
+        }
+        let mut l2 = lv.clone();
+        l2.remove(i);
+        let mut c2 = ct.clone();
+        c2.push(moved);
+        c2.sort_by_key(|l| l.0);
+        if groups(&l2, n).is_some() && groups(&c2, n).is_some() {
+            return (l2, c2);
+        }
+    }
+    (lv, ct)
 }
 
 /// Rows of a table whose merged 一级/二级 are printed centred in their
@@ -482,6 +636,7 @@ fn centred(
         }
     }
     let [level_labels, category_labels] = labels.map(join_wrapped_labels);
+    let (level_labels, category_labels) = relabel(level_labels, category_labels, n);
     let in_group = |gs: &Option<Vec<(i64, i64, String)>>, i: usize| -> Option<String> {
         let i = i64::try_from(i).ok()?;
         gs.as_ref()?
@@ -617,11 +772,109 @@ fn display_aligned(lines: &[&str], h: usize) -> bool {
             .filter(|(o, _)| head.iter().any(|(ho, _)| ho == o))
             .count()
     };
-    score(true) > score(false)
+    // One body word meeting a head word by chance is no alignment.
+    let display = score(true);
+    display >= 3 && display > score(false)
+}
+
+/// Two tables printed side by side (two projects on one landscape page):
+/// the head line holds a long head twice over. The offset that splits them
+/// is a blank gutter: the rightmost one between the left head's last word
+/// and the right head's first that no word from the head down crosses.
+/// `None` when the head is single, or no such gutter runs down the page.
+fn side_by_side(lines: &[&str]) -> Option<usize> {
+    let (h, ws) = lines.iter().enumerate().find_map(|(k, l)| {
+        let ws = words(l, false);
+        (ws.len() >= 6 && head(l, false).is_some()).then_some((k, ws))
+    })?;
+    let roles: Vec<Option<Role>> = ws.iter().map(|(_, w)| role(w)).collect();
+    let first = *roles.first()?;
+    if !matches!(first, Some(Role::Level | Role::Category | Role::Name)) {
+        return None;
+    }
+    let j = (3..roles.len()).find(|&j| {
+        roles.get(j) == Some(&first)
+            && roles.get(..j).is_some_and(is_long_head)
+            && roles.get(j..).is_some_and(is_long_head)
+    })?;
+    let right_start = ws.get(j)?.0;
+    let left_end = ws.get(j - 1).map(|(o, w)| o + w.chars().count())?;
+    let body: Vec<Vec<(usize, String)>> = lines.iter().skip(h).map(|l| words(l, false)).collect();
+    let x = (left_end + 1..=right_start).rev().find(|&x| {
+        body.iter()
+            .flatten()
+            .all(|(o, w)| !(*o < x && x < o + w.chars().count()))
+    })?;
+    // The same indicators on both sides are one table's two periods
+    // (中期目标 beside 年度目标), not two tables.
+    let names = |right: bool| -> Vec<&String> {
+        body.iter()
+            .flatten()
+            .filter(|(o, w)| {
+                (*o >= x) == right
+                    && role(w).is_none()
+                    && !framework_piece(w)
+                    && !super::value_like(w)
+            })
+            .map(|(_, w)| w)
+            .collect()
+    };
+    let left = names(false);
+    (!names(true).iter().any(|w| left.contains(w))).then_some(x)
+}
+
+/// A framework label or its head piece wrapped in a narrow cell
+/// (`满意度指`, `服务对象满意度`); a tail (`标`, `指标`) is too short to tell.
+fn framework_piece(w: &str) -> bool {
+    let f = |t: &str| vocab::is_level_word(t) || vocab::is_category_word(t);
+    w.chars().count() <= 2 || f(w) || f(&format!("{w}标")) || f(&format!("{w}指标"))
+}
+
+/// A line's part left of `x` (`left`) or from `x` on, at its own offsets.
+/// A line with a word across `x` above the tables (the page's title) is
+/// both tables'.
+fn half(line: &str, x: usize, left: bool) -> String {
+    let ws = words(line, false);
+    if ws.iter().any(|(o, w)| *o < x && x < o + w.chars().count()) {
+        return line.to_string();
+    }
+    if left {
+        line.chars()
+            .take(x)
+            .collect::<String>()
+            .trim_end()
+            .to_string()
+    } else {
+        let tail: String = line.chars().skip(x).collect();
+        if tail.trim().is_empty() {
+            String::new()
+        } else {
+            format!("{}{tail}", " ".repeat(x))
+        }
+    }
 }
 
 /// The long tables of a `pdftotext -layout` text.
 pub fn tables(source: &str, text: &str) -> Vec<TextTable> {
+    // Two tables side by side: each read alone, from its half of every
+    // line (line numbers stay the text's own).
+    let lines: Vec<&str> = text.lines().collect();
+    if let Some(x) = side_by_side(&lines) {
+        let part = |left: bool| -> String {
+            lines
+                .iter()
+                .map(|l| half(l, x, left) + "\n")
+                .collect::<String>()
+        };
+        let mut out = tables_below(source, &part(true));
+        out.extend(tables_below(source, &part(false)));
+        return out;
+    }
+    tables_below(source, text)
+}
+
+/// The long tables of a text of one table a line (see [`tables`]).
+fn tables_below(source: &str, text: &str) -> Vec<TextTable> {
     // Several forms one after another, each a project label line, its head
     // block and its own table: each form is read alone (the other lines
     // blanked, so that line numbers stay the text's own).
@@ -1146,5 +1399,249 @@ mod tests {
         assert!(!is_layout(
             "一级指标 二级指标 三级指标 指标值\n产出指标 数量指标 印刷数量 ≥15万\n"
         ));
+    }
+    #[test]
+    fn two_row_head_centred_labels_and_centred_long_name() {
+        // Typed as pdftotext -layout prints a table from a word processor:
+        // `指标值` merged over the two value heads, the label heads merged
+        // down both head rows; labels and names centred in their cells (a
+        // long name starts left of its head); the head again on page 2.
+        let text = [
+            "                                                            指标值\n",
+            " 一级指标       二级指标                 三级指标\n",
+            "                                                  实施周期指标值               年度指标值\n",
+            "\n",
+            "                              培训乡村教师                ≥3000人次             ≥1000人次\n",
+            "            数量指标\n",
+            "                              新建录播教室                ≥40间                ≥15间\n",
+            " 产出指标\n",
+            "                          参训教师结业考核通过率               ≥95%                ≥95%\n",
+            "            质量指标\n",
+            "                              课程资源达标率               100%                100%\n",
+            "\n",
+            "                                     -1-\n",
+            "\u{c}                                                            指标值\n",
+            " 一级指标       二级指标                 三级指标\n",
+            "                                                  实施周期指标值               年度指标值\n",
+            "\n",
+            "                              教师培训满意度               ≥90%                ≥90%\n",
+            "满意度指标      服务对象满意度指标\n",
+            "                              家长满意度                 ≥85%                ≥85%\n",
+        ]
+        .concat();
+        let got = rows(&text);
+        let body: Vec<Vec<String>> = got
+            .into_iter()
+            .filter(|r| {
+                r.iter()
+                    .any(|c| c.ends_with('%') || c.ends_with('间') || c.ends_with('次'))
+            })
+            .collect();
+        let want = [
+            [
+                "产出指标",
+                "数量指标",
+                "培训乡村教师",
+                "≥3000人次",
+                "≥1000人次",
+            ],
+            ["产出指标", "数量指标", "新建录播教室", "≥40间", "≥15间"],
+            [
+                "产出指标",
+                "质量指标",
+                "参训教师结业考核通过率",
+                "≥95%",
+                "≥95%",
+            ],
+            ["产出指标", "质量指标", "课程资源达标率", "100%", "100%"],
+            [
+                "满意度指标",
+                "服务对象满意度指标",
+                "教师培训满意度",
+                "≥90%",
+                "≥90%",
+            ],
+            [
+                "满意度指标",
+                "服务对象满意度指标",
+                "家长满意度",
+                "≥85%",
+                "≥85%",
+            ],
+        ];
+        assert_eq!(body.len(), want.len(), "{body:?}");
+        for (r, w) in body.iter().zip(want) {
+            assert_eq!(r, &w.map(String::from).to_vec());
+        }
+    }
+
+    #[test]
+    fn value_sub_heads_only_when_every_word_names_a_value() {
+        let lines = [
+            " 一级指标       二级指标                 三级指标",
+            "                                                  实施周期指标值               年度指标值",
+        ];
+        let cols = head_at(&lines, 0, false).expect("a head");
+        assert_eq!(cols.len(), 5);
+        // A body line below a head with no value column is no sub-head row.
+        let lines = [
+            " 一级指标       二级指标                 三级指标",
+            "                              培训乡村教师                ≥3000人次",
+        ];
+        assert_eq!(head_at(&lines, 0, false).expect("a head").len(), 3);
+        // Sub-heads left of the names are not the value columns.
+        let lines = [
+            "            一级指标       二级指标                 三级指标",
+            "  年度指标值",
+        ];
+        assert_eq!(head_at(&lines, 0, false).expect("a head").len(), 3);
+    }
+
+    #[test]
+    fn a_value_under_the_name_head_after_a_wide_gap() {
+        // Heads centred over wide columns: values start under the name head.
+        let cols: Vec<Col> = vec![
+            (2, Some(Role::Level), 6),
+            (14, Some(Role::Category), 18),
+            (37, Some(Role::Name), 41),
+            (56, Some(Role::Annual), 59),
+        ];
+        let line = "                           办理参保登记人数          ≥2400人";
+        let cells = place_line(&cols, line, false);
+        assert_eq!(cells.get(2).map(String::as_str), Some("办理参保登记人数"));
+        assert_eq!(cells.get(3).map(String::as_str), Some("≥2400人"));
+        let line = "                           政策知晓程度              明显提高";
+        let cells = place_line(&cols, line, false);
+        assert_eq!(cells.get(3).map(String::as_str), Some("明显提高"));
+        // One space: the name's own words; a framework word is a label.
+        let line = "                                     参保登记 ≥2400人";
+        let cells = place_line(&cols, line, false);
+        assert_eq!(cells.get(2).map(String::as_str), Some("参保登记 ≥2400人"));
+        assert_eq!(cells.get(3).map(String::as_str), Some(""));
+        let line = "                           登记人数        质量指标";
+        let cells = place_line(&cols, line, false);
+        assert_eq!(cells.get(3).map(String::as_str), Some(""));
+        // A wrapped category's piece near its head stays in its column.
+        let line = "             服务对象满意";
+        let cells = place_line(&cols, line, false);
+        assert_eq!(cells.get(1).map(String::as_str), Some("服务对象满意"));
+    }
+    fn table_rows(t: &TextTable) -> Vec<Vec<String>> {
+        t.grid
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(|c| c.text.clone()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn two_tables_side_by_side_split_at_the_gutter() {
+        // Typed as pdftotext -layout prints two projects' tables on one
+        // page: both heads on one line, labels wrapped in narrow cells.
+        let text = [
+            "                              某县教育局2024年项目支出绩效目标表\n",
+            "\n",
+            "项目名称：学生资助                                   项目名称：校舍维修\n",
+            "\n",
+            "一级指标    二级指标      三级指标        指标值           一级指标    二级指标      三级指标        指标值\n",
+            "                  资助学生人数      ≥900人                           维修校舍面积      ≥3000平方米\n",
+            "产出指标    数量指标                                产出指标    数量指标\n",
+            "                  发放助学金       ≥120万元                          维修学校数量      =6所\n",
+            "满意度指    服务对象满意度   受助学生满意度     ≥90%          满意度指    服务对象满意度   师生满意度       ≥85%\n",
+            "标       指标                                  标       指标\n",
+        ]
+        .concat();
+        let ts = tables("t.txt", &text);
+        assert_eq!(ts.len(), 2);
+        let left = ts.first().map(table_rows).unwrap_or_default();
+        let right = ts.get(1).map(table_rows).unwrap_or_default();
+        let has = |rows: &[Vec<String>], want: &[&str]| {
+            rows.iter()
+                .any(|r| r.iter().map(String::as_str).collect::<Vec<_>>() == want)
+        };
+        assert!(
+            has(&left, &["产出指标", "数量指标", "发放助学金", "≥120万元"]),
+            "{left:?}"
+        );
+        assert!(has(
+            &left,
+            &["满意度指标", "服务对象满意度指标", "受助学生满意度", "≥90%"]
+        ));
+        assert!(left.iter().flatten().any(|c| c.contains("学生资助")));
+        assert!(!left.iter().flatten().any(|c| c.contains("维修")));
+        assert!(
+            has(&right, &["产出指标", "数量指标", "维修学校数量", "=6所"]),
+            "{right:?}"
+        );
+        assert!(right.iter().flatten().any(|c| c.contains("校舍维修")));
+        // The title across the gutter is both tables'.
+        assert!(right.iter().flatten().any(|c| c.contains("绩效目标表")));
+    }
+
+    #[test]
+    fn no_split_when_a_word_crosses_every_gutter_or_the_head_is_single() {
+        let text = [
+            "                              某县教育局2024年项目支出绩效目标表\n",
+            "\n",
+            "项目名称：学生资助                                   项目名称：校舍维修\n",
+            "\n",
+            "一级指标    二级指标      三级指标        指标值           一级指标    二级指标      三级指标        指标值\n",
+            "                  资助学生人数      ≥900人（含寄宿生及走读生）                 维修校舍面积      ≥3000平方米\n",
+            "产出指标    数量指标                                产出指标    数量指标\n",
+            "                  发放助学金       ≥120万元                          维修学校数量      =6所\n",
+            "满意度指    服务对象满意度   受助学生满意度     ≥90%          满意度指    服务对象满意度   师生满意度       ≥85%\n",
+            "标       指标                                  标       指标\n",
+        ]
+        .concat();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(side_by_side(&lines), None);
+        // One table's two periods side by side: the same names both sides.
+        let periods = [
+            "二级指标      三级指标        指标值          二级指标      三级指标        指标值",
+            "数量指标      维修校舍面积    ≥9000平方米     数量指标      维修校舍面积    ≥3000平方米",
+        ];
+        assert_eq!(side_by_side(&periods), None);
+        let single = ["一级指标    二级指标      三级指标        指标值        备注"];
+        assert_eq!(side_by_side(&single), None);
+    }
+
+    #[test]
+    fn a_wrapped_label_whose_head_piece_is_a_word_itself() {
+        let joined = join_wrapped_labels(vec![(3, "服务对象满意度".into()), (5, "指标".into())]);
+        assert_eq!(joined, vec![(4, "服务对象满意度指标".to_string())]);
+        // Two whole labels stay two.
+        let two = join_wrapped_labels(vec![(3, "质量指标".into()), (5, "时效指标".into())]);
+        assert_eq!(two.len(), 2);
+    }
+    #[test]
+    fn labels_set_right_only_where_the_groups_then_chain() {
+        // Five rows: 数量 0-1, 质量 2-3, 成本 4, all under 产出 (centred at
+        // 0+5-1 = 4). 成本指标, printed between the label heads, landed
+        // among the levels: it moves to the categories because both
+        // columns then chain.
+        let levels = vec![(4, "产出指标".to_string()), (8, "成本指标".to_string())];
+        let cats = vec![(1, "数量指标".to_string()), (5, "质量指标".to_string())];
+        let (lv, ct) = relabel(levels.clone(), cats.clone(), 5);
+        assert_eq!(lv, vec![(4, "产出指标".to_string())]);
+        assert!(ct.contains(&(8, "成本指标".to_string())));
+        // When no move makes both chain, nothing moves.
+        let (lv, ct) = relabel(levels.clone(), cats.clone(), 9);
+        assert_eq!(lv, levels);
+        assert_eq!(ct, cats);
+        // A level and its category on one line in the 一级 column split.
+        let (lv, ct) = relabel(
+            vec![(1, "满意度指标 服务对象满意度指标".to_string())],
+            Vec::new(),
+            2,
+        );
+        assert_eq!(lv, vec![(1, "满意度指标".to_string())]);
+        assert_eq!(ct, vec![(1, "服务对象满意度指标".to_string())]);
+        // Not where the 二级 column has its own label on that line.
+        let (lv, _) = relabel(
+            vec![(1, "满意度指标 服务对象满意度指标".to_string())],
+            vec![(1, "社会公众满意度".to_string())],
+            2,
+        );
+        assert_eq!(lv, vec![(1, "满意度指标 服务对象满意度指标".to_string())]);
     }
 }

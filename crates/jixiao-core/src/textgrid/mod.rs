@@ -391,7 +391,11 @@ pub(crate) fn is_page_furniture(t: &str) -> bool {
             .and_then(|r| r.strip_suffix('页'))
             .is_some_and(digits)
     };
-    let page_of = k.split_once(',').is_some_and(|(a, b)| {
+    // `第1页，共2页`, or with no comma between (`第1页共2页`).
+    let split = k
+        .split_once(',')
+        .or_else(|| k.find("页共").map(|at| k.split_at(at + '页'.len_utf8())));
+    let page_of = split.is_some_and(|(a, b)| {
         page(a)
             && b.strip_prefix('共')
                 .and_then(|r| r.strip_suffix('页'))
@@ -939,6 +943,8 @@ mod tests {
         assert!(is_project_label("项目名称"));
         assert!(is_page_furniture("第 1 页"));
         assert!(is_page_furniture("第 1 页，共 2 页"));
+        assert!(is_page_furniture("第3页共5页"));
+        assert!(!is_page_furniture("第3页共5页内容"));
         assert!(is_page_furniture("— 2 —"));
         assert!(is_page_furniture("项目支出绩效目标表"));
         assert!(is_page_furniture("单位：万元"));
