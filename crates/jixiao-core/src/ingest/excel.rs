@@ -20,6 +20,7 @@ mod preflight;
 mod rows;
 mod transpose;
 mod wide;
+mod xlsfmt;
 
 pub(crate) use long::is_operator;
 
@@ -1056,7 +1057,8 @@ type Src = BufReader<File>;
 /// on the concrete readers, not through calamine's `Reader` trait.
 enum Book {
     Xlsx(Box<Xlsx<Src>>),
-    Xls(Box<Xls<Src>>),
+    /// With its cells' number formats, when they could be read.
+    Xls(Box<Xls<Src>>, Option<Box<xlsfmt::XlsFormats>>),
     Ods(Box<Ods<Src>>),
     Xlsb(Box<Xlsb<Src>>),
 }
@@ -1079,7 +1081,7 @@ impl Book {
         let io = |e: std::io::Error| format!("cannot read: {e}");
         if head.starts_with(b"PK\x03\x04") {
             // Claims checked before calamine allocates from them.
-            preflight::check(path, preflight::Container::Zip)?;
+            preflight::check_zip(path)?;
             let xlsx = || -> Result<Book, String> {
                 Xlsx::new(open().map_err(io)?)
                     .map(|b| Book::Xlsx(Box::new(b)))
@@ -1102,9 +1104,16 @@ impl Book {
             };
         }
         if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-            preflight::check(path, preflight::Container::Ole)?;
+            let bytes = std::fs::read(path).map_err(io)?;
+            let stream = preflight::xls_stream(&bytes)?;
+            drop(bytes);
+            preflight::check_xls_stream(&stream)?;
+            // calamine keeps of a format only "date or not": the formats
+            // themselves are read here, and without them the values stay.
+            let formats = xlsfmt::read(&stream).map(Box::new);
+            drop(stream);
             return Xls::new(open().map_err(io)?)
-                .map(|b| Book::Xls(Box::new(b)))
+                .map(|b| Book::Xls(Box::new(b), formats))
                 .map_err(|e| format!("not a readable .xls workbook: {e}"));
         }
         let text = String::from_utf8_lossy(head)
@@ -1120,7 +1129,7 @@ impl Book {
     fn sheets(&self) -> Vec<SheetMeta> {
         let meta = match self {
             Book::Xlsx(b) => b.sheets_metadata(),
-            Book::Xls(b) => b.sheets_metadata(),
+            Book::Xls(b, _) => b.sheets_metadata(),
             Book::Ods(b) => b.sheets_metadata(),
             Book::Xlsb(b) => b.sheets_metadata(),
         };
@@ -1185,14 +1194,19 @@ impl Book {
                 grid.apply_merges(&merges, limit)?;
                 Ok(f(&grid))
             }
-            Book::Xls(b) => {
+            Book::Xls(b, formats) => {
                 let merges = b
                     .merge_cells_by_sheet_name(name)
                     .map_err(|e| SheetError::Read(e.to_string()))?;
                 let range = b
                     .worksheet_range(name)
                     .map_err(|e| SheetError::Read(e.to_string()))?;
-                let mut grid = Grid::from_range(&range, limit)?;
+                // Each cell's number format: the value shown, as for .xlsx.
+                let formats = formats.as_deref();
+                let mut grid = Grid::from_range_shown(&range, limit, |r, c, d| {
+                    let f = formats?.of(name, r, c)?;
+                    numfmt::shown_data(d, f)
+                })?;
                 grid.apply_merges(&merges, limit)?;
                 Ok(f(&grid))
             }
