@@ -2,7 +2,7 @@
 //! `tests/fixtures/numfmt/numfmt_2025.xlsx` (written by its make.py) stores
 //! 0.95 under `0%`, a date serial under `yyyy"年"m"月"`, amounts under
 //! `#,##0.00`; the .xls LibreOffice saves of it keeps each cell's format by
-//! its style. Expected texts are what LibreOffice shows (its CSV export
+//! its style, the .ods each cell's shown text. Expected texts are what LibreOffice shows (its CSV export
 //! "as shown").
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)] // test code: a panic is a failed test
 
@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 
 #[test]
 fn formatted_numbers_read_as_excel_shows_them() {
-    for ext in ["xlsx", "xls"] {
+    for ext in ["xlsx", "xls", "ods"] {
         formatted_numbers_of(ext);
     }
 }

@@ -15,6 +15,7 @@ mod grid;
 pub(crate) mod header;
 mod long;
 mod numfmt;
+mod odsview;
 mod pairs;
 mod preflight;
 mod rows;
@@ -24,6 +25,7 @@ mod xlsfmt;
 
 pub(crate) use long::is_operator;
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
@@ -1059,7 +1061,8 @@ enum Book {
     Xlsx(Box<Xlsx<Src>>),
     /// With its cells' number formats, when they could be read.
     Xls(Box<Xls<Src>>, Option<Box<xlsfmt::XlsFormats>>),
-    Ods(Box<Ods<Src>>),
+    /// With what each sheet shows beyond calamine's values, when readable.
+    Ods(Box<Ods<Src>>, Option<HashMap<String, odsview::OdsSheet>>),
     Xlsb(Box<Xlsb<Src>>),
 }
 
@@ -1089,7 +1092,7 @@ impl Book {
             };
             let ods = || -> Result<Book, String> {
                 Ods::new(open().map_err(io)?)
-                    .map(|b| Book::Ods(Box::new(b)))
+                    .map(|b| Book::Ods(Box::new(b), odsview::read(path)))
                     .map_err(|e| format!("not a readable .ods workbook: {e}"))
             };
             let xlsb = || -> Result<Book, String> {
@@ -1130,7 +1133,7 @@ impl Book {
         let meta = match self {
             Book::Xlsx(b) => b.sheets_metadata(),
             Book::Xls(b, _) => b.sheets_metadata(),
-            Book::Ods(b) => b.sheets_metadata(),
+            Book::Ods(b, _) => b.sheets_metadata(),
             Book::Xlsb(b) => b.sheets_metadata(),
         };
         meta.iter()
@@ -1210,13 +1213,20 @@ impl Book {
                 grid.apply_merges(&merges, limit)?;
                 Ok(f(&grid))
             }
-            Book::Ods(b) => {
-                // calamine has no merged regions for .ods: the readers carry
-                // values down instead.
+            Book::Ods(b, view) => {
                 let range = b
                     .worksheet_range(name)
                     .map_err(|e| SheetError::Read(e.to_string()))?;
-                Ok(f(&Grid::from_range(&range, limit)?))
+                // calamine gives the stored number and no merged regions:
+                // the text each cell shows and the regions are read beside.
+                let sheet = view.as_ref().and_then(|v| v.get(name));
+                let mut grid = Grid::from_range_shown(&range, limit, |r, c, d| {
+                    odsview::shown(d, sheet?.shown.get(&(r, c))?)
+                })?;
+                if let Some(s) = sheet {
+                    grid.apply_merges(&s.merges, limit)?;
+                }
+                Ok(f(&grid))
             }
             Book::Xlsb(b) => {
                 let range = b
