@@ -3,9 +3,11 @@
 //!
 //! A sheet is read into a sparse [`grid::Grid`] (non-empty cells only, capped
 //! at [`MAX_SHEET_CELLS`]); merged regions are filled from their top-left cell
-//! (calamine gives them for .xlsx and .xls only); the head is recognised by
-//! its column names ([`header`]), which decide the layout: wide (the seed's
-//! table as cells, [`wide`]) or long (one indicator per row, [`long`]).
+//! (calamine gives them for .xlsx and .xls, [`odsview`] for .ods); numbers
+//! read as the sheet shows them ([`numfmt`], [`xlsfmt`], [`odsview`]); the
+//! head is recognised by its column names ([`header`]), which decide the
+//! layout: wide (the seed's table as cells, [`wide`]) or long (one indicator
+//! per row, [`long`]).
 //! `line` is the 1-based sheet row; rejects and warnings name their cell
 //! (`Sheet1!C7`).
 
@@ -1147,7 +1149,8 @@ impl Book {
 
     /// Reads a sheet into a grid with its merged regions filled, and hands
     /// it to `f`. .xlsx is streamed cell by cell, never made dense; .xls,
-    /// .ods and .xlsb come from calamine's range, read at open.
+    /// .ods and .xlsb come from calamine's range, read at open, .xls and .ods
+    /// with what calamine leaves out read beside it.
     fn with_grid<R>(
         &mut self,
         name: &str,
