@@ -11,6 +11,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{BufReader, Read, Seek};
+use std::rc::Rc;
 
 use calamine::{Data, Dimensions};
 use quick_xml::events::{BytesStart, Event};
@@ -28,8 +29,9 @@ const MAX_TEXT: usize = 256;
 /// What one sheet shows beyond calamine's values.
 #[derive(Debug, Default)]
 pub(crate) struct OdsSheet {
-    /// `(row, column) → text shown` of value cells that are not strings.
-    pub shown: HashMap<(u32, u32), String>,
+    /// `(row, column) → text shown` of value cells that are not strings;
+    /// a repeated cell's places share one text.
+    pub shown: HashMap<(u32, u32), Rc<str>>,
     /// Merged regions, from their top-left cell.
     pub merges: Vec<Dimensions>,
 }
@@ -241,6 +243,7 @@ fn keep(s: &mut OdsSheet, c: Cell, rows: u32, kept: &mut usize) {
     if c.text.trim().is_empty() || c.text.len() > MAX_TEXT {
         return;
     }
+    let text: Rc<str> = c.text.into();
     for r in 0..rows {
         for k in 0..c.cols {
             if *kept >= MAX_SHOWN_CELLS {
@@ -249,7 +252,7 @@ fn keep(s: &mut OdsSheet, c: Cell, rows: u32, kept: &mut usize) {
             *kept += 1;
             s.shown.insert(
                 (c.row.saturating_add(r), c.col.saturating_add(k)),
-                c.text.clone(),
+                Rc::clone(&text),
             );
         }
     }
@@ -319,16 +322,16 @@ mod tests {
     fn texts_of_value_cells_at_their_places() {
         let v = view(ROW);
         let s = v.get("表一").unwrap();
-        assert_eq!(s.shown.get(&(0, 1)).map(String::as_str), Some("≥90.0%"));
+        assert_eq!(s.shown.get(&(0, 1)).map(|t| &**t), Some("≥90.0%"));
         // Repeated: each place; the note is not the cell's text.
         for c in 2..5 {
-            assert_eq!(s.shown.get(&(0, c)).map(String::as_str), Some("3 <座>"));
+            assert_eq!(s.shown.get(&(0, c)).map(|t| &**t), Some("3 <座>"));
         }
         // Strings are calamine's; huge repeats of empty cells cost nothing.
         assert!(!s.shown.contains_key(&(0, 0)));
         assert_eq!(s.shown.len(), 5);
         assert_eq!(
-            s.shown.get(&(1_048_001, 0)).map(String::as_str),
+            s.shown.get(&(1_048_001, 0)).map(|t| &**t),
             Some("2024年6月30日")
         );
         assert_eq!(
