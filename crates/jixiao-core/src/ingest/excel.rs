@@ -3,9 +3,11 @@
 //!
 //! A sheet is read into a sparse [`grid::Grid`] (non-empty cells only, capped
 //! at [`MAX_SHEET_CELLS`]); merged regions are filled from their top-left cell
-//! (calamine gives them for .xlsx and .xls only); the head is recognised by
-//! its column names ([`header`]), which decide the layout: wide (the seed's
-//! table as cells, [`wide`]) or long (one indicator per row, [`long`]).
+//! (calamine gives them for .xlsx and .xls, [`odsview`] for .ods); numbers
+//! read as the sheet shows them ([`numfmt`], [`xlsfmt`], [`odsview`]); the
+//! head is recognised by its column names ([`header`]), which decide the
+//! layout: wide (the seed's table as cells, [`wide`]) or long (one indicator
+//! per row, [`long`]).
 //! `line` is the 1-based sheet row; rejects and warnings name their cell
 //! (`Sheet1!C7`).
 
@@ -15,14 +17,17 @@ mod grid;
 pub(crate) mod header;
 mod long;
 mod numfmt;
+mod odsview;
 mod pairs;
 mod preflight;
 mod rows;
 mod transpose;
 mod wide;
+mod xlsfmt;
 
 pub(crate) use long::is_operator;
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::Path;
@@ -1100,8 +1105,10 @@ type Src = BufReader<File>;
 /// on the concrete readers, not through calamine's `Reader` trait.
 enum Book {
     Xlsx(Box<Xlsx<Src>>),
-    Xls(Box<Xls<Src>>),
-    Ods(Box<Ods<Src>>),
+    /// With its cells' number formats, when they could be read.
+    Xls(Box<Xls<Src>>, Option<Box<xlsfmt::XlsFormats>>),
+    /// With what each sheet shows beyond calamine's values, when readable.
+    Ods(Box<Ods<Src>>, Option<HashMap<String, odsview::OdsSheet>>),
     Xlsb(Box<Xlsb<Src>>),
 }
 
@@ -1123,7 +1130,7 @@ impl Book {
         let io = |e: std::io::Error| format!("cannot read: {e}");
         if head.starts_with(b"PK\x03\x04") {
             // Claims checked before calamine allocates from them.
-            preflight::check(path, preflight::Container::Zip)?;
+            preflight::check_zip(path)?;
             let xlsx = || -> Result<Book, String> {
                 Xlsx::new(open().map_err(io)?)
                     .map(|b| Book::Xlsx(Box::new(b)))
@@ -1131,7 +1138,7 @@ impl Book {
             };
             let ods = || -> Result<Book, String> {
                 Ods::new(open().map_err(io)?)
-                    .map(|b| Book::Ods(Box::new(b)))
+                    .map(|b| Book::Ods(Box::new(b), odsview::read(path)))
                     .map_err(|e| format!("not a readable .ods workbook: {e}"))
             };
             let xlsb = || -> Result<Book, String> {
@@ -1146,9 +1153,16 @@ impl Book {
             };
         }
         if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-            preflight::check(path, preflight::Container::Ole)?;
+            let bytes = std::fs::read(path).map_err(io)?;
+            let stream = preflight::xls_stream(&bytes)?;
+            drop(bytes);
+            preflight::check_xls_stream(&stream)?;
+            // calamine keeps of a format only "date or not": the formats
+            // themselves are read here, and without them the values stay.
+            let formats = xlsfmt::read(&stream).map(Box::new);
+            drop(stream);
             return Xls::new(open().map_err(io)?)
-                .map(|b| Book::Xls(Box::new(b)))
+                .map(|b| Book::Xls(Box::new(b), formats))
                 .map_err(|e| format!("not a readable .xls workbook: {e}"));
         }
         let text = String::from_utf8_lossy(head)
@@ -1164,8 +1178,8 @@ impl Book {
     fn sheets(&self) -> Vec<SheetMeta> {
         let meta = match self {
             Book::Xlsx(b) => b.sheets_metadata(),
-            Book::Xls(b) => b.sheets_metadata(),
-            Book::Ods(b) => b.sheets_metadata(),
+            Book::Xls(b, _) => b.sheets_metadata(),
+            Book::Ods(b, _) => b.sheets_metadata(),
             Book::Xlsb(b) => b.sheets_metadata(),
         };
         meta.iter()
@@ -1179,7 +1193,8 @@ impl Book {
 
     /// Reads a sheet into a grid with its merged regions filled, and hands
     /// it to `f`. .xlsx is streamed cell by cell, never made dense; .xls,
-    /// .ods and .xlsb come from calamine's range, read at open.
+    /// .ods and .xlsb come from calamine's range, read at open, .xls and .ods
+    /// with what calamine leaves out read beside it.
     fn with_grid<R>(
         &mut self,
         name: &str,
@@ -1229,24 +1244,36 @@ impl Book {
                 grid.apply_merges(&merges, limit)?;
                 Ok(f(&grid))
             }
-            Book::Xls(b) => {
+            Book::Xls(b, formats) => {
                 let merges = b
                     .merge_cells_by_sheet_name(name)
                     .map_err(|e| SheetError::Read(e.to_string()))?;
                 let range = b
                     .worksheet_range(name)
                     .map_err(|e| SheetError::Read(e.to_string()))?;
-                let mut grid = Grid::from_range(&range, limit)?;
+                // Each cell's number format: the value shown, as for .xlsx.
+                let formats = formats.as_deref();
+                let mut grid = Grid::from_range_shown(&range, limit, |r, c, d| {
+                    let f = formats?.of(name, r, c)?;
+                    numfmt::shown_data(d, f)
+                })?;
                 grid.apply_merges(&merges, limit)?;
                 Ok(f(&grid))
             }
-            Book::Ods(b) => {
-                // calamine has no merged regions for .ods: the readers carry
-                // values down instead.
+            Book::Ods(b, view) => {
                 let range = b
                     .worksheet_range(name)
                     .map_err(|e| SheetError::Read(e.to_string()))?;
-                Ok(f(&Grid::from_range(&range, limit)?))
+                // calamine gives the stored number and no merged regions:
+                // the text each cell shows and the regions are read beside.
+                let sheet = view.as_ref().and_then(|v| v.get(name));
+                let mut grid = Grid::from_range_shown(&range, limit, |r, c, d| {
+                    odsview::shown(d, sheet?.shown.get(&(r, c))?)
+                })?;
+                if let Some(s) = sheet {
+                    grid.apply_merges(&s.merges, limit)?;
+                }
+                Ok(f(&grid))
             }
             Book::Xlsb(b) => {
                 let range = b

@@ -226,13 +226,23 @@ impl<'a> GridBuilder<'a> {
 impl<'a> Grid<'a> {
     /// A grid of the used cells of a range calamine has already read.
     pub fn from_range(range: &'a Range<Data>, limit: usize) -> Result<Self, TooLarge> {
+        Self::from_range_shown(range, limit, |_, _, _| None)
+    }
+
+    /// As [`Grid::from_range`], each cell as `shown(row, col, value)` gives
+    /// it where it gives one (the value as its number format shows it).
+    pub fn from_range_shown(
+        range: &'a Range<Data>,
+        limit: usize,
+        shown: impl Fn(u32, u32, &'a Data) -> Option<Val<'a>>,
+    ) -> Result<Self, TooLarge> {
         let (r0, c0) = range.start().unwrap_or((0, 0));
         let mut b = GridBuilder::new(limit);
         for (r, c, d) in range.used_cells() {
-            if let Some(v) = Val::from_data(d) {
-                // Positions inside a calamine range fit u32 by construction.
-                let r = r0.saturating_add(u32::try_from(r).unwrap_or(u32::MAX));
-                let c = c0.saturating_add(u32::try_from(c).unwrap_or(u32::MAX));
+            let r = r0.saturating_add(u32::try_from(r).unwrap_or(u32::MAX));
+            let c = c0.saturating_add(u32::try_from(c).unwrap_or(u32::MAX));
+            // Positions inside a calamine range fit u32 by construction.
+            if let Some(v) = shown(r, c, d).or_else(|| Val::from_data(d)) {
                 b.push(r, c, v)?;
             }
         }

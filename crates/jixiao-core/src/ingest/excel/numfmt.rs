@@ -11,7 +11,7 @@
 
 use std::borrow::Cow;
 
-use calamine::DataRef;
+use calamine::{Data, DataRef};
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use super::grid::Val;
@@ -463,6 +463,24 @@ pub(crate) fn shown<'a>(d: &DataRef<'a>, f: &NumFmt) -> Option<Val<'a>> {
         }
         DataRef::SharedString(s) if !s.trim().is_empty() => Some(Val::Text(Cow::Owned(f.text(s)?))),
         DataRef::String(s) if !s.trim().is_empty() => Some(Val::Text(Cow::Owned(f.text(s)?))),
+        _ => None,
+    }
+}
+
+/// A cell calamine read into a range (.xls) as its format `f` shows it;
+/// `None` keeps calamine's value.
+pub(crate) fn shown_data<'a>(d: &'a Data, f: &NumFmt) -> Option<Val<'a>> {
+    match d {
+        Data::Float(v) => Some(Val::Shown(*v, f.number(*v)?.into())),
+        Data::Int(i) => {
+            let v = *i as f64;
+            Some(Val::Shown(v, f.number(v)?.into()))
+        }
+        Data::DateTime(x) if x.is_datetime() && f.is_date() => {
+            let (y, mo, d, h, mi, s, _) = x.to_ymd_hms_milli();
+            Some(Val::Other(f.date((y, mo, d, h, mi, s))?))
+        }
+        Data::String(s) if !s.trim().is_empty() => Some(Val::Text(Cow::Owned(f.text(s)?))),
         _ => None,
     }
 }
