@@ -168,7 +168,9 @@ fn line_u32(l: usize) -> Option<u32> {
 /// The `review` table: one row per finding, with its row's place.
 pub fn findings_table(rows: &[(Option<i32>, Finding)]) -> PolarsResult<DataFrame> {
     let n = rows.len();
-    let mut c: Vec<Vec<Option<String>>> = vec![Vec::with_capacity(n); 13];
+    let mut c: Vec<Vec<Option<String>>> = std::iter::repeat_with(|| Vec::with_capacity(n))
+        .take(13)
+        .collect();
     let mut year = Vec::with_capacity(n);
     let mut line = Vec::with_capacity(n);
     let mut page = Vec::with_capacity(n);
