@@ -20,11 +20,19 @@ fn main() -> std::process::ExitCode {
     }
     let config = Config::default();
     let mut failed = false;
+    let timing = std::env::var_os("REVIEW_TIMING").is_some();
+    let (mut t_read, mut t_review, mut t_grade, mut n_findings) = (
+        std::time::Duration::ZERO,
+        std::time::Duration::ZERO,
+        std::time::Duration::ZERO,
+        0usize,
+    );
     for file in files {
         let opts = IngestOptions {
             year,
             ..IngestOptions::default()
         };
+        let started = std::time::Instant::now();
         let doc = match ingest_file(std::path::Path::new(&file), &opts) {
             Ok(d) => d,
             Err(e) => {
@@ -50,7 +58,17 @@ fn main() -> std::process::ExitCode {
                 }
             }
         }
+        t_read += started.elapsed();
+        let started = std::time::Instant::now();
         let findings = review(&doc, &config);
+        t_review += started.elapsed();
+        n_findings += findings.len();
+        if timing {
+            let started = std::time::Instant::now();
+            let _ = grade_projects(&doc, &findings, &config.grade);
+            t_grade += started.elapsed();
+            continue;
+        }
         for f in &findings {
             println!(
                 "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
@@ -84,6 +102,9 @@ fn main() -> std::process::ExitCode {
                 f.template
             );
         }
+    }
+    if timing {
+        eprintln!("read {t_read:?}, review {t_review:?}, grade {t_grade:?}, {n_findings} findings");
     }
     if failed {
         std::process::ExitCode::from(1)

@@ -32,6 +32,9 @@ pub(crate) struct Ind<'a> {
     pub kind: Option<Kind>,
     /// 定量/定性 as printed only.
     pub printed_kind: Option<Kind>,
+    pub labels: Labels,
+    /// The name measures something a smaller number is better for (事故数).
+    pub adverse: bool,
 }
 
 fn kind_of(s: &str) -> Option<Kind> {
@@ -42,20 +45,73 @@ fn kind_of(s: &str) -> Option<Kind> {
     }
 }
 
+/// What a printed (level, category) pair means: the framework's names, the
+/// printed level, and whether it is the evaluation framework's. A table
+/// prints a handful of pairs over many rows: each is looked up once.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Labels {
+    pub level: Option<Level>,
+    pub category: Option<&'static str>,
+    /// The level as printed (a 成本 level, a 效益 level holding 满意度).
+    pub printed_level: Option<Level>,
+    /// The printed category's own level (满意度 for 服务对象满意度).
+    pub printed_category_level: Option<Level>,
+    /// 决策/过程 or an evaluation category (项目立项).
+    pub evaluation: bool,
+}
+
+impl Labels {
+    fn of(level: &str, category: &str) -> Self {
+        let (lvl, cat) = vocab::framework(level, category);
+        Labels {
+            level: lvl.and_then(vocab::level),
+            category: cat,
+            printed_level: vocab::level(level),
+            printed_category_level: vocab::category(category).map(|c| c.level),
+            evaluation: vocab::is_evaluation_level(level)
+                || vocab::is_evaluation_category(category),
+        }
+    }
+}
+
+/// The labels of the pairs seen so far in a document.
+#[derive(Default)]
+struct LabelCache<'a> {
+    seen: Vec<(&'a str, &'a str, Labels)>,
+}
+
+impl<'a> LabelCache<'a> {
+    fn get(&mut self, level: &'a str, category: &'a str) -> Labels {
+        if let Some((_, _, l)) = self
+            .seen
+            .iter()
+            .find(|(a, b, _)| *a == level && *b == category)
+        {
+            return *l;
+        }
+        let l = Labels::of(level, category);
+        self.seen.push((level, category, l));
+        l
+    }
+}
+
 impl<'a> Ind<'a> {
-    fn of(ind: &'a Indicator, index: usize) -> Self {
+    fn of(ind: &'a Indicator, index: usize, labels: Labels) -> Self {
         let annual = ind.annual_value.as_deref().and_then(parse_target);
         let cycle = ind.cycle_value.as_deref().and_then(parse_target);
-        let (lvl, cat) = vocab::framework(&ind.level, &ind.category);
+        let (lvl, cat) = (labels.level, labels.category);
         let target = annual.as_ref().or(cycle.as_ref());
         let kind = ind.value_kind_with(target).and_then(kind_of);
         let printed_kind = ind.value_kind.as_deref().and_then(kind_of);
+        let name_key = vocab::key(&ind.name);
         Ind {
             ind,
             index,
-            level: lvl.and_then(vocab::level),
+            level: lvl,
             category: cat,
-            name_key: vocab::key(&ind.name),
+            labels,
+            adverse: crate::rules::is_adverse(&name_key),
+            name_key,
             kind,
             printed_kind,
             annual,
@@ -139,13 +195,14 @@ pub(crate) struct Table<'a> {
 impl<'a> Table<'a> {
     pub fn of(doc: &'a Document) -> Self {
         let mut projects = Vec::new();
+        let mut cache = LabelCache::default();
         for (ui, unit) in doc.units.iter().enumerate() {
             for (pi, project) in unit.projects.iter().enumerate() {
                 let inds = project
                     .indicators
                     .iter()
                     .enumerate()
-                    .map(|(i, ind)| Ind::of(ind, i))
+                    .map(|(i, ind)| Ind::of(ind, i, cache.get(&ind.level, &ind.category)))
                     .collect();
                 projects.push(Proj {
                     unit_index: ui,
@@ -162,9 +219,15 @@ impl<'a> Table<'a> {
                 .as_deref()
                 .is_some_and(|v| !v.trim().is_empty())
         });
+        let labels = cache.seen.iter().map(|(_, _, l)| l);
+        let cost_level = labels.clone().any(|l| l.printed_level == Some(Level::Cost));
+        let sat_under_effect = labels.clone().any(|l| {
+            l.printed_level == Some(Level::Effect)
+                && l.printed_category_level == Some(Level::Satisfaction)
+        });
         Table {
             doc,
-            template: Template::of(doc),
+            template: Template::with(doc, cost_level, sat_under_effect),
             projects,
             has_cycle,
         }

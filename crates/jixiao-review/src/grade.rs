@@ -136,12 +136,15 @@ pub fn grade_projects(
     scoring: &Scoring,
 ) -> Vec<ProjectGrade> {
     let mut out = Vec::new();
+    let mut by_project: HashMap<(usize, usize), Vec<&Finding>> = HashMap::new();
+    for f in findings {
+        if let Some(k) = f.at.project() {
+            by_project.entry(k).or_default().push(f);
+        }
+    }
     for (ui, u) in doc.units.iter().enumerate() {
         for (pi, p) in u.projects.iter().enumerate() {
-            let mine: Vec<&Finding> = findings
-                .iter()
-                .filter(|f| f.at.project() == Some((ui, pi)))
-                .collect();
+            let mine = by_project.remove(&(ui, pi)).unwrap_or_default();
             let count = |s: Severity| mine.iter().filter(|f| f.severity == s).count();
             let (score, grade) = scoring.grade(mine.iter().copied());
             out.push(ProjectGrade {

@@ -39,11 +39,7 @@ impl Template {
     pub fn of(doc: &Document) -> Self {
         let mut cost_level = false;
         let mut sat_under_effect = false;
-        let mut any = false;
-        let mut unnamed = false;
         for (_, p) in doc.projects() {
-            any = true;
-            unnamed |= p.name.trim().is_empty();
             for i in &p.indicators {
                 let printed = vocab::level(&i.level);
                 cost_level |= printed == Some(Level::Cost);
@@ -51,6 +47,13 @@ impl Template {
                     && vocab::category(&i.category).map(|c| c.level) == Some(Level::Satisfaction);
             }
         }
+        Template::with(doc, cost_level, sat_under_effect)
+    }
+
+    /// The template given what the levels show (the review reads them once).
+    pub(crate) fn with(doc: &Document, cost_level: bool, sat_under_effect: bool) -> Self {
+        let any = doc.project_count() > 0;
+        let unnamed = doc.projects().any(|(_, p)| p.name.trim().is_empty());
         let title_wide = doc.title.as_deref().is_some_and(|t| t.contains("整体"));
         Template {
             family: if cost_level {

@@ -167,65 +167,54 @@ fn line_u32(l: usize) -> Option<u32> {
 
 /// The `review` table: one row per finding, with its row's place.
 pub fn findings_table(rows: &[(Option<i32>, Finding)]) -> PolarsResult<DataFrame> {
-    let n = rows.len();
-    let mut c: Vec<Vec<Option<String>>> = std::iter::repeat_with(|| Vec::with_capacity(n))
-        .take(13)
-        .collect();
-    let mut year = Vec::with_capacity(n);
-    let mut line = Vec::with_capacity(n);
-    let mut page = Vec::with_capacity(n);
-    for (y, f) in rows {
-        year.push(*y);
-        let texts = [
-            Some(f.rule),
-            Some(f.severity.as_str()),
-            Some(f.scope.as_str()),
-            opt(&f.department),
-            opt(&f.unit),
-            opt(&f.project),
-            opt(&f.level),
-            opt(&f.category),
-            opt(&f.name),
-            opt(&f.value),
-            Some(f.message.as_str()),
-            Some(f.template.as_str()),
-            Some(f.source.as_str()),
-        ];
-        for (col, t) in c.iter_mut().zip(texts) {
-            col.push(t.map(str::to_string));
-        }
-        line.push(line_u32(f.line));
-        page.push(f.pos.page());
-    }
-    let names = [
-        "rule",
-        "severity",
-        "scope",
-        "department",
-        "unit",
-        "project",
-        "level",
-        "category",
-        "name",
-        "value",
-        "message",
-        "template",
-        "source",
+    // Columns borrow the findings' text (hundreds of thousands of rows on a
+    // corpus): no copy but polars' own.
+    let text = |f: fn(&Finding) -> &str| -> Column {
+        let v: Vec<Option<&str>> = rows.iter().map(|(_, x)| opt(f(x))).collect();
+        Column::new("".into(), v)
+    };
+    let named = |c: Column, name: &str| c.with_name(name.into());
+    let cols = vec![
+        named(text(|f| f.rule), "rule"),
+        named(text(|f| f.severity.as_str()), "severity"),
+        named(text(|f| f.scope.as_str()), "scope"),
+        Column::new(
+            "year".into(),
+            rows.iter().map(|(y, _)| *y).collect::<Vec<_>>(),
+        ),
+        named(text(|f| &f.department), "department"),
+        named(text(|f| &f.unit), "unit"),
+        named(text(|f| &f.project), "project"),
+        named(text(|f| &f.level), "level"),
+        named(text(|f| &f.category), "category"),
+        named(text(|f| &f.name), "name"),
+        named(text(|f| &f.value), "value"),
+        named(text(|f| &f.message), "message"),
+        named(text(|f| &f.template), "template"),
+        named(text(|f| &f.source), "source"),
+        Column::new(
+            "line".into(),
+            rows.iter()
+                .map(|(_, f)| line_u32(f.line))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "sheet".into(),
+            rows.iter().map(|(_, f)| f.pos.sheet()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "cell".into(),
+            rows.iter().map(|(_, f)| f.pos.cell()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "page".into(),
+            rows.iter().map(|(_, f)| f.pos.page()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "bbox".into(),
+            rows.iter().map(|(_, f)| f.pos.bbox()).collect::<Vec<_>>(),
+        ),
     ];
-    let mut cols: Vec<Column> = names
-        .iter()
-        .zip(c)
-        .map(|(name, v)| Column::new((*name).into(), v))
-        .collect();
-    cols.insert(3, Column::new("year".into(), year));
-    cols.push(Column::new("line".into(), line));
-    let sheet: Vec<Option<&str>> = rows.iter().map(|(_, f)| f.pos.sheet()).collect();
-    let cell: Vec<Option<String>> = rows.iter().map(|(_, f)| f.pos.cell()).collect();
-    let bbox: Vec<Option<String>> = rows.iter().map(|(_, f)| f.pos.bbox()).collect();
-    cols.push(Column::new("sheet".into(), sheet));
-    cols.push(Column::new("cell".into(), cell));
-    cols.push(Column::new("page".into(), page));
-    cols.push(Column::new("bbox".into(), bbox));
     DataFrame::new_infer_height(cols)
 }
 

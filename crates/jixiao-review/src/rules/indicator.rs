@@ -41,14 +41,15 @@ fn is_count_name(name: &str) -> bool {
 }
 
 /// Something a smaller number is better for (事故数, 投诉量), and not its handling (投诉办结率).
-fn is_adverse(name: &str) -> bool {
+pub(crate) fn is_adverse(name: &str) -> bool {
     vocab::ADVERSE_WORDS.iter().any(|w| name.contains(w))
         && !vocab::HANDLING_WORDS.iter().any(|w| name.contains(w))
 }
 
-/// A share a larger number is better for (合格率, 满意度).
-fn is_favourable(name: &str) -> bool {
-    vocab::FAVOURABLE_RATES.iter().any(|w| name.ends_with(w)) && !is_adverse(name)
+/// A share a larger number is better for (合格率, 满意度); `adverse` is the
+/// name's [`is_adverse`].
+fn is_favourable(name: &str, adverse: bool) -> bool {
+    !adverse && vocab::FAVOURABLE_RATES.iter().any(|w| name.ends_with(w))
 }
 
 fn has_any(s: &str, words: &[&str]) -> bool {
@@ -106,7 +107,8 @@ pub(super) fn r21(_: &Table<'_>, i: &Ind<'_>) -> Option<Note> {
     if k.is_empty() {
         return Note::say("指标名称为空".into());
     }
-    if vocab::is_level_word(k) || vocab::is_category_word(k) {
+    // No framework label is longer than 16 characters: longer names are not one.
+    if k.chars().nth(16).is_none() && (vocab::is_level_word(k) || vocab::is_category_word(k)) {
         return Note::say(format!("指标名称“{}”仅为指标层级名称", i.ind.name));
     }
     let numbering_only = k
@@ -386,14 +388,14 @@ pub(super) fn r41(_: &Table<'_>, i: &Ind<'_>) -> Option<Note> {
         None => {}
     }
     let k = &i.name_key;
-    if up && is_adverse(k) {
+    if up && i.adverse {
         return Note::say(format!(
             "“{}”越少越好，不宜使用“{}”",
             i.ind.name,
             op.symbol()
         ));
     }
-    if down && is_share_unit(unit) && is_favourable(k) {
+    if down && is_share_unit(unit) && is_favourable(k, i.adverse) {
         return Note::say(format!(
             "“{}”越高越好，不宜使用“{}”",
             i.ind.name,
@@ -413,7 +415,7 @@ pub(super) fn r42(_: &Table<'_>, i: &Ind<'_>) -> Option<Note> {
     if i.is_cost() {
         return Note::say("成本指标目标值为0".into());
     }
-    let count = i.is_category("数量指标") && !is_adverse(&i.name_key);
+    let count = i.is_category("数量指标") && !i.adverse;
     (count && !matches!(op, Op::Le | Op::Lt)).then(|| Note {
         message: Some("数量指标目标值为0".into()),
         severity: None,
@@ -480,10 +482,13 @@ pub(super) fn r44(t: &Table<'_>, i: &Ind<'_>) -> Option<Note> {
 /// R45: a satisfaction target outside 60–100% or not in %.
 pub(super) fn r45(_: &Table<'_>, i: &Ind<'_>) -> Option<Note> {
     let sat = i.level == Some(Level::Satisfaction) || i.name_key.contains(vocab::SATISFACTION_WORD);
-    if !sat || is_adverse(&i.name_key) {
+    if !sat || i.adverse {
         return None;
     }
     let (_, n, unit) = i.number()?;
+    if unit.is_empty() {
+        return Note::say("满意度目标值缺少%".into());
+    }
     if unit != "%" {
         return Note::say(format!("满意度目标值单位为“{unit}”，应以%表示"));
     }
@@ -524,7 +529,7 @@ mod tests {
         assert!(is_adverse("有效投诉量"));
         assert!(!is_adverse("投诉办结率"));
         assert!(!is_adverse("事故隐患整改率"));
-        assert!(is_favourable("验收合格率"));
-        assert!(!is_favourable("产品不合格率"));
+        assert!(is_favourable("验收合格率", is_adverse("验收合格率")));
+        assert!(!is_favourable("产品不合格率", is_adverse("产品不合格率")));
     }
 }

@@ -14,6 +14,8 @@ mod indicator;
 mod project;
 mod table;
 
+pub(crate) use indicator::is_adverse;
+
 /// What a rule found: where, and what to say when the rule's own message
 /// is not enough. `severity` lowers or raises the rule's default for this
 /// finding (a template that does not require it); a severity set in the

@@ -22,9 +22,7 @@ pub(super) fn r01(t: &Table<'_>, out: &mut Vec<Hit>) {
         );
         return;
     }
-    let evaluation = t.indicators().find(|(_, i)| {
-        vocab::is_evaluation_level(&i.ind.level) || vocab::is_evaluation_category(&i.ind.category)
-    });
+    let evaluation = t.indicators().find(|(_, i)| i.labels.evaluation);
     if let Some((_, i)) = evaluation {
         let word = if vocab::is_evaluation_level(&i.ind.level) {
             &i.ind.level
