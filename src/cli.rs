@@ -21,6 +21,7 @@ Examples:
   jixiao convert samples/excel -o out/all.xlsx
   jixiao convert table.txt --year 2024 --table projects -o projects.parquet
   jixiao inspect samples/laisui_2024.txt
+  jixiao review samples/laisui_2024.txt -o out/review.xlsx
 
 Exit codes:
   0  success
@@ -58,6 +59,18 @@ Rows that cannot be parsed go to OUT.rejects.csv (file, line, text, reason, kind
 Exit codes: 0 success, 1 data problems, 2 usage error, 3 output not written,
 4 internal error.")]
     Convert(ConvertArgs),
+    /// Review targets as a budget office does (绩效目标审核): findings per
+    /// indicator and project, with a suggested grade (优/良/中/差) per project.
+    #[command(after_help = "\
+Examples:
+  jixiao review samples/laisui_2024.txt -o out/review.xlsx   # 审核意见 and 项目审核汇总 sheets
+  jixiao review tables/ --year 2024 -o review.csv            # one row per finding
+
+The rules are those of REVIEW.md (R01–R45); a pipeline's review stage can switch
+them off or change their severity ([stages.rules] R37 = \"off\").
+Findings never fail the command: exit codes are convert's (0 success, 1 rejects,
+2 usage error, 3 output not written, 4 internal error).")]
+    Review(ReviewArgs),
     /// Show what a table holds before trusting it: department, year, units,
     /// projects, reconciliation, and anything the parser could not place.
     #[command(after_help = "\
@@ -67,7 +80,7 @@ Examples:
 
 Exit codes: 0 clean, 1 rejects found, 2 usage error, 4 internal error.")]
     Inspect(InspectArgs),
-    /// Run a pipeline file (stages: ingest, flatten, check, aggregate, sql, emit).
+    /// Run a pipeline file (stages: ingest, flatten, check, review, aggregate, sql, emit).
     #[command(after_help = "\
 Examples:
   jixiao run pipelines/default.toml
@@ -214,6 +227,25 @@ struct ConvertArgs {
 }
 
 #[derive(clap::Args)]
+struct ReviewArgs {
+    /// Input files, folders or globs, as for convert.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Output file: .xlsx (findings, project grades, indicators and projects
+    /// as sheets), or .csv / .parquet (the findings).
+    #[arg(short, long, value_name = "OUT", default_value = "review.xlsx")]
+    output: PathBuf,
+    /// Write CSV without the UTF-8 BOM.
+    #[arg(long)]
+    no_bom: bool,
+    /// Print nothing but errors.
+    #[arg(short, long)]
+    quiet: bool,
+    #[command(flatten)]
+    read: ReadArgs,
+}
+
+#[derive(clap::Args)]
 struct InspectArgs {
     /// The input file.
     input: PathBuf,
@@ -260,6 +292,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Convert(a) => convert(a),
+        Command::Review(a) => review(a),
         Command::Inspect(a) => inspect(a),
         Command::Run(a) => run_pipeline(a),
         Command::Validate(a) => validate(a),
@@ -438,6 +471,89 @@ fn convert_pipeline(a: &ConvertArgs, format: Format) -> pipeline::Pipeline {
                             TableChoice::Indicators => "indicators".into(),
                             TableChoice::Projects => "projects".into(),
                         },
+                    }),
+                }),
+            ),
+        ],
+    }
+}
+
+fn review(a: ReviewArgs) -> Result<Outcome, Failure> {
+    let started = Instant::now();
+    let format = format_of(&a.output).map_err(usage)?;
+    ingest_options(&a.read)?;
+    let p = review_pipeline(&a, format);
+    let opts = RunOptions {
+        inputs: a.inputs.clone(),
+        ..RunOptions::default()
+    };
+    let report = pipeline::run::run(&p, &opts, &|_| {}, &|| {}).map_err(run_failure)?;
+    if !a.quiet {
+        print_summary(&report, &a.output, false, started);
+        let n = |t: &str| report.tables.get(t).copied().unwrap_or(0);
+        eprintln!(
+            "review: {} finding(s) on {} project(s) → {}",
+            n("review"),
+            n("review_projects"),
+            a.output.display()
+        );
+    }
+    Ok(report.outcome)
+}
+
+/// `review` as a pipeline: ingest, flatten, review with the default rules,
+/// emit to the one output file (findings first).
+fn review_pipeline(a: &ReviewArgs, format: Format) -> pipeline::Pipeline {
+    use jixiao::pipeline::config::{
+        EmitConfig, FileTarget, FlattenConfig, IngestConfig, ReviewConfig, StageDef, YearRule,
+    };
+    use std::sync::Arc;
+    let stage = |name: &str, stage: Arc<dyn jixiao::pipeline::stages::StageConfig>| StageDef {
+        name: name.to_string(),
+        stage,
+        line: 0,
+    };
+    pipeline::Pipeline {
+        path: PathBuf::from("review"),
+        name: "review".into(),
+        description: None,
+        stages: vec![
+            stage(
+                "read",
+                Arc::new(IngestConfig {
+                    inputs: a.inputs.clone(),
+                    year: a.read.year.map_or(YearRule::FileName, YearRule::Fixed),
+                    year_pattern: None,
+                    encoding: a.read.encoding.clone(),
+                    dropped_cells: match a.read.dropped_cells {
+                        DroppedChoice::Unknown => DroppedCells::Unknown,
+                        DroppedChoice::Leftmost => DroppedCells::Leftmost,
+                    },
+                    fail_fast: false,
+                    kind: None,
+                    sheets: a.read.sheets.clone(),
+                }),
+            ),
+            stage("flatten", Arc::new(FlattenConfig {})),
+            stage("review", Arc::new(ReviewConfig::default())),
+            stage(
+                "emit",
+                Arc::new(EmitConfig {
+                    out: a.output.parent().map(Path::to_path_buf).unwrap_or_default(),
+                    formats: vec![format],
+                    bom: !a.no_bom,
+                    tables: vec![
+                        "review".into(),
+                        "review_projects".into(),
+                        "indicators".into(),
+                        "projects".into(),
+                    ],
+                    partition_by: None,
+                    xlsx_compression: None,
+                    file: Some(FileTarget {
+                        path: a.output.clone(),
+                        format,
+                        table: "review".into(),
                     }),
                 }),
             ),

@@ -99,6 +99,17 @@ pub fn label_zh(column: &str) -> Option<&'static str> {
         "projects" => "项目数",
         "indicators" => "指标数",
         "count" => "数量",
+        "rule" => "规则",
+        "severity" => "审核结论",
+        "scope" => "范围",
+        "value" => "指标值",
+        "message" => "审核意见",
+        "template" => "审核模板",
+        "must" => "必须修改",
+        "should" => "建议修改",
+        "hint" => "提示",
+        "score" => "得分",
+        "grade" => "建议等级",
         _ => return None,
     })
 }
@@ -109,6 +120,8 @@ pub fn table_label_zh(table: &str) -> Option<&'static str> {
         "indicators" => "绩效指标",
         "projects" => "项目",
         "rejects" => "未能解析",
+        "review" => "审核意见",
+        "review_projects" => "项目审核汇总",
         _ => return None,
     })
 }

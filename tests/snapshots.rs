@@ -87,7 +87,7 @@ fn csv_body(path: &Path) -> String {
 fn help_of_every_command() {
     settings(None).bind(|| {
         assert_cmd_snapshot!("help", in_repo(&["--help"]));
-        for cmd in ["convert", "inspect", "run", "validate", "gen"] {
+        for cmd in ["convert", "review", "inspect", "run", "validate", "gen"] {
             assert_cmd_snapshot!(format!("help_{cmd}"), in_repo(&[cmd, "--help"]));
         }
     });

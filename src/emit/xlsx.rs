@@ -19,8 +19,8 @@ use polars::prelude::{
 };
 use rust_xlsxwriter::{
     Chart, ChartAxisLabelPosition, ChartDataLabel, ChartFormat, ChartPoint, ChartSolidFill,
-    ChartType, ColNum, DocProperties, ExcelDateTime, Format, FormatBorder, RowNum, Table,
-    TableColumn, TableStyle, Workbook, Worksheet, XlsxError,
+    ChartType, ColNum, ConditionalFormatFormula, DocProperties, ExcelDateTime, Format,
+    FormatBorder, RowNum, Table, TableColumn, TableStyle, Workbook, Worksheet, XlsxError,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -399,6 +399,7 @@ fn lay_out_sheet(
         return Ok(());
     }
     let last_col = col_num(captions.len() - 1)?;
+    highlight_must(ws, captions, len, last_col)?;
     if len == 0 || len.saturating_mul(captions.len()) > TABLE_MAX_CELLS {
         // rust_xlsxwriter refuses a table without data rows ("Table must have
         // at least one row"): the header row alone, without a table.
@@ -420,6 +421,33 @@ fn lay_out_sheet(
         .set_autofilter(true)
         .set_columns(&table_columns);
     ws.add_table(0, 0, row_num(len)?, last_col, &table)?;
+    Ok(())
+}
+
+/// The review's findings (审核意见): rows of a must-finding shaded red, so
+/// that what goes back for revision stands out in the filterable list.
+fn highlight_must(
+    ws: &mut Worksheet,
+    captions: &[String],
+    len: usize,
+    last_col: ColNum,
+) -> Result<(), XlsxError> {
+    let severity = crate::schema::label_zh("severity").unwrap_or("severity");
+    let Some(i) = captions.iter().position(|c| c == severity) else {
+        return Ok(());
+    };
+    if len == 0 {
+        return Ok(());
+    }
+    let letter = jixiao_core::model::column_name(u32::from(col_num(i)?));
+    let rule = ConditionalFormatFormula::new()
+        .set_rule(format!("=${letter}2=\"must\"").as_str())
+        .set_format(
+            Format::new()
+                .set_background_color(0xFFC7CE)
+                .set_font_color(0x9C0006),
+        );
+    ws.add_conditional_format(1, 0, row_num(len)?, last_col, &rule)?;
     Ok(())
 }
 

@@ -81,6 +81,7 @@ pub use super::stages::check::{CheckConfig, ColumnCheck, ColumnTest, Severity};
 pub use super::stages::emit::{EmitConfig, FileTarget, Format};
 pub use super::stages::flatten::FlattenConfig;
 pub use super::stages::ingest::{IngestConfig, YearRule};
+pub use super::stages::review::ReviewConfig;
 pub use super::stages::sql::SqlConfig;
 
 /// The stage type names, from the registry.

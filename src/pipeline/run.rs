@@ -239,6 +239,8 @@ pub struct RunState<'a> {
     pub sum_warnings: Vec<Warning>,
     /// The sums' warnings are in `warnings` (a second check stage adds none).
     pub reconciled: bool,
+    /// What the review found as ingest read each chunk (when a review stage follows).
+    pub review: super::stages::review::ReviewRows,
     pub notes: Vec<String>,
     pub encoding_notes: FileNotes,
     pub dropped_notes: FileNotes,
@@ -341,6 +343,7 @@ pub fn run(
         warnings: Vec::new(),
         sum_warnings: Vec::new(),
         reconciled: false,
+        review: Default::default(),
         notes: Vec::new(),
         encoding_notes: FileNotes::default(),
         dropped_notes: FileNotes::default(),

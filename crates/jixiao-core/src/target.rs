@@ -119,6 +119,26 @@ pub fn parse_target(value: &str) -> Option<Target> {
     Some(parse_number(trimmed).unwrap_or_else(|| Target::Text(trimmed.to_string())))
 }
 
+/// Whether a value prints its comparison (`≥90%`, `=10个`, `不少于5个`,
+/// `90%以上`) rather than a bare number (`100%`, `0`), which [`parse_target`]
+/// reads as [`Op::Eq`]: a reviewer asks which way a bare number is meant.
+pub fn states_op(value: &str) -> bool {
+    let s = normalize(value);
+    WORD_OPS.iter().any(|(w, _)| s.starts_with(w)) || SUFFIX_OPS.iter().any(|(w, _)| s.contains(w))
+}
+
+/// The value without its leading comparison, normalized (`≧ %` → `%`,
+/// `不少于个` → `个`): what is left when a value is only an operator and a unit.
+pub fn without_op(value: &str) -> String {
+    let s = normalize(value);
+    for (w, _) in WORD_OPS {
+        if let Some(r) = s.strip_prefix(w) {
+            return r.to_string();
+        }
+    }
+    s
+}
+
 fn parse_number(value: &str) -> Option<Target> {
     let s = normalize(value);
     let mut rest = s.as_str();
@@ -353,6 +373,21 @@ mod tests {
         // would need rounding there, so the value stays text.
         assert_eq!(p("0.00000001"), num(Op::Eq, "0.00000001", ""));
         assert_eq!(p("≤0.000000015毫克"), text("≤0.000000015毫克"));
+    }
+
+    #[test]
+    fn tells_a_stated_comparison_from_a_bare_number() {
+        assert!(states_op("≥90%"));
+        assert!(states_op("=10个"));
+        assert!(states_op("不少于5个"));
+        assert!(states_op("95%（含）以上"));
+        assert!(states_op(" ＞80％"));
+        assert!(!states_op("100%"));
+        assert!(!states_op("0"));
+        assert!(!states_op("1份"));
+        assert_eq!(without_op("≧ %"), "%");
+        assert_eq!(without_op("不少于 个"), "个");
+        assert_eq!(without_op("公里"), "公里");
     }
 
     #[test]

@@ -1449,6 +1449,305 @@ pub fn parse_amount(s: &str) -> Result<Option<Decimal>, NotAnAmount> {
     Decimal::from_str(&plain).map(Some).map_err(|_| bad())
 }
 
+// ---- The reviewer's words (绩效目标审核): lists the review rules match on,
+// kept here beside the framework's names so that no rule holds its own.
+// All are matched on [`key`] (Simplified, no spaces).
+
+/// Verbs and degree words of a vague trend (`稳步提高`, `持续改善`, `有所
+/// 增强`): a value made of them promises a direction, not a target.
+pub const TREND_WORDS: &[&str] = &[
+    "提高", "提升", "改善", "增强", "完善", "健全", "加强", "增加", "减少", "降低", "下降", "优化",
+    "巩固", "加快", "促进", "有所", "明显", "显著",
+];
+
+/// Grade words of a qualitative scale (好/较好/一般/较差/差, 优/良/中/差,
+/// 是/否) and the states a qualitative target may name (合格, 完成, 发布).
+pub const GRADE_WORDS: &[&str] = &[
+    "好",
+    "较好",
+    "很好",
+    "一般",
+    "较差",
+    "差",
+    "优",
+    "良",
+    "中",
+    "优秀",
+    "良好",
+    "优良",
+    "合格",
+    "不合格",
+    "达标",
+    "是",
+    "否",
+    "有",
+    "无",
+    "高",
+    "较高",
+    "低",
+    "较低",
+    "完成",
+    "发布",
+    "达到",
+    "符合",
+    "满足",
+    "正常",
+    "通过",
+    "有效",
+    "满意",
+    "及时",
+    "准确",
+    "齐全",
+    "到位",
+    "实现",
+];
+
+/// Words a grade is printed with (`良好以上`, `全部完成`, `按时完成`): dropped
+/// before a value is looked up in [`GRADE_WORDS`].
+pub const GRADE_AFFIXES: &[&str] = &[
+    "及以上",
+    "以上",
+    "等级",
+    "标准",
+    "要求",
+    "级",
+    "基本",
+    "全部",
+    "全面",
+    "按时",
+    "按期",
+    "如期",
+    "已",
+    "均",
+    "非常",
+    "比较",
+];
+
+/// Budget execution and fund-flow measures: process, not performance
+/// (预算执行率, 资金到位率, 支付率).
+pub const PROCESS_MEASURES: &[&str] = &[
+    "预算执行率",
+    "资金执行率",
+    "资金到位率",
+    "资金拨付率",
+    "资金支付率",
+    "资金使用率",
+    "资金支出率",
+    "预算支出率",
+    "支出进度",
+    "支付进度",
+    "拨付进度",
+    "支付率",
+    "执行进度",
+];
+
+/// Characters a template's blank is printed with (`≥**个`, `××`, `XX`,
+/// `___`): a run of [`PLACEHOLDER_RUN`] of them is a placeholder left.
+pub const PLACEHOLDER_CHARS: &[char] = &['*', '＊', '×', 'X', 'x', 'Ｘ', 'ｘ', '_', '＿'];
+/// How many placeholder characters in a row make a blank (one `*` may be a footnote mark).
+pub const PLACEHOLDER_RUN: usize = 2;
+
+/// Words of time in a value or a unit (a date, a deadline, a period).
+pub const TIME_WORDS: &[&str] = &[
+    "年",
+    "月",
+    "日",
+    "天",
+    "周",
+    "季度",
+    "小时",
+    "分钟",
+    "工作日",
+    "时限",
+    "期限",
+    "之前",
+    "以前",
+    "以内",
+    "之内",
+    "前",
+    "底",
+    "当期",
+    "按时",
+    "按期",
+    "如期",
+    "及时",
+];
+
+/// Words of a timeliness measure in a name (`及时率`, `完成时间`): a share
+/// under such a name is a time target.
+pub const TIMELINESS_WORDS: &[&str] = &[
+    "及时", "按时", "按期", "如期", "准时", "时效", "时限", "时间", "期限", "进度", "周期", "工期",
+    "计划", "当年", "年内", "当期",
+];
+
+/// Units of measure a value may print alone (`公里`, `%`, `个`): a value that
+/// is only one of them (or an operator and one) has lost its number.
+pub const MEASURE_UNITS: &[&str] = &[
+    "%",
+    "‰",
+    "个",
+    "人",
+    "人次",
+    "次",
+    "件",
+    "项",
+    "份",
+    "元",
+    "万元",
+    "亿元",
+    "公里",
+    "千米",
+    "米",
+    "平方米",
+    "立方米",
+    "亩",
+    "公顷",
+    "吨",
+    "户",
+    "家",
+    "所",
+    "台",
+    "套",
+    "条",
+    "座",
+    "篇",
+    "天",
+    "日",
+    "月",
+    "年",
+    "个工作日",
+    "工作日",
+    "小时",
+    "场",
+    "期",
+    "批",
+    "辆",
+    "张",
+    "册",
+    "本",
+    "株",
+    "棵",
+    "头",
+    "只",
+    "处",
+    "间",
+    "名",
+    "班",
+    "课时",
+    "学时",
+    "万",
+    "千",
+    "百",
+    "km",
+    "m",
+    "m2",
+    "m³",
+    "㎡",
+    "kg",
+];
+
+/// Units that are a share (a rate's units).
+pub const SHARE_UNITS: &[&str] = &["%", "‰", "百分点", "个百分点"];
+
+/// The suffix of a share's name (合格率, 覆盖率).
+pub const RATE_SUFFIX: &str = "率";
+
+/// Names ending in 率 that are not shares: a frequency or an efficiency.
+pub const NON_SHARE_RATES: &[&str] = &["频率", "效率", "功率", "速率", "汇率", "利率", "税率"];
+
+/// Name endings of a count (人数, 次数): a count is not a share.
+pub const COUNT_NAME_SUFFIXES: &[&str] = &[
+    "人数", "个数", "次数", "户数", "件数", "家数", "台数", "套数", "座数", "场次", "人次", "数量",
+];
+
+/// Bare magnitudes: a unit that is only one (`15万`) lacks the thing counted.
+pub const MAGNITUDES: &[&str] = &["十", "百", "千", "万", "十万", "百万", "千万", "亿", "万亿"];
+
+/// Words of growth: a share of growth may pass 100% (`增长率 150%`).
+pub const GROWTH_WORDS: &[&str] = &[
+    "增长",
+    "增幅",
+    "增加",
+    "增速",
+    "提高",
+    "提升",
+    "比上年",
+    "同比",
+    "环比",
+    "倍",
+];
+
+/// What a smaller number is better for (事故, 投诉): a `≥` on one contradicts its meaning.
+pub const ADVERSE_WORDS: &[&str] = &[
+    "事故",
+    "投诉",
+    "差错",
+    "违规",
+    "违纪",
+    "违法",
+    "失误",
+    "死亡",
+    "伤亡",
+    "超标",
+    "损失",
+    "逾期",
+    "延误",
+    "返工",
+    "不合格",
+    "上访",
+    "故障",
+    "误差",
+    "缺陷",
+    "流失",
+    "辍学",
+    "漏报",
+    "错报",
+    "泄露",
+    "泄漏",
+    "火灾",
+    "发案",
+    "偏差",
+];
+
+/// Words that turn an adverse subject into something to do (投诉办结率,
+/// 事故隐患整改率, 事故下降率): the measure is then a favourable one.
+pub const HANDLING_WORDS: &[&str] = &[
+    "处理", "处置", "办结", "解决", "整改", "查处", "化解", "回复", "受理", "排查", "下降", "降低",
+    "减少", "控制", "防范", "预防", "消除", "压降", "调处", "结案", "追回", "减幅",
+];
+
+/// Shares a larger number is better for: a `≤` on one contradicts its meaning.
+pub const FAVOURABLE_RATES: &[&str] = &[
+    "合格率",
+    "满意度",
+    "满意率",
+    "达标率",
+    "完成率",
+    "覆盖率",
+    "及时率",
+    "准确率",
+    "知晓率",
+    "通过率",
+    "优良率",
+    "完好率",
+    "入学率",
+    "普及率",
+    "达成率",
+    "验收率",
+    "办结率",
+    "到位率",
+];
+
+/// The word of a satisfaction measure (满意度, 满意率).
+pub const SATISFACTION_WORD: &str = "满意";
+
+/// The band a satisfaction target sits in, in percent.
+pub const SATISFACTION_RANGE: (u32, u32) = (60, 100);
+
+/// Title words of a self-evaluation or evaluation table (绩效自评表,
+/// 绩效评价表): results, not targets.
+pub const RESULT_TITLE_WORDS: &[&str] = &["自评", "评价表", "评价报告"];
+
 #[cfg(test)]
 mod tests {
 

@@ -224,8 +224,16 @@ impl Emit {
             .iter()
             .filter(|(n, _)| e.tables.is_empty() || e.tables.contains(n) || n == "rejects")
             .collect();
-        // Rejects last: the sheet analysts look at first is the data.
-        chosen.sort_by_key(|(n, _)| n == "rejects");
+        // Rejects last: the sheet analysts look at first is the data. A
+        // one-file output lists its tables in the order its sheets take
+        // (`review` puts the findings first).
+        chosen.sort_by_key(|(n, _)| {
+            let listed = e
+                .file
+                .as_ref()
+                .and_then(|_| e.tables.iter().position(|t| t == n));
+            (n == "rejects", listed)
+        });
         let names: Vec<String> = chosen.iter().map(|(n, _)| n.clone()).collect();
         if let Some(f) = &e.file {
             let file = PathBuf::from(f.path.file_name().unwrap_or_default());

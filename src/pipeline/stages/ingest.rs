@@ -167,6 +167,14 @@ impl StageConfig for IngestConfig {
                 s.config::<super::check::CheckConfig>()
                     .is_some_and(|c| c.reconcile != super::check::Severity::Off)
             }),
+            // Documents are not kept past their chunk: a review stage's rules
+            // run here, on each chunk as it is read.
+            review: b
+                .pipeline
+                .stages
+                .iter()
+                .find_map(|s| s.config::<super::review::ReviewConfig>())
+                .map(super::review::ReviewConfig::review_config),
         }))
     }
 
@@ -192,6 +200,7 @@ pub struct Ingest {
     base: IngestOptions,
     fail_fast: bool,
     keep_totals: bool,
+    review: Option<jixiao_review::Config>,
 }
 
 impl Ingest {
@@ -376,6 +385,9 @@ impl Stage for Ingest {
                 st.summary.add(&counts);
                 st.warnings.extend(w);
                 rejects.extend(r);
+                if let Some(config) = &self.review {
+                    st.review.add(&batch.docs, config);
+                }
                 if self.keep_totals {
                     st.sum_warnings
                         .extend(batch.totals().iter().flat_map(|t| t.warnings()));

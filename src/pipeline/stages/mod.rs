@@ -16,6 +16,7 @@ pub mod check;
 pub mod emit;
 pub mod flatten;
 pub mod ingest;
+pub mod review;
 pub mod sql;
 
 /// One stage type: its `type` name and how its options are read.
@@ -39,6 +40,10 @@ pub const REGISTRY: &[StageType] = &[
     StageType {
         name: "check",
         parse: super::config::parse_as::<check::CheckConfig>,
+    },
+    StageType {
+        name: "review",
+        parse: super::config::parse_as::<review::ReviewConfig>,
     },
     StageType {
         name: "aggregate",
@@ -171,7 +176,15 @@ mod tests {
         let types: Vec<&str> = p.stages.iter().map(|s| s.stage.type_name()).collect();
         assert_eq!(
             types,
-            ["ingest", "flatten", "check", "aggregate", "sql", "emit"]
+            [
+                "ingest",
+                "flatten",
+                "check",
+                "review",
+                "aggregate",
+                "sql",
+                "emit"
+            ]
         );
     }
 }
