@@ -187,7 +187,6 @@ def test_errors_name_the_file_and_line():
         jixiao.read(b"hello\nworld\n", name="x_2024.txt")
     assert (e.value.file, e.value.line) == ("x_2024.txt", 1)
     with pytest.raises(jixiao.ReadError) as e:
-        jixiao.read(ROOT / "samples" / "laisui_2024.txt", year=None, on_error="raise", dropped_cells="leftmost") and None
         jixiao.read(b"x", name="no_year.txt")
     assert "year" in str(e.value)
     with pytest.raises(jixiao.ReadError):
@@ -198,6 +197,11 @@ def test_errors_name_the_file_and_line():
         jixiao.read(b"x", name="x_2024.txt", dropped_cells="middle")
     with pytest.raises(ValueError):
         jixiao.read(ROOT / "samples" / "laisui_2024.txt", name="x.txt")
+    with pytest.raises(FileNotFoundError) as e:
+        jixiao.read_many([ROOT / "samples", ROOT / "no_such_folder"])
+    assert e.value.filename == str(ROOT / "no_such_folder")
+    with pytest.raises(ValueError, match="matches no file"):
+        jixiao.read_many(str(ROOT / "samples" / "*.none"))
 
 
 def test_year_and_dropped_cells_are_the_cli_options(tmp_path):

@@ -470,7 +470,8 @@ fn read(
 ///
 /// Files that cannot be read are rows of `rejects` (`on_error="reject"`, the
 /// default) or raise `ReadError` (`"raise"`); a document that repeats an
-/// earlier one is counted once, with a warning.
+/// earlier one is counted once, with a warning. A path that does not exist
+/// raises `FileNotFoundError`, a glob that matches nothing `ValueError`.
 #[pyfunction]
 #[pyo3(signature = (paths, threads=None, *, year=None, dropped_cells="unknown", on_error="reject"))]
 fn read_many(
@@ -494,6 +495,16 @@ fn read_many(
                 .map(|p| p?.extract())
                 .collect::<PyResult<_>>()?
         };
+    // A path that is not there is Python's own error (a glob may match nothing).
+    if let Some(missing) = inputs.iter().find(|p| {
+        !p.to_string_lossy().contains(['*', '?', '[']) && std::fs::symlink_metadata(p).is_err()
+    }) {
+        return Err(pyo3::exceptions::PyFileNotFoundError::new_err((
+            2,
+            "no such file or folder",
+            missing.display().to_string(),
+        )));
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads.unwrap_or(0))
         .thread_name(|i| format!("jixiao-read-{i}"))

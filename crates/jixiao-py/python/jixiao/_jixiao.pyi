@@ -83,7 +83,9 @@ def read_many(
     """Reads files, folders (recursively) and globs in parallel on
     ``threads`` cores (default: all), the GIL released, as ``jixiao run``
     does: a file that cannot be read is a row of ``rejects`` (or raises with
-    ``on_error="raise"``); a repeated document is counted once."""
+    ``on_error="raise"``); a repeated document is counted once. A path that
+    does not exist raises ``FileNotFoundError``, a glob matching nothing
+    ``ValueError``."""
 
 def columns() -> dict[str, list[str]]:
     """The column names of each table."""
