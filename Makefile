@@ -8,7 +8,7 @@ PY         := $(VENV)/bin/python
 OUT        ?= out
 WHEELS     := $(TARGET_DIR)/wheels
 
-.PHONY: all build run test test-rust test-consumers test-python python-wheel venv venv-python fmt clippy clean-out bench
+.PHONY: all build run test test-rust test-consumers test-python python-wheel venv venv-python fmt clippy clean-out bench bench-python
 
 all: build
 
@@ -66,6 +66,10 @@ bench: build venv
 	$(CARGO) build --release --locked -p jixiao-core --example pdf_rows
 	$(PY) -m pip install --quiet pdfplumber
 	PDF_ROWS=$(TARGET_DIR)/release/examples/pdf_rows PYTHON=$(PY) bench/pdf.sh
+
+# files/s of the Python package's read_many beside the CLI (bench/python.sh).
+bench-python: build python-wheel
+	BIN=$(BIN) PYTHON=$(PY) bench/python.sh
 
 fmt:
 	$(CARGO) fmt
