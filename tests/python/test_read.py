@@ -229,3 +229,31 @@ def test_read_many_releases_the_gil():
     assert out["r"].files == len(files)
     # Python ran beside the reading: the GIL was not held throughout.
     assert ticks > 5
+
+
+def test_duckdb_queries_a_table_in_place():
+    duckdb = pytest.importorskip("duckdb")
+    r = jixiao.read(ROOT / "samples" / "laisui_2024.txt")
+    ind = r.indicators  # noqa: F841 — found by name by DuckDB's replacement scan
+    (got,) = duckdb.sql("select count(*), sum(amount) from ind").fetchall()
+    t = pa.table(r.indicators)
+    assert got == (t.num_rows, sum(t.column("amount").to_pylist()))
+
+
+def test_damaged_files_never_crash_the_interpreter():
+    import random
+
+    rng = random.Random(33)
+    seeds = [ROOT / f for f in FIXTURES if f.suffix.lower() in (".pdf", ".xlsx", ".xls", ".ods")][::6]
+    assert len(seeds) >= 10
+    for path in seeds:
+        data = bytearray(path.read_bytes())
+        for _ in range(3):
+            damaged = bytearray(data)
+            for _ in range(20):
+                damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+            cut = damaged[: rng.randrange(len(damaged) // 2, len(damaged) + 1)]
+            r = jixiao.read(bytes(cut), name=path.name, on_error="reject")
+            # Either read (perhaps with rejects) or one row saying why not.
+            assert r.files == 1
+            assert r.files_failed == 0 or pa.table(r.rejects).column("kind").to_pylist() == ["file"]
