@@ -31,8 +31,8 @@ pyo3::create_exception!(
 );
 
 /// One of the tables, as Arrow: hand it to `pyarrow.table`,
-/// `polars.DataFrame`/`polars.from_arrow` or `pandas` (through pyarrow).
-/// Its buffers are shared with the consumer, not copied.
+/// `polars.DataFrame`, DuckDB, or pandas (through pyarrow). Its buffers are
+/// shared with the consumer, not copied.
 #[pyclass(frozen, module = "jixiao", name = "Table")]
 struct Table {
     name: &'static str,
@@ -56,8 +56,8 @@ fn arrow_batches(df: &DataFrame) -> (ArrowDataType, Vec<Box<dyn Array>>) {
             Box::new(StructArray::new(dtype.clone(), len, b.into_arrays(), None)) as Box<dyn Array>
         })
         .collect();
-    // An empty table is one empty batch: some consumers (polars.from_arrow)
-    // take a stream without batches for a column, not a table.
+    // An empty table still sends one (empty) batch: a stream of none is
+    // valid Arrow, but one batch is what every consumer is tested with.
     if batches.is_empty() {
         batches.push(Box::new(StructArray::new_empty(dtype.clone())));
     }

@@ -3,13 +3,14 @@ into Arrow tables, the same rows as the ``jixiao`` command line.
 
 >>> import jixiao, polars as pl
 >>> r = jixiao.read("samples/laisui_2024.txt")
->>> pl.DataFrame(r.indicators)            # or pl.from_arrow(r.indicators)
+>>> pl.DataFrame(r.indicators)            # or r.indicators.to_polars()
 >>> import pyarrow as pa
 >>> pa.table(r.projects).to_pandas()      # amounts as decimal.Decimal
 
 Every table implements the Arrow PyCapsule interface (``__arrow_c_stream__``):
 pyarrow, polars, DuckDB and pandas (through pyarrow) take its buffers without
-a copy. Amounts are ``decimal128``, never floats.
+a copy. Amounts are ``decimal128``, never floats. (``polars.from_arrow`` of
+any Arrow stream gives a struct Series: use ``polars.DataFrame``.)
 """
 
 from ._jixiao import (  # noqa: F401

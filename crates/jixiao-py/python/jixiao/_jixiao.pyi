@@ -21,8 +21,9 @@ class ReadError(Exception):
     """The message, naming the file."""
 
 class Table:
-    """One table as Arrow. ``pyarrow.table(t)``, ``polars.DataFrame(t)``,
-    ``polars.from_arrow(t)`` and ``duckdb`` read it without a copy."""
+    """One table as Arrow. ``pyarrow.table(t)``, ``polars.DataFrame(t)`` and
+    DuckDB read it without a copy (``polars.from_arrow(t)`` gives a struct
+    Series: ``.struct.unnest()``)."""
 
     @property
     def name(self) -> Literal["indicators", "projects", "rejects", "warnings"]: ...
