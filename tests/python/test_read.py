@@ -257,3 +257,14 @@ def test_damaged_files_never_crash_the_interpreter():
             # Either read (perhaps with rejects) or one row saying why not.
             assert r.files == 1
             assert r.files_failed == 0 or pa.table(r.rejects).column("kind").to_pylist() == ["file"]
+
+
+def test_the_stubs_match_the_module(tmp_path):
+    pytest.importorskip("mypy", reason="mypy not installed (tests/python/requirements.txt)")
+    import sys
+
+    r = subprocess.run(
+        [sys.executable, "-m", "mypy.stubtest", "jixiao"],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -1,12 +1,13 @@
 """Type stubs of the native module (see ``jixiao``)."""
 
 import os
-from typing import Iterable, Iterator, Literal, Optional, Union
+from typing import Iterable, Iterator, Literal, Optional, Union, final
 
-StrPath = Union[str, "os.PathLike[str]"]
-DroppedCells = Literal["unknown", "leftmost"]
-OnError = Literal["raise", "reject"]
+_StrPath = Union[str, "os.PathLike[str]"]
+_DroppedCells = Literal["unknown", "leftmost"]
+_OnError = Literal["raise", "reject"]
 
+__all__ = ["read", "read_many", "columns", "empty", "Table", "Result", "ReadError", "__version__"]
 __version__: str
 
 class ReadError(Exception):
@@ -20,6 +21,7 @@ class ReadError(Exception):
     reason: str
     """The message, naming the file."""
 
+@final
 class Table:
     """One table as Arrow. ``pyarrow.table(t)``, ``polars.DataFrame(t)`` and
     DuckDB read it without a copy (``polars.from_arrow(t)`` gives a struct
@@ -43,6 +45,7 @@ class Table:
     def to_pandas(self) -> "pandas.DataFrame":  # type: ignore[name-defined]  # noqa: F821
         """A ``pandas.DataFrame`` (needs pyarrow and pandas); amounts as ``decimal.Decimal``."""
 
+@final
 class Result:
     """The tables of ``read`` and ``read_many``."""
 
@@ -61,12 +64,12 @@ class Result:
         """``indicators, projects, rejects, warnings = result``."""
 
 def read(
-    path_or_bytes: Union[StrPath, bytes, bytearray, memoryview],
+    path_or_bytes: Union[_StrPath, bytes, bytearray, memoryview],
     *,
     name: Optional[str] = None,
     year: Optional[int] = None,
-    dropped_cells: DroppedCells = "unknown",
-    on_error: OnError = "raise",
+    dropped_cells: _DroppedCells = "unknown",
+    on_error: _OnError = "raise",
 ) -> Result:
     """Reads one file, or one file's bytes (then ``name`` is its file name:
     its extension decides the reader, a 20xx in it the year, and it is the
@@ -74,12 +77,12 @@ def read(
     or with ``on_error="reject"`` makes it a row of ``rejects``."""
 
 def read_many(
-    paths: Union[StrPath, Iterable[StrPath]],
+    paths: Union[_StrPath, Iterable[_StrPath]],
     threads: Optional[int] = None,
     *,
     year: Optional[int] = None,
-    dropped_cells: DroppedCells = "unknown",
-    on_error: OnError = "reject",
+    dropped_cells: _DroppedCells = "unknown",
+    on_error: _OnError = "reject",
 ) -> Result:
     """Reads files, folders (recursively) and globs in parallel on
     ``threads`` cores (default: all), the GIL released, as ``jixiao run``
