@@ -342,6 +342,12 @@ fn read_paths(
         None => run(),
     };
     b.failed.splice(0..0, refused);
+    finish(b, on_error, hide)
+}
+
+/// A batch's tables, or its first failure with `on_error="raise"`. `hide`:
+/// the temporary folder a file was read from, left out of the messages.
+fn finish(mut b: Batch, on_error: OnError, hide: Option<&Path>) -> Result<Tables, Failure> {
     if let Some(dir) = hide {
         // Bytes were read from a temporary file: its folder is no part of
         // what the user gave, the file name is.
@@ -447,8 +453,13 @@ fn read(
             };
             py.detach(|| {
                 guarded(|| {
-                    // The readers read files: the bytes are one, in a folder
-                    // of their own, under the name they were given.
+                    // Text and PDFs are read in memory, under the name given.
+                    let named = PathBuf::from(&file_name);
+                    if !jixiao_core::ingest::is_workbook(&named, &opts) {
+                        return finish(batch::ingest_bytes(&named, bytes, &opts), mode, None);
+                    }
+                    // Workbook readers read files: the bytes are one, in a
+                    // folder of their own, under the name they were given.
                     let dir = tempfile::Builder::new()
                         .prefix("jixiao-")
                         .tempdir()
