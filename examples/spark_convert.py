@@ -79,18 +79,22 @@ def union_schema() -> pa.Schema:
 UNION = union_schema()
 
 
-def as_union(name: str, table: pa.Table) -> Iterator[pa.RecordBatch]:
-    """``table``'s rows in the union schema (cast exactly: a decimal widened,
-    never rounded; a string view as a string)."""
-    n = table.num_rows
-    if n == 0:
+def as_union(name: str, tables: list) -> Iterator[pa.RecordBatch]:
+    """The rows of ``tables`` (one of jixiao's tables, from several files) in
+    the union schema: each cast exactly to the Spark-side types (a decimal
+    widened, never rounded; a string view as a string), then put together
+    once, so a batch of files makes one batch per table."""
+    tables = [t.cast(SCHEMAS[name], safe=True) for t in tables if t.num_rows]
+    if not tables:
         return
+    table = pa.concat_tables(tables)
+    n = table.num_rows
     columns = []
     for f in UNION:
         if f.name == "_table":
-            columns.append(pa.array([name] * n, pa.string()))
+            columns.append(pa.repeat(pa.scalar(name, pa.string()), n))
         elif f.name in table.column_names:
-            columns.append(table.column(f.name).cast(f.type, safe=True).combine_chunks())
+            columns.append(table.column(f.name).combine_chunks())
         else:
             columns.append(pa.nulls(n, f.type))
     yield pa.RecordBatch.from_arrays(columns, schema=UNION)
@@ -116,15 +120,18 @@ def convert_batches(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatc
     for batch in batches:
         paths = batch.column("path").to_pylist()
         contents = batch.column("content")
+        out = {t: [] for t in TABLES}
         for i, path in enumerate(paths):
             name = file_name(path)
             try:
                 r = jixiao.read(contents[i].as_py(), name=name, on_error="reject")
             except Exception as e:  # noqa: BLE001 — one file never fails a task
-                yield from as_union("rejects", failed_file(name, f"{name}: {e}"))
+                out["rejects"].append(failed_file(name, f"{name}: {e}"))
                 continue
             for t in TABLES:
-                yield from as_union(t, pa.table(getattr(r, t)))
+                out[t].append(pa.table(getattr(r, t)))
+        for t, tables in out.items():
+            yield from as_union(t, tables)
 
 
 def spark_schema():
