@@ -6,8 +6,9 @@ TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 BIN        := $(TARGET_DIR)/release/jixiao
 PY         := $(VENV)/bin/python
 OUT        ?= out
+WHEELS     := $(TARGET_DIR)/wheels
 
-.PHONY: all build run test test-rust test-consumers venv fmt clippy clean-out bench
+.PHONY: all build run test test-rust test-consumers test-python python-wheel venv venv-python fmt clippy clean-out bench bench-python
 
 all: build
 
@@ -20,7 +21,7 @@ run: build
 	$(BIN) run pipelines/excel.toml --out $(OUT)/excel
 	@echo "outputs in $(OUT)/"
 
-test: test-rust test-consumers
+test: test-rust test-consumers test-python
 
 test-rust:
 	$(CARGO) test --release --locked --workspace
@@ -28,6 +29,25 @@ test-rust:
 # The outputs opened by the real consumers: pyarrow, DuckDB, polars, openpyxl.
 test-consumers: build venv
 	JIXIAO_BIN=$(BIN) $(PY) -m pytest -q tests/consumers
+
+# The Python package (crates/jixiao-py): its wheel built by maturin and
+# installed into the test venv as a user installs it; its tables compared
+# with the CLI's on every fixture, and the Spark job (examples/spark_convert.py)
+# run in local mode beside `jixiao run pipelines/dataset.toml` (skipped
+# without Java).
+test-python: build python-wheel
+	JIXIAO_BIN=$(BIN) $(PY) -m pytest -q tests/python
+
+python-wheel: venv-python
+	rm -f $(WHEELS)/jixiao-*.whl
+	$(VENV)/bin/maturin build --release --locked -m crates/jixiao-py/Cargo.toml -o $(WHEELS)
+	$(PY) -m pip install --quiet --force-reinstall --no-deps $(WHEELS)/jixiao-*.whl
+
+venv-python: $(VENV)/.installed-python
+
+$(VENV)/.installed-python: $(VENV)/.installed tests/python/requirements.txt
+	$(PY) -m pip install --quiet -r tests/python/requirements.txt
+	touch $@
 
 venv: $(VENV)/.installed
 
@@ -46,6 +66,10 @@ bench: build venv
 	$(CARGO) build --release --locked -p jixiao-core --example pdf_rows
 	$(PY) -m pip install --quiet pdfplumber
 	PDF_ROWS=$(TARGET_DIR)/release/examples/pdf_rows PYTHON=$(PY) bench/pdf.sh
+
+# files/s of the Python package's read_many beside the CLI (bench/python.sh).
+bench-python: build python-wheel
+	BIN=$(BIN) PYTHON=$(PY) bench/python.sh
 
 fmt:
 	$(CARGO) fmt

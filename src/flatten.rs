@@ -4,8 +4,8 @@
 use polars::prelude::*;
 use rust_decimal::Decimal;
 
-use crate::model::{Amounts, Document, Reject};
-use crate::schema::{INDICATOR_COLUMNS, PROJECT_COLUMNS, REJECT_COLUMNS};
+use crate::model::{Amounts, Document, Reject, Warning};
+use crate::schema::{INDICATOR_COLUMNS, PROJECT_COLUMNS, REJECT_COLUMNS, WARNING_COLUMNS};
 use jixiao_core::target::Target;
 
 /// Builds a Decimal column exactly: scale is the largest scale among the values
@@ -368,6 +368,42 @@ pub fn rejects<'a>(rejects: impl IntoIterator<Item = &'a Reject>) -> PolarsResul
         Column::new("bbox".into(), bbox),
     ];
     debug_assert_eq!(cols.len(), REJECT_COLUMNS.len());
+    DataFrame::new_infer_height(cols)
+}
+
+/// The warnings of reading as a table (the Python package's `warnings`):
+/// file, line, message, kind (`parse`, `sum`, `amounts`, `duplicate`) and
+/// the position's parts, as in `rejects`.
+pub fn warnings<'a>(warnings: impl IntoIterator<Item = &'a Warning>) -> PolarsResult<DataFrame> {
+    let mut source = Vec::new();
+    let mut line = Vec::new();
+    let mut message = Vec::new();
+    let mut kind = Vec::new();
+    let mut sheet = Vec::new();
+    let mut cell = Vec::new();
+    let mut page = Vec::new();
+    let mut bbox = Vec::new();
+    for w in warnings {
+        source.push(Some(w.source.as_str()));
+        line.push(line_u32(w.line));
+        message.push(Some(w.message.as_str()));
+        kind.push(Some(w.kind.as_str()));
+        sheet.push(w.pos.sheet());
+        cell.push(w.pos.cell());
+        page.push(w.pos.page());
+        bbox.push(w.pos.bbox());
+    }
+    let cols = vec![
+        str_column("source", source),
+        Column::new("line".into(), line),
+        str_column("message", message),
+        str_column("kind", kind),
+        str_column("sheet", sheet),
+        Column::new("cell".into(), cell),
+        Column::new("page".into(), page),
+        Column::new("bbox".into(), bbox),
+    ];
+    debug_assert_eq!(cols.len(), WARNING_COLUMNS.len());
     DataFrame::new_infer_height(cols)
 }
 

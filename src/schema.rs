@@ -56,6 +56,12 @@ pub const REJECT_COLUMNS: &[&str] = &[
     "source", "line", "text", "reason", "kind", "sheet", "cell", "page", "bbox",
 ];
 
+/// Columns of the `warnings` table (the Python package's): as `rejects`,
+/// a message in place of the text and reason.
+pub const WARNING_COLUMNS: &[&str] = &[
+    "source", "line", "message", "kind", "sheet", "cell", "page", "bbox",
+];
+
 /// The Chinese label for a column, or `None` for columns without one (their
 /// English name is shown instead).
 pub fn label_zh(column: &str) -> Option<&'static str> {

@@ -187,6 +187,21 @@ pub fn ingest_each(
     batch
 }
 
+/// One file's content, read already, as [`ingest_each`] reads a file: its
+/// document, settled, or its failure. Not for workbooks
+/// ([`ingest::is_workbook`]), which are read from files.
+pub fn ingest_bytes(path: &Path, bytes: Vec<u8>, opts: &IngestOptions) -> Batch {
+    let mut batch = Batch::default();
+    match ingest::ingest_bytes(path, bytes, opts)
+        .map_err(|e| FileFailure::new(path, &e))
+        .and_then(|d| settle(path, d))
+    {
+        Ok(d) => batch.docs.push(d),
+        Err(f) => batch.failed.push(f),
+    }
+    batch
+}
+
 /// What every later stage may rely on, whatever reader made the document:
 /// a department (empty, with a warning, when the table prints none), and
 /// indicators (a table of projects without any is not a target table: text

@@ -146,6 +146,37 @@ pub fn ingest_file(path: &Path, opts: &IngestOptions) -> Result<Document, Ingest
     }
 }
 
+/// True when `path` is read as a workbook (by `opts.kind`, else by its
+/// extension), as [`ingest_file`] decides.
+pub fn is_workbook(path: &Path, opts: &IngestOptions) -> bool {
+    match opts.kind {
+        Some(InputKind::Excel) => true,
+        Some(InputKind::Text | InputKind::Pdf) => false,
+        None => !crate::pdf::is_pdf_path(path) && excel::is_workbook_path(path),
+    }
+}
+
+/// Reads a file's content held in memory as [`ingest_file`] reads the file
+/// at `path` (its name decides the kind and may hold the year; nothing is
+/// read from disk). Not for workbooks ([`is_workbook`]): their readers read
+/// files, and one given here is an error.
+pub fn ingest_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    opts: &IngestOptions,
+) -> Result<Document, IngestError> {
+    if is_workbook(path, opts) {
+        return Err(IngestError::Workbook {
+            path: path.to_path_buf(),
+            reason: "a workbook is read from a file, not from memory".into(),
+        });
+    }
+    if opts.kind == Some(InputKind::Pdf) || (opts.kind.is_none() && crate::pdf::is_pdf_path(path)) {
+        return crate::pdf::ingest_pdf_bytes(path, &bytes, opts);
+    }
+    ingest_text_bytes(path, bytes, opts)
+}
+
 /// Reads and parses one text file.
 pub fn ingest_text_file(path: &Path, opts: &IngestOptions) -> Result<Document, IngestError> {
     let io = |source| IngestError::Io {
@@ -170,6 +201,16 @@ pub fn ingest_text_file(path: &Path, opts: &IngestOptions) -> Result<Document, I
         &mut bytes,
     )
     .map_err(io)?;
+    ingest_text_bytes(path, bytes, opts)
+}
+
+/// Parses one text file's content, read already; `path` names it (its
+/// file name is the source and may hold the year).
+pub fn ingest_text_bytes(
+    path: &Path,
+    bytes: Vec<u8>,
+    opts: &IngestOptions,
+) -> Result<Document, IngestError> {
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(IngestError::TooLarge {
             path: path.to_path_buf(),

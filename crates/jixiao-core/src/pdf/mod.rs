@@ -41,6 +41,24 @@ pub fn ingest_pdf(path: &Path, opts: &IngestOptions) -> Result<Document, IngestE
     Ok(doc)
 }
 
+/// [`ingest_pdf`] of a PDF's bytes, read already; `path` names it.
+pub fn ingest_pdf_bytes(
+    path: &Path,
+    bytes: &[u8],
+    opts: &IngestOptions,
+) -> Result<Document, IngestError> {
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(IngestError::TooLarge {
+            path: path.to_path_buf(),
+            size: bytes.len() as u64,
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    let mut doc = read_pdf_bytes(&display_name(path), bytes).map_err(|f| f.at(path))?;
+    doc.year = Some(resolve_year(path, opts, doc.title.as_deref())?);
+    Ok(doc)
+}
+
 /// Reads the performance-target tables of a PDF into one document (year
 /// not set). A PDF with none is an error, as is a scan, a PDF whose text
 /// cannot be decoded, and a damaged file.
