@@ -49,10 +49,10 @@ fn every_constructed_document_reads_as_its_truth() {
 
 /// The second set (tests/fixtures/constructed2), made after the readers by
 /// someone who had not read them. Its known gaps, kept visible here:
-/// full-width digits written as ASCII (`≥１２０套` read `≥120套`), a column
-/// layout whose centred labels leave their groups uncertain (rejects, not
-/// guesses), a qualitative value glued to its name in prose, and a stray
-/// row of a Traditional-character page.
+/// full-width digits written as ASCII (`≥１２０套` read `≥120套`) and a
+/// qualitative value glued to its name in prose; and a Traditional-character
+/// page, read, whose characters this test's comparison (unlike score.py's
+/// OpenCC) does not fold.
 #[test]
 fn every_document_of_the_second_construction_set_reads_as_its_truth() {
     every_document(
@@ -60,7 +60,6 @@ fn every_document_of_the_second_construction_set_reads_as_its_truth() {
         24,
         &[
             ("neimenggu_tiyu_quanmin_fullwidth_2018", "txt"),
-            ("zhejiang_wenlv_twoproj_ruled_2024", "txt"),
             ("gansu_linye_tianbao_prose_2021", "txt"),
             ("guangdong_zhongyiyao_trad_2020", "txt"),
         ],
@@ -74,31 +73,36 @@ fn every_document_of_the_third_construction_set_reads_as_its_truth() {
     every_document("constructed3", 17, &[]);
 }
 
-/// The fourth set (tests/fixtures/constructed4), likewise. Known gaps:
-/// values printed with full-width digits (written in ASCII, as documented),
-/// percent cells of .ods and .xls shown as stored (0.92), not as formatted.
+/// The fourth set (tests/fixtures/constructed4), likewise. Known gap:
+/// values printed with full-width digits (written in ASCII, as documented).
 #[test]
 fn every_document_of_the_fourth_construction_set_reads_as_its_truth() {
     every_document(
         "constructed4",
         24,
-        &[
-            ("explain_standard_jiaoyu_2021", "ods"),
-            ("wordcells_fullwidth_wenhuazhan_2021", "txt"),
-            ("opunitdir_weights_laji_2022", "xls"),
-        ],
+        &[("wordcells_fullwidth_wenhuazhan_2021", "txt")],
     );
 }
 
 /// The fifth set (tests/fixtures/constructed5): other provinces' workbooks
-/// and PDFs, likewise. Its known gap: a percent cell of an .xls written as
-/// stored (`0.95`), not as formatted.
+/// and PDFs, likewise.
 #[test]
 fn every_document_of_the_fifth_construction_set_reads_as_its_truth() {
+    every_document("constructed5", 21, &[]);
+}
+
+/// The sixth set (tests/fixtures/constructed6): sheets named by their
+/// project, Alt+Enter cells, bilingual heads, column letters as the head,
+/// Word-printed and page-broken PDFs with their `pdftotext` text, two
+/// tables side by side, look-alike monitoring tables. Its known gap: plain
+/// `pdftotext` (no -layout) of a table broken over pages, whose labels come
+/// out of reading order (refused, not guessed).
+#[test]
+fn every_document_of_the_sixth_construction_set_reads_as_its_truth() {
     every_document(
-        "constructed5",
+        "constructed6",
         21,
-        &[("guangxi_chongfu_nongye_2021", "xls")],
+        &[("sichuan_kuaye_buchongfu_nongye_2023", "txt")],
     );
 }
 
