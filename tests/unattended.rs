@@ -751,3 +751,33 @@ fn case32_11_parallel_converts_into_one_folder_all_succeed_and_leave_no_lock() {
     );
     drop(lock);
 }
+
+/// Issue 32, case 7: a corrected re-publication (one target raised, one
+/// indicator renamed; same department, year, projects and totals) is no
+/// duplicate: both versions are kept, with a warning naming both and the
+/// number of rows that differ. An exact copy is still counted once.
+#[test]
+fn case32_7_a_corrected_version_is_kept_beside_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = folder(dir.path(), "in");
+    let text = std::fs::read_to_string(sample("laisui_2024.txt")).unwrap();
+    std::fs::write(input.join("a_2024.txt"), &text).unwrap();
+    std::fs::write(input.join("b_2024.txt"), &text).unwrap();
+    let corrected = text
+        .replacen("年度指标值:≥90%", "年度指标值:≥98%", 1)
+        .replace("课题完成率", "课题按期完成率");
+    assert_ne!(corrected, text);
+    std::fs::write(input.join("c_2024.txt"), corrected).unwrap();
+    let out = dir.path().join("out.csv");
+    let o = run(&["convert", s(&input), "-o", s(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // a and c kept (42 each), b an exact copy of a.
+    assert_eq!(column(&out, "name").len(), 84);
+    let err = stderr(&o);
+    assert!(err.contains("b_2024.txt:0: repeats a_2024.txt"), "{err}");
+    assert!(
+        err.contains("c_2024.txt:0: another version of a_2024.txt")
+            && err.contains("2 of its 42 indicators differ"),
+        "{err}"
+    );
+}

@@ -233,35 +233,74 @@ fn settle(path: &Path, mut d: Document) -> Result<Document, FileFailure> {
 }
 
 /// Documents already seen in a run, by what they hold: a table downloaded
-/// twice, or published both as PDF and as workbook, is counted once.
+/// twice, or published both as PDF and as workbook, is counted once. Two
+/// versions of one table (same department, year, projects and amounts,
+/// other rows: a corrected re-publication) are both kept, with a warning.
 ///
 /// The first file's name is kept in one growing string, not a string each:
 /// small allocations that live to the end of a run would sit among the
 /// documents' short-lived ones.
 #[derive(Debug, Default)]
 pub struct Seen {
-    /// Fingerprint → the first file's name, as a range of `names`.
-    first: HashMap<[u8; 32], (usize, usize)>,
+    /// Department, year, projects and amounts → the first document of
+    /// that table: its name (a range of `names`) and its rows' hashes.
+    first: HashMap<[u8; 32], First>,
+    /// Every document's whole content, rows included: an exact repeat.
+    content: std::collections::HashSet<[u8; 32]>,
     names: String,
 }
 
+#[derive(Debug)]
+struct First {
+    name: (usize, usize),
+    /// The indicators' hashes, sorted (8 bytes a row).
+    rows: Vec<u64>,
+}
+
 impl Seen {
-    /// Drops from `batch` every document whose department, year, projects and
-    /// amounts equal an earlier one's (earlier in input order, also in
-    /// earlier batches), with a warning naming both files.
+    /// Drops from `batch` every document whose rows equal an earlier one's
+    /// (earlier in input order, also in earlier batches), with a warning
+    /// naming both files; a document with the same department, year,
+    /// projects and amounts as an earlier one but other rows is kept, with
+    /// a warning naming both and counting the rows that differ.
     pub fn dedup(&mut self, batch: &mut Batch) {
         let docs = std::mem::take(&mut batch.docs);
         for d in docs {
-            let key = fingerprint(&d);
-            match self.first.get(&key) {
-                Some(&(from, to)) => {
-                    let first = self.names.get(from..to).unwrap_or_default();
-                    batch.duplicates += 1;
+            let (table, content, rows) = fingerprint(&d);
+            let first = self.first.get(&table);
+            let name = |f: &First| {
+                self.names
+                    .get(f.name.0..f.name.1)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            if !self.content.insert(content) {
+                let first = first.map(name).unwrap_or_default();
+                batch.duplicates += 1;
+                batch.notes.push(Warning {
+                    source: d.source.clone(),
+                    line: 0,
+                    message: format!(
+                        "repeats {first} (same department, year, projects, amounts and indicators): counted once, from {first}"
+                    ),
+                    kind: WarningKind::Duplicate,
+                    pos: Position::Unknown,
+                });
+                continue;
+            }
+            match first {
+                Some(f) => {
+                    let differ = rows
+                        .iter()
+                        .filter(|r| f.rows.binary_search(r).is_err())
+                        .count();
                     batch.notes.push(Warning {
                         source: d.source.clone(),
                         line: 0,
                         message: format!(
-                            "repeats {first} (same department, year, projects and amounts): counted once, from {first}"
+                            "another version of {} (same department, year, projects and amounts; {differ} of its {} indicators differ): both kept",
+                            name(f),
+                            rows.len()
                         ),
                         kind: WarningKind::Duplicate,
                         pos: Position::Unknown,
@@ -270,16 +309,25 @@ impl Seen {
                 None => {
                     let from = self.names.len();
                     self.names.push_str(&d.source);
-                    self.first.insert(key, (from, self.names.len()));
-                    batch.docs.push(d);
+                    self.first.insert(
+                        table,
+                        First {
+                            name: (from, self.names.len()),
+                            rows,
+                        },
+                    );
                 }
             }
+            batch.docs.push(d);
         }
     }
 }
 
-/// Department, year, and every project's name and total, in order.
-fn fingerprint(d: &Document) -> [u8; 32] {
+/// The document's table (department, year, every project's name and total,
+/// in order), its whole content (the table and every indicator), and its
+/// indicators' hashes, sorted. Texts are compared by their vocabulary key,
+/// so that the same table as text and as workbook is the same content.
+fn fingerprint(d: &Document) -> ([u8; 32], [u8; 32], Vec<u64>) {
     let mut h = blake3::Hasher::new();
     h.update(d.department.as_deref().unwrap_or("").as_bytes());
     h.update(format!("\0{:?}\0", d.year).as_bytes());
@@ -290,7 +338,36 @@ fn fingerprint(d: &Document) -> [u8; 32] {
         h.update(total.unwrap_or_default().as_bytes());
         h.update(b"\n");
     }
-    *h.finalize().as_bytes()
+    let table = *h.finalize().as_bytes();
+    let mut rows = Vec::new();
+    for (_, p) in d.projects() {
+        for i in &p.indicators {
+            let mut r = blake3::Hasher::new();
+            for t in [
+                p.name.as_str(),
+                &i.level,
+                &i.category,
+                &i.name,
+                i.cycle_value.as_deref().unwrap_or(""),
+                i.annual_value.as_deref().unwrap_or(""),
+            ] {
+                r.update(jixiao_core::vocab::key(t).as_bytes());
+                r.update(b"\0");
+            }
+            let b = r.finalize();
+            let mut x = [0u8; 8];
+            x.copy_from_slice(b.as_bytes().get(..8).unwrap_or(&[0; 8]));
+            rows.push(u64::from_le_bytes(x));
+        }
+    }
+    // Order within the table counts for "the same content" (rows hashed in
+    // order), not for counting the rows that differ (sorted).
+    for r in &rows {
+        h.update(&r.to_le_bytes());
+    }
+    let content = *h.finalize().as_bytes();
+    rows.sort_unstable();
+    (table, content, rows)
 }
 
 /// Ingests one file by its kind (text unless a workbook extension says otherwise).
