@@ -8,13 +8,16 @@
 //! no reader recognises (a disclosure's 收支总表, 三公经费 …) are skipped
 //! without a word; a PDF holding none is refused. Fonts whose codes
 //! pdfplumber 0.4.1 misreads (predefined UCS-2 CMaps) are decoded here
-//! ([`fonts`]).
+//! ([`fonts`]). Before the library sees a file, what it may cost is
+//! checked ([`preflight`]): decoded stream sizes, a page tree that loops,
+//! objects per page, content streams cut short.
 //!
 //! [`Grid`]: crate::grid::Grid
 
 mod aligned;
 mod fonts;
 mod layout;
+mod preflight;
 mod stitch;
 
 use std::path::Path;
@@ -218,11 +221,16 @@ struct PagesSeen {
 }
 
 fn read_pages(source: &str, bytes: &[u8]) -> Result<(Vec<layout::PageContent>, PagesSeen), Fault> {
+    // Limits first (streams, page tree, objects per page): the library
+    // below has none it enforces.
+    let plan = guarded(|| preflight::check(bytes))
+        .and_then(|r| r)
+        .map_err(Fault::Unreadable)?;
     let pdf = guarded(|| Pdf::open_bytes(bytes, None).map_err(|e| e.to_string()))
         .and_then(|r| r)
         .map_err(|e| Fault::Unreadable(format!("not a readable PDF: {e}")))?;
     let n = pdf.page_count();
-    let fixer = fonts::Fixer::new(bytes);
+    let fixer = fonts::Fixer::new(plan.doc);
     let mut pages = Vec::with_capacity(n);
     let mut rejects = Vec::new();
     let mut scans = Vec::new();
@@ -232,8 +240,11 @@ fn read_pages(source: &str, bytes: &[u8]) -> Result<(Vec<layout::PageContent>, P
     let mut columns: Option<aligned::Columns> = None;
     for i in 0..n {
         let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let read = guarded(|| read_page(&pdf, &fixer, i, number, columns.as_ref()))
-            .unwrap_or_else(PageRead::Failed);
+        let read = match plan.skip.get(&i) {
+            Some(why) => PageRead::Failed(why.clone()),
+            None => guarded(|| read_page(&pdf, &fixer, i, number, columns.as_ref()))
+                .unwrap_or_else(PageRead::Failed),
+        };
         let read = match read {
             PageRead::Content(c, cols) => {
                 columns = cols;
