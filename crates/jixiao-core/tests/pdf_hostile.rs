@@ -145,3 +145,58 @@ fn a_page_the_library_fails_on_is_a_reject_naming_it() {
     let n = doc.indicator_count();
     assert!(n > 0 && n < 42, "{n}");
 }
+
+#[test]
+fn rows_in_characters_without_a_unicode_map_are_rejects_with_their_page() {
+    // The ToUnicode map of the table's font sends 率 (U+7387) to a
+    // private-use code point, as a damaged or careless map does: the rows
+    // holding 率 (完成率, 合格率 …) must not be written with U+E000 in them.
+    let mut doc = lopdf::Document::load(fixture("laisui_2024_long.pdf")).unwrap();
+    let mut changed = 0;
+    for obj in doc.objects.values_mut() {
+        if let lopdf::Object::Stream(s) = obj
+            && let Ok(text) = s.decompressed_content()
+            && text.windows(6).any(|w| w == b"<7387>")
+        {
+            let text = String::from_utf8_lossy(&text).replace("<7387>", "<E000>");
+            s.dict.remove(b"Filter");
+            s.set_plain_content(text.into_bytes());
+            changed += 1;
+        }
+    }
+    assert_eq!(changed, 1, "one font maps 率");
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    let doc = pdf::read_pdf_bytes("long.pdf", &bytes).unwrap();
+    let n = doc.indicator_count();
+    assert!(n > 0 && n < 42, "{n}");
+    for (_, p) in doc.projects() {
+        for i in &p.indicators {
+            let row = format!("{} {:?} {:?}", i.name, i.cycle_value, i.annual_value);
+            assert!(!row.contains('\u{E000}'), "written as data: {row}");
+        }
+    }
+    let undecoded: Vec<_> = doc
+        .rejects
+        .iter()
+        .filter(|r| r.reason.contains("undecoded characters"))
+        .collect();
+    assert!(!undecoded.is_empty(), "{:?}", doc.rejects);
+    for r in &undecoded {
+        assert!(matches!(r.pos, Position::Pdf { page: 1..=4, .. }), "{r:?}");
+    }
+    // Every row left out is counted in a reject: one per row, or one per
+    // project with the number of its rows.
+    let counted: usize = undecoded
+        .iter()
+        .map(|r| {
+            r.reason
+                .split(" indicators")
+                .next()
+                .and_then(|head| head.split_whitespace().last())
+                .and_then(|w| w.parse::<usize>().ok())
+                .unwrap_or(1)
+        })
+        .sum();
+    assert_eq!(n + counted, 42, "{undecoded:?}");
+}

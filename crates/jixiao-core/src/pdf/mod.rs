@@ -19,6 +19,7 @@ mod fonts;
 mod layout;
 mod preflight;
 mod stitch;
+mod undecoded;
 
 use std::path::Path;
 
@@ -151,6 +152,9 @@ pub fn read_pdf_bytes(source: &str, bytes: &[u8]) -> Result<Document, Fault> {
     }
     let mut doc = merge(source, docs);
     doc.rejects.extend(rejects);
+    // Rows whose fonts did not decode (a page of few such characters is
+    // read): rejects with their page, never data.
+    undecoded::withdraw(&mut doc);
     Ok(doc)
 }
 
@@ -364,15 +368,10 @@ fn read_page(
 fn garbled(chars: &[Char]) -> Option<String> {
     let bad = chars
         .iter()
-        .filter(|c| {
-            c.text.starts_with("(cid:")
-                || c.text.chars().any(|ch| {
-                    matches!(ch as u32, 0xFFFD | 0xE000..=0xF8FF | 0xF0000..=0x10FFFF)
-                        || (ch.is_control() && ch != '\n')
-                })
-        })
+        .filter(|c| c.text.starts_with("(cid:") || c.text.chars().any(undecoded::undecoded_char))
         .count();
-    // A stray symbol in a private-use slot is tolerated; a page of them is not.
+    // A page with a few is read (its rows holding them become rejects,
+    // [`undecoded::withdraw`]); a page of them is not.
     (bad * 10 > chars.len() || bad > 50).then(|| {
         format!(
             "{bad} of {} characters come out as replacement or private-use characters (a font without a usable Unicode map)",

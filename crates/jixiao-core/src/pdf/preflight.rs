@@ -18,6 +18,7 @@
 //!   which lopdf would hand over silently as the part it could read) is not
 //!   read either: a cut content can print `10` for `100%`.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use flate2::{Decompress, FlushDecompress, Status};
@@ -96,6 +97,8 @@ pub(super) fn check(bytes: &[u8]) -> Result<Plan, String> {
         doc: &doc,
         forms: HashMap::new(),
         open: HashSet::new(),
+        fonts: HashMap::new(),
+        damage: None,
     };
     for (i, &page) in pages.iter().enumerate() {
         let number = i + 1;
@@ -195,52 +198,58 @@ enum Trouble {
     Other,
 }
 
-/// A stream's decoded bytes, at most [`MAX_STREAM_BYTES`]. Flate is decoded
-/// here, so that data cut short is known as such; other filters by lopdf.
-fn decode(s: &Stream) -> Result<std::borrow::Cow<'_, [u8]>, Trouble> {
+/// A stream's decoded bytes, at most [`MAX_STREAM_BYTES`]. Flate, ASCII85
+/// and ASCIIHex are decoded here, so that data cut short or corrupt is known
+/// as such (lopdf hands over what it could read); other filters by lopdf.
+fn decode(s: &Stream) -> Result<Cow<'_, [u8]>, Trouble> {
     let Ok(filters) = s.filters() else {
         // No /Filter: the bytes as stored.
         return if s.content.len() > MAX_STREAM_BYTES {
             Err(Trouble::TooBig)
         } else {
-            Ok(std::borrow::Cow::Borrowed(&s.content))
+            Ok(Cow::Borrowed(&s.content))
         };
     };
-    if filters.iter().all(|f| f == b"FlateDecode" || f == b"Fl") {
-        let mut data: std::borrow::Cow<'_, [u8]> = std::borrow::Cow::Borrowed(&s.content);
-        for _ in &filters {
-            data = std::borrow::Cow::Owned(inflate(&data, MAX_STREAM_BYTES)?);
-        }
-        return Ok(data);
+    let mut data: Cow<'_, [u8]> = Cow::Borrowed(&s.content);
+    for f in &filters {
+        let f: &[u8] = f;
+        data = Cow::Owned(match f {
+            b"FlateDecode" | b"Fl" => inflate(&data, MAX_STREAM_BYTES)?,
+            b"ASCII85Decode" | b"A85" => ascii85(&data)?,
+            b"ASCIIHexDecode" | b"AHx" => ascii_hex(&data)?,
+            _ => {
+                return match s.decompressed_content_with_limit(MAX_STREAM_BYTES) {
+                    Ok(d) => Ok(Cow::Owned(d)),
+                    Err(lopdf::Error::Decompress(
+                        lopdf::DecompressError::MemoryLimitExceeded { .. },
+                    )) => Err(Trouble::TooBig),
+                    Err(_) => Err(Trouble::Other),
+                };
+            }
+        });
     }
-    match s.decompressed_content_with_limit(MAX_STREAM_BYTES) {
-        Ok(d) => Ok(std::borrow::Cow::Owned(d)),
-        Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => {
-            Err(Trouble::TooBig)
-        }
-        Err(_) => Err(Trouble::Other),
-    }
+    Ok(data)
 }
 
-/// Inflates zlib data (or, as lopdf falls back to, raw deflate after the
-/// two header bytes) up to `limit` bytes; data that stops before the end of
-/// its last block is damaged. A wrong checksum after complete data is not:
-/// encrypted PDFs from some producers carry one.
+/// Inflates zlib data up to `limit` bytes. Data that stops before the end
+/// of its last block, or whose checksum does not match what it decoded to,
+/// is damaged (lopdf keeps the part before the fault). A bad zlib header
+/// with nothing decoded is tried as raw deflate, as lopdf does.
 fn inflate(input: &[u8], limit: usize) -> Result<Vec<u8>, Trouble> {
     match inflate_as(input, true, limit) {
-        Ok(out) => Ok(out),
-        Err(Trouble::Damaged(why)) => {
+        Err((Trouble::Damaged(why), 0)) => {
             let raw = input.get(2..).unwrap_or_default();
-            inflate_as(raw, false, limit).map_err(|e| match e {
+            inflate_as(raw, false, limit).map_err(|(e, _)| match e {
                 Trouble::Damaged(_) => Trouble::Damaged(why),
                 other => other,
             })
         }
-        Err(e) => Err(e),
+        other => other.map_err(|(e, _)| e),
     }
 }
 
-fn inflate_as(input: &[u8], zlib: bool, limit: usize) -> Result<Vec<u8>, Trouble> {
+/// Inflates, or says why not and how many bytes came out first.
+fn inflate_as(input: &[u8], zlib: bool, limit: usize) -> Result<Vec<u8>, (Trouble, u64)> {
     const STEP: usize = 256 * 1024;
     if input.is_empty() {
         // An empty stream that names a filter: nothing drawn, as lopdf reads it.
@@ -251,7 +260,7 @@ fn inflate_as(input: &[u8], zlib: bool, limit: usize) -> Result<Vec<u8>, Trouble
         Vec::with_capacity(input.len().saturating_mul(4).min(limit.saturating_add(1)));
     loop {
         if out.len() > limit {
-            return Err(Trouble::TooBig);
+            return Err((Trouble::TooBig, d.total_out()));
         }
         if out.capacity() - out.len() < STEP {
             out.reserve(
@@ -266,22 +275,106 @@ fn inflate_as(input: &[u8], zlib: bool, limit: usize) -> Result<Vec<u8>, Trouble
             Ok(Status::StreamEnd) => return Ok(out),
             Ok(_) => {
                 let stalled = (d.total_in(), d.total_out()) == before;
-                let room = out.capacity() > out.len();
-                if stalled && room {
-                    return Err(Trouble::Damaged(format!(
-                        "its compressed data ends after {} of its bytes, before the end of the stream",
+                if stalled && out.capacity() > out.len() {
+                    let why = format!(
+                        "its compressed data ends after {} bytes, before the end of the stream",
                         d.total_in()
-                    )));
+                    );
+                    return Err((Trouble::Damaged(why), d.total_out()));
                 }
             }
             Err(e) => {
-                return Err(Trouble::Damaged(format!(
+                let why = format!(
                     "its compressed data is corrupt after {} bytes ({e})",
                     d.total_in()
-                )));
+                );
+                return Err((Trouble::Damaged(why), d.total_out()));
             }
         }
     }
+}
+
+/// ASCII85 (`<~` optional, `~>` the end); a byte outside its alphabet is damage.
+fn ascii85(input: &[u8]) -> Result<Vec<u8>, Trouble> {
+    let body = input.strip_prefix(b"<~").unwrap_or(input);
+    let end = memchr::memmem::find(body, b"~>").unwrap_or(body.len());
+    let body = body.get(..end).unwrap_or_default();
+    let mut out = Vec::with_capacity(body.len() / 5 * 4 + 4);
+    let mut group: [u32; 5] = [0; 5];
+    let mut n = 0usize;
+    let flush = |group: &[u32; 5], n: usize, out: &mut Vec<u8>| {
+        let mut padded = *group;
+        for g in padded.iter_mut().skip(n) {
+            *g = 84;
+        }
+        let v = padded.iter().fold(0u64, |acc, &d| acc * 85 + u64::from(d));
+        let bytes = u32::try_from(v).unwrap_or(u32::MAX).to_be_bytes();
+        out.extend(bytes.iter().take(n.saturating_sub(1)));
+        v <= u64::from(u32::MAX)
+    };
+    for &c in body {
+        match c {
+            b'!'..=b'u' => {
+                if let Some(slot) = group.get_mut(n) {
+                    *slot = u32::from(c - b'!');
+                }
+                n += 1;
+                if n == 5 {
+                    if !flush(&group, 5, &mut out) {
+                        return Err(Trouble::Damaged("its ASCII85 data is corrupt".into()));
+                    }
+                    n = 0;
+                }
+            }
+            b'z' if n == 0 => out.extend_from_slice(&[0; 4]),
+            c if c.is_ascii_whitespace() || c == 0 => {}
+            _ => {
+                return Err(Trouble::Damaged(format!(
+                    "its ASCII85 data holds the byte {c:#04x}"
+                )));
+            }
+        }
+        if out.len() > MAX_STREAM_BYTES {
+            return Err(Trouble::TooBig);
+        }
+    }
+    if n == 1 || (n > 1 && !flush(&group, n, &mut out)) {
+        return Err(Trouble::Damaged(
+            "its ASCII85 data ends inside a group".into(),
+        ));
+    }
+    Ok(out)
+}
+
+/// ASCIIHex (`>` the end); a byte that is not a hex digit is damage.
+fn ascii_hex(input: &[u8]) -> Result<Vec<u8>, Trouble> {
+    let mut out = Vec::with_capacity(input.len() / 2);
+    let mut high: Option<u8> = None;
+    for &c in input {
+        let v = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            b'>' => break,
+            c if c.is_ascii_whitespace() || c == 0 => continue,
+            _ => {
+                return Err(Trouble::Damaged(format!(
+                    "its hexadecimal data holds the byte {c:#04x}"
+                )));
+            }
+        };
+        match high.take() {
+            Some(h) => out.push(h << 4 | v),
+            None => high = Some(v),
+        }
+    }
+    if let Some(h) = high {
+        out.push(h << 4);
+    }
+    if out.len() > MAX_STREAM_BYTES {
+        return Err(Trouble::TooBig);
+    }
+    Ok(out)
 }
 
 /// Counts the objects pages draw, each form once (then by reference).
@@ -290,6 +383,11 @@ struct Counter<'a> {
     forms: HashMap<ObjectId, u64>,
     /// Forms being counted: one drawn inside itself is a loop.
     open: HashSet<ObjectId>,
+    /// Font streams (programs, ToUnicode and encoding CMaps) checked, with
+    /// why one is damaged.
+    fonts: HashMap<ObjectId, Option<String>>,
+    /// The first damage the current page's forms and fonts showed.
+    damage: Option<String>,
 }
 
 impl Counter<'_> {
@@ -313,6 +411,7 @@ impl Counter<'_> {
             Ok(Object::Array(a)) => refs_to_streams(doc, a),
             _ => Vec::new(),
         };
+        self.damage = self.fonts_damage(resources);
         let mut total: u64 = 0;
         let mut bytes: usize = 0;
         for (id, s) in streams {
@@ -344,7 +443,85 @@ impl Counter<'_> {
                 break;
             }
         }
-        Ok(total)
+        match self.damage.take() {
+            Some(why) => Err(why),
+            None => Ok(total),
+        }
+    }
+
+    /// Why a font of `resources` cannot be trusted: a stream the library
+    /// reads text or glyph places from (the ToUnicode map, an embedded
+    /// CMap, the program where the font lists no widths) whose data is cut
+    /// short or corrupt.
+    fn fonts_damage(&mut self, resources: Option<&Dictionary>) -> Option<String> {
+        let doc = self.doc;
+        let fonts = resources
+            .and_then(|r| r.get(b"Font").ok())
+            .and_then(|f| deref_dict(doc, f))?;
+        for (name, font) in fonts.iter() {
+            let Some(font) = deref_dict(doc, font) else {
+                continue;
+            };
+            let descendants = font
+                .get(b"DescendantFonts")
+                .ok()
+                .and_then(|d| match d {
+                    Object::Reference(id) => doc.get_object(*id).ok(),
+                    other => Some(other),
+                })
+                .and_then(|d| d.as_array().ok())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|d| deref_dict(doc, d))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default();
+            let mut refs = Vec::new();
+            for key in [&b"ToUnicode"[..], b"Encoding"] {
+                refs.extend(font.get(key).ok().and_then(|o| o.as_reference().ok()));
+            }
+            // The program of a simple font is read for its widths when the
+            // font lists none, and a Type 1 program for its encoding when
+            // the font names none; a CID font's widths are in its dict.
+            if descendants.is_empty()
+                && let Some(desc) = font
+                    .get(b"FontDescriptor")
+                    .ok()
+                    .and_then(|d| deref_dict(doc, d))
+            {
+                let mut keys: Vec<&[u8]> = Vec::new();
+                if font.get(b"Widths").is_err() {
+                    keys.extend([&b"FontFile2"[..], b"FontFile3"]);
+                }
+                if font.get(b"Widths").is_err() || font.get(b"Encoding").is_err() {
+                    keys.push(b"FontFile");
+                }
+                for key in keys {
+                    refs.extend(desc.get(key).ok().and_then(|o| o.as_reference().ok()));
+                }
+            }
+            for id in refs {
+                let why = self
+                    .fonts
+                    .entry(id)
+                    .or_insert_with(|| match doc.get_object(id) {
+                        Ok(Object::Stream(s)) => match decode(s) {
+                            Err(Trouble::Damaged(why)) => Some(why),
+                            _ => None,
+                        },
+                        _ => None,
+                    });
+                if let Some(why) = why {
+                    return Some(format!(
+                        "its font /{} (object {} {}) is damaged: {why}; its text would be wrong",
+                        String::from_utf8_lossy(name),
+                        id.0,
+                        id.1
+                    ));
+                }
+            }
+        }
+        None
     }
 
     /// Objects a content stream draws; `Do` of a form adds the form's.
@@ -384,10 +561,22 @@ impl Counter<'_> {
             .ok()
             .and_then(|r| deref_dict(doc, r))
             .or(resources);
+        if self.damage.is_none() {
+            self.damage = self.fonts_damage(own);
+        }
         let n = match decode(s) {
             Ok(data) => self.ops(&data, own, depth + 1),
             Err(Trouble::TooBig) => u64::MAX,
-            Err(_) => 0,
+            Err(Trouble::Damaged(why)) => {
+                self.damage.get_or_insert_with(|| {
+                    format!(
+                        "the form it draws (object {} {}) is damaged: {why}; the page would be incomplete",
+                        id.0, id.1
+                    )
+                });
+                0
+            }
+            Err(Trouble::Other) => 0,
         };
         self.open.remove(&id);
         self.forms.insert(id, n);
@@ -570,10 +759,9 @@ mod tests {
         if let Some(b) = bad_sum.last_mut() {
             *b ^= 0xff;
         }
-        assert_eq!(
-            inflate(&bad_sum, 1 << 20).unwrap(),
-            text,
-            "a wrong checksum alone"
+        assert!(
+            matches!(inflate(&bad_sum, 1 << 20), Err(Trouble::Damaged(_))),
+            "a checksum that does not match: a byte changed somewhere"
         );
         assert_eq!(inflate(&whole, 100), Err(Trouble::TooBig));
     }
