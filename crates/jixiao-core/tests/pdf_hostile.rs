@@ -67,6 +67,17 @@ fn pages_drawing_too_much_are_refused_naming_page_and_limit() {
     }
 }
 
+#[test]
+fn a_run_of_pages_over_the_limit_is_one_reject_with_its_count() {
+    let e = read_within("hostile/fanout_pages.pdf", 60).unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.contains("pages 1–50 (50 pages) cannot be read"),
+        "{msg}"
+    );
+    assert_eq!(msg.matches("cannot be read").count(), 1, "{msg}");
+}
+
 /// laisui_2024_long.pdf with `change` applied to the content stream of
 /// page `page` (1-based), saved again.
 fn damaged_long(page: u32, change: impl Fn(&mut lopdf::Stream)) -> Vec<u8> {

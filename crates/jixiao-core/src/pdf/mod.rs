@@ -148,6 +148,14 @@ pub fn read_pdf_bytes(source: &str, bytes: &[u8]) -> Result<Document, Fault> {
         if !failed.is_empty() && pages.is_empty() {
             return Err(Fault::Unreadable(failed.join("; ")));
         }
+        if !failed.is_empty() {
+            // The table may be on the pages not read: say so, not "no table".
+            return Err(Fault::Unreadable(format!(
+                "no performance-target table in the {} pages read, and {}",
+                pages.len(),
+                failed.join("; ")
+            )));
+        }
         return Err(Fault::NoTable { pages: n });
     }
     let mut doc = merge(source, docs);
@@ -236,9 +244,8 @@ fn read_pages(source: &str, bytes: &[u8]) -> Result<(Vec<layout::PageContent>, P
     let n = pdf.page_count();
     let fixer = fonts::Fixer::new(plan.doc);
     let mut pages = Vec::with_capacity(n);
-    let mut rejects = Vec::new();
+    let mut trouble = Vec::new();
     let mut scans = Vec::new();
-    let mut failed = Vec::new();
     // The columns of the last unruled page: the next one keeps them if its
     // own are the same (a table printed without rules over several pages).
     let mut columns: Option<aligned::Columns> = None;
@@ -259,33 +266,55 @@ fn read_pages(source: &str, bytes: &[u8]) -> Result<(Vec<layout::PageContent>, P
                 other
             }
         };
-        let mut reject = |reason: String| {
-            rejects.push(Reject {
-                source: source.to_string(),
-                line: number as usize,
-                text: String::new(),
-                reason,
-                kind: RejectKind::File,
-                pos: Position::Pdf {
-                    page: number,
-                    bbox: [0; 4],
-                },
-            })
-        };
         match read {
             PageRead::Content(c, _) => pages.push(c),
             PageRead::Scan => {
                 scans.push(number);
-                reject(format!(
-                    "page {number} has no text layer (a scan); run OCR first"
-                ));
+                trouble.push((number, Trouble::Scan, String::new()));
             }
-            PageRead::Garbled(why) => reject(format!("page {number}: {why}; not read")),
-            PageRead::Failed(why) => {
-                failed.push(format!("page {number}: {why}"));
-                reject(format!("page {number} cannot be read: {why}"));
-            }
+            PageRead::Garbled(why) => trouble.push((number, Trouble::Garbled, why)),
+            PageRead::Failed(why) => trouble.push((number, Trouble::Failed, why)),
         }
+    }
+    // A run of pages with the same trouble is one reject with its count
+    // (a file of ten thousand pages over a limit is not ten thousand rows).
+    let mut runs: Vec<(u32, u32, Trouble, String)> = Vec::new();
+    for (page, kind, why) in trouble {
+        match runs.last_mut() {
+            Some((_, last, k, w)) if *last + 1 == page && *k == kind && *w == why => *last = page,
+            _ => runs.push((page, page, kind, why)),
+        }
+    }
+    let mut rejects = Vec::new();
+    let mut failed = Vec::new();
+    for (first, last, kind, why) in runs {
+        let pages = if first == last {
+            format!("page {first}")
+        } else {
+            format!("pages {first}–{last} ({} pages)", last - first + 1)
+        };
+        let reason = match kind {
+            Trouble::Scan if first == last => {
+                format!("{pages} has no text layer (a scan); run OCR first")
+            }
+            Trouble::Scan => format!("{pages} have no text layer (scans); run OCR first"),
+            Trouble::Garbled => format!("{pages}: {why}; not read"),
+            Trouble::Failed => {
+                failed.push(format!("{pages}: {why}"));
+                format!("{pages} cannot be read: {why}")
+            }
+        };
+        rejects.push(Reject {
+            source: source.to_string(),
+            line: first as usize,
+            text: String::new(),
+            reason,
+            kind: RejectKind::File,
+            pos: Position::Pdf {
+                page: first,
+                bbox: [0; 4],
+            },
+        });
     }
     Ok((
         pages,
@@ -296,6 +325,14 @@ fn read_pages(source: &str, bytes: &[u8]) -> Result<(Vec<layout::PageContent>, P
             failed,
         },
     ))
+}
+
+/// What kept a page from being read, for [`read_pages`]' runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Trouble {
+    Scan,
+    Garbled,
+    Failed,
 }
 
 /// Runs third-party code on untrusted bytes, turning a panic into an error.

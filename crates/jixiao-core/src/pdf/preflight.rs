@@ -33,6 +33,10 @@ pub const MAX_STREAM_BYTES: usize = 64 * 1024 * 1024;
 /// (`max_objects_per_page`) but does not enforce. Each costs the library
 /// and the layout about a kilobyte.
 pub const MAX_PAGE_OBJECTS: u64 = 100_000;
+/// Most objects all pages of one file may draw: ten thousand pages of a
+/// dense table (real ones draw 500 to 9,000 a page), and about 40 seconds
+/// of the library's time. Pages after the budget is spent are not read.
+pub const MAX_FILE_OBJECTS: u64 = 10_000_000;
 /// Deepest chain of `/Parent` links followed, and of forms drawn in forms
 /// (pdfplumber itself stops forms at 10).
 const MAX_DEPTH: usize = 64;
@@ -100,20 +104,39 @@ pub(super) fn check(bytes: &[u8]) -> Result<Plan, String> {
         fonts: HashMap::new(),
         damage: None,
     };
+    let mut spent: u64 = 0;
     for (i, &page) in pages.iter().enumerate() {
         let number = i + 1;
         let chain = parents(&doc, page).map_err(|why| format!("page {number}: {why}"))?;
+        if spent > MAX_FILE_OBJECTS {
+            skip.insert(
+                i,
+                format!(
+                    "the file's pages up to it draw more than {MAX_FILE_OBJECTS} objects, the limit for one file"
+                ),
+            );
+            continue;
+        }
         match counter.page(page, &chain) {
+            Ok(n) if n <= MAX_PAGE_OBJECTS && spent.saturating_add(n) > MAX_FILE_OBJECTS => {
+                spent = spent.saturating_add(n);
+                skip.insert(
+                    i,
+                    format!(
+                        "the file's pages up to it draw more than {MAX_FILE_OBJECTS} objects, the limit for one file"
+                    ),
+                );
+            }
             Ok(n) if n > MAX_PAGE_OBJECTS => {
                 skip.insert(
                     i,
                     format!(
-                        "it draws more than {MAX_PAGE_OBJECTS} objects (glyphs, lines, \
+                        "more than {MAX_PAGE_OBJECTS} objects drawn (glyphs, lines, \
                          rectangles; a form counted each time it is drawn), the limit for one page"
                     ),
                 );
             }
-            Ok(_) => {}
+            Ok(n) => spent = spent.saturating_add(n),
             Err(why) => {
                 skip.insert(i, why);
             }
