@@ -211,3 +211,32 @@ fn rows_in_characters_without_a_unicode_map_are_rejects_with_their_page() {
         .sum();
     assert_eq!(n + counted, 42, "{undecoded:?}");
 }
+
+#[test]
+fn a_page_whose_contents_key_is_damaged_is_a_reject_not_a_blank_page() {
+    // One byte changed in page 2's dictionary: /Contents becomes /Conrents,
+    // and the page would be read as blank, its rows missing without a word.
+    let mut doc = lopdf::Document::load(fixture("laisui_2024_long.pdf")).unwrap();
+    let id = doc.get_pages()[&2];
+    let page = doc.get_dictionary_mut(id).unwrap();
+    let contents = page.remove(b"Contents").unwrap();
+    page.set("Conrents", contents);
+    // A producer's own key beside the standard ones is no damage.
+    doc.get_dictionary_mut(doc.get_pages()[&1])
+        .unwrap()
+        .set("PTEX.PageNumber", 1);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).unwrap();
+    let doc = pdf::read_pdf_bytes("long.pdf", &bytes).unwrap();
+    let rejects = page_rejects(&doc);
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_eq!(rejects[0].0, 2);
+    assert!(
+        rejects[0]
+            .1
+            .contains("/Conrents where /Contents is missing"),
+        "{rejects:?}"
+    );
+    let n = doc.indicator_count();
+    assert!(n > 0 && n < 42, "{n}");
+}

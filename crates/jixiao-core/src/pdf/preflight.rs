@@ -117,6 +117,10 @@ pub(super) fn check(bytes: &[u8]) -> Result<Plan, String> {
             );
             continue;
         }
+        if let Some(why) = misspelt_key(&doc, page) {
+            skip.insert(i, why);
+            continue;
+        }
         match counter.page(page, &chain) {
             Ok(n) if n <= MAX_PAGE_OBJECTS && spent.saturating_add(n) > MAX_FILE_OBJECTS => {
                 spent = spent.saturating_add(n);
@@ -209,6 +213,70 @@ fn parents(doc: &Document, page: ObjectId) -> Result<Vec<ObjectId>, String> {
         at = parent;
     }
     Ok(chain)
+}
+
+/// The keys a page dictionary may hold (PDF 2.0, table 31).
+const PAGE_KEYS: &[&[u8]] = &[
+    b"Type",
+    b"Parent",
+    b"LastModified",
+    b"Resources",
+    b"MediaBox",
+    b"CropBox",
+    b"BleedBox",
+    b"TrimBox",
+    b"ArtBox",
+    b"BoxColorInfo",
+    b"Contents",
+    b"Rotate",
+    b"Group",
+    b"Thumb",
+    b"B",
+    b"Dur",
+    b"Trans",
+    b"Annots",
+    b"AA",
+    b"Metadata",
+    b"PieceInfo",
+    b"StructParents",
+    b"ID",
+    b"PZ",
+    b"SeparationInfo",
+    b"Tabs",
+    b"TemplateInstantiated",
+    b"PresSteps",
+    b"UserUnit",
+    b"VP",
+    b"AF",
+    b"OutputIntents",
+    b"DPart",
+];
+
+/// A page whose dictionary lacks a key it needs and holds one a byte away
+/// from it (`/Conrents` for `/Contents`): a damaged file, whose page the
+/// library would read as blank or without its fonts, quietly.
+fn misspelt_key(doc: &Document, page: ObjectId) -> Option<String> {
+    let dict = doc.get_dictionary(page).ok()?;
+    let needed: [&[u8]; 3] = [b"Contents", b"Resources", b"MediaBox"];
+    for (key, _) in dict.iter() {
+        let key: &[u8] = key;
+        if PAGE_KEYS.contains(&key) {
+            continue;
+        }
+        let Some(near) = needed.iter().find(|want| {
+            dict.get(want).is_err()
+                && want.len() == key.len()
+                && want.iter().zip(key).filter(|(a, b)| a != b).count() == 1
+        }) else {
+            continue;
+        };
+        return Some(format!(
+            "its dictionary holds /{} where /{} is missing (a damaged file); the page would be read without it",
+            String::from_utf8_lossy(key),
+            String::from_utf8_lossy(near)
+        ));
+    }
+    None
 }
 
 /// Why a stream's data could not be had.
