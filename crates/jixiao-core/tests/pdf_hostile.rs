@@ -240,3 +240,19 @@ fn a_page_whose_contents_key_is_damaged_is_a_reject_not_a_blank_page() {
     let n = doc.indicator_count();
     assert!(n > 0 && n < 42, "{n}");
 }
+
+#[test]
+fn a_pdf_over_its_size_limit_is_refused_before_it_is_read() {
+    // A sparse file: its size is claimed, no byte is written or read.
+    let path = std::env::temp_dir().join(format!("jixiao_pdf_limit_{}.pdf", std::process::id()));
+    let f = std::fs::File::create(&path).unwrap();
+    f.set_len(pdf::MAX_PDF_BYTES + 1).unwrap();
+    drop(f);
+    let e = pdf::read_pdf(&path);
+    let _ = std::fs::remove_file(&path);
+    let e = e.unwrap_err();
+    assert!(
+        matches!(e, IngestError::TooLarge { limit, .. } if limit == pdf::MAX_PDF_BYTES),
+        "{e}"
+    );
+}
