@@ -256,3 +256,25 @@ fn a_pdf_over_its_size_limit_is_refused_before_it_is_read() {
         "{e}"
     );
 }
+
+#[test]
+fn a_content_stream_whose_length_cannot_be_read_is_a_reject_not_a_blank_page() {
+    // One byte changed in the object that holds the length of page 2's
+    // content (`6 0 obj` no longer parses): lopdf reads the stream as empty.
+    let mut bytes = std::fs::read(fixture("laisui_2024_long.pdf")).unwrap();
+    let at = bytes
+        .windows(8)
+        .position(|w| w == b"\n6 0 obj")
+        .expect("the length object of page 2's content");
+    bytes[at + 4] = 0xc3;
+    let doc = pdf::read_pdf_bytes("long.pdf", &bytes).unwrap();
+    let rejects = page_rejects(&doc);
+    assert!(
+        rejects
+            .iter()
+            .any(|(p, why)| *p == 2 && why.contains("cannot be read (a damaged file)")),
+        "{rejects:?}"
+    );
+    let n = doc.indicator_count();
+    assert!(n > 0 && n < 42, "{n}");
+}

@@ -496,16 +496,25 @@ impl Counter<'_> {
         let streams: Vec<(ObjectId, &Stream)> = match dict.get(b"Contents") {
             Ok(Object::Reference(id)) => match doc.get_object(*id) {
                 Ok(Object::Stream(s)) => vec![(*id, s)],
-                Ok(Object::Array(a)) => refs_to_streams(doc, a),
-                _ => Vec::new(),
+                Ok(Object::Array(a)) => refs_to_streams(doc, a)?,
+                _ => return Err(unreadable(*id)),
             },
-            Ok(Object::Array(a)) => refs_to_streams(doc, a),
+            Ok(Object::Array(a)) => refs_to_streams(doc, a)?,
             _ => Vec::new(),
         };
         self.damage = self.fonts_damage(resources);
         let mut total: u64 = 0;
         let mut bytes: usize = 0;
         for (id, s) in streams {
+            if let Ok(Object::Reference(len)) = s.dict.get(b"Length")
+                && doc.get_object(*len).and_then(Object::as_i64).is_err()
+            {
+                // lopdf then reads the stream as empty: a blank page.
+                return Err(format!(
+                    "the length of its content stream (object {} {}) is in object {} {}, which cannot be read (a damaged file); the page would be blank",
+                    id.0, id.1, len.0, len.1
+                ));
+            }
             let data = match decode(s) {
                 Ok(d) => d,
                 Err(Trouble::TooBig) => {
@@ -675,14 +684,26 @@ impl Counter<'_> {
     }
 }
 
-fn refs_to_streams<'a>(doc: &'a Document, a: &[Object]) -> Vec<(ObjectId, &'a Stream)> {
+/// The content streams an array names; one that is missing or not a stream
+/// (its object damaged past reading) makes the page incomplete.
+fn refs_to_streams<'a>(
+    doc: &'a Document,
+    a: &[Object],
+) -> Result<Vec<(ObjectId, &'a Stream)>, String> {
     a.iter()
         .filter_map(|o| o.as_reference().ok())
-        .filter_map(|id| match doc.get_object(id) {
-            Ok(Object::Stream(s)) => Some((id, s)),
-            _ => None,
+        .map(|id| match doc.get_object(id) {
+            Ok(Object::Stream(s)) => Ok((id, s)),
+            _ => Err(unreadable(id)),
         })
         .collect()
+}
+
+fn unreadable(id: ObjectId) -> String {
+    format!(
+        "its content stream (object {} {}) is missing or cannot be parsed (a damaged file); the page would be blank",
+        id.0, id.1
+    )
 }
 
 fn deref_dict<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Dictionary> {
