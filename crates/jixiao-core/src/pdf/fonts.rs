@@ -55,19 +55,8 @@ struct Ucs2Font {
 }
 
 impl Fixer {
-    pub fn new(bytes: &[u8]) -> Fixer {
-        // The CMap name is plain text unless the fonts sit in compressed
-        // object streams: only then is the second parse needed to know.
-        let maybe = memchr::memmem::find(bytes, b"UCS2").is_some()
-            || memchr::memmem::find(bytes, b"UTF16").is_some()
-            || memchr::memmem::find(bytes, b"/ObjStm").is_some();
-        let doc = if maybe {
-            std::panic::catch_unwind(|| Document::load_mem(bytes).ok())
-                .ok()
-                .flatten()
-        } else {
-            None
-        };
+    /// `doc`: the file as lopdf loaded it when it may hold such a font.
+    pub fn new(doc: Option<Document>) -> Fixer {
         let pages = doc
             .as_ref()
             .map(|d| d.get_pages().into_values().collect())

@@ -8,14 +8,18 @@
 //! no reader recognises (a disclosure's 收支总表, 三公经费 …) are skipped
 //! without a word; a PDF holding none is refused. Fonts whose codes
 //! pdfplumber 0.4.1 misreads (predefined UCS-2 CMaps) are decoded here
-//! ([`fonts`]).
+//! ([`fonts`]). Before the library sees a file, what it may cost is
+//! checked ([`preflight`]): decoded stream sizes, a page tree that loops,
+//! objects per page, content streams cut short.
 //!
 //! [`Grid`]: crate::grid::Grid
 
 mod aligned;
 mod fonts;
 mod layout;
+mod preflight;
 mod stitch;
+mod undecoded;
 
 use std::path::Path;
 
@@ -68,16 +72,25 @@ pub fn read_pdf(path: &Path) -> Result<Document, IngestError> {
         source,
     };
     let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_INPUT_BYTES {
+    if size > MAX_PDF_BYTES {
         return Err(IngestError::TooLarge {
             path: path.to_path_buf(),
             size,
-            limit: MAX_INPUT_BYTES,
+            limit: MAX_PDF_BYTES,
         });
     }
     let bytes = std::fs::read(path).map_err(io)?;
     read_pdf_bytes(&display_name(path), &bytes).map_err(|f| f.at(path))
 }
+
+/// Largest PDF read. The file's bytes and lopdf's copy of its objects are
+/// in memory together (about twice the file at the peak), so a PDF gets a
+/// lower limit than other inputs: at 400 MiB the peak stays under 1 GB.
+pub const MAX_PDF_BYTES: u64 = if MAX_INPUT_BYTES < 400 * 1024 * 1024 {
+    MAX_INPUT_BYTES
+} else {
+    400 * 1024 * 1024
+};
 
 /// Why a PDF gave no document; [`Fault::at`] names the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -176,10 +189,21 @@ pub fn read_pdf_bytes(source: &str, bytes: &[u8]) -> Result<Document, Fault> {
         if !failed.is_empty() && pages.is_empty() {
             return Err(Fault::Unreadable(failed.join("; ")));
         }
+        if !failed.is_empty() {
+            // The table may be on the pages not read: say so, not "no table".
+            return Err(Fault::Unreadable(format!(
+                "no performance-target table in the {} pages read, and {}",
+                pages.len(),
+                failed.join("; ")
+            )));
+        }
         return Err(Fault::NoTable { pages: n });
     }
     let mut doc = merge(source, docs);
     doc.rejects.extend(rejects);
+    // Rows whose fonts did not decode (a page of few such characters is
+    // read): rejects with their page, never data.
+    undecoded::withdraw(&mut doc);
     Ok(doc)
 }
 
@@ -344,22 +368,29 @@ struct PagesSeen {
 }
 
 fn read_pages(source: &str, bytes: &[u8]) -> Result<(Vec<layout::PageContent>, PagesSeen), Fault> {
+    // Limits first (streams, page tree, objects per page): the library
+    // below has none it enforces.
+    let plan = guarded(|| preflight::check(bytes))
+        .and_then(|r| r)
+        .map_err(Fault::Unreadable)?;
     let pdf = guarded(|| Pdf::open_bytes(bytes, None).map_err(|e| e.to_string()))
         .and_then(|r| r)
         .map_err(|e| Fault::Unreadable(format!("not a readable PDF: {e}")))?;
     let n = pdf.page_count();
-    let fixer = fonts::Fixer::new(bytes);
+    let fixer = fonts::Fixer::new(plan.doc);
     let mut pages = Vec::with_capacity(n);
-    let mut rejects = Vec::new();
+    let mut trouble = Vec::new();
     let mut scans = Vec::new();
-    let mut failed = Vec::new();
     // The columns of the last unruled page: the next one keeps them if its
     // own are the same (a table printed without rules over several pages).
     let mut columns: Option<aligned::Columns> = None;
     for i in 0..n {
         let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let read = guarded(|| read_page(&pdf, &fixer, i, number, columns.as_ref()))
-            .unwrap_or_else(PageRead::Failed);
+        let read = match plan.skip.get(&i) {
+            Some(why) => PageRead::Failed(why.clone()),
+            None => guarded(|| read_page(&pdf, &fixer, i, number, columns.as_ref()))
+                .unwrap_or_else(PageRead::Failed),
+        };
         let read = match read {
             PageRead::Content(c, cols) => {
                 columns = cols;
@@ -370,33 +401,55 @@ fn read_pages(source: &str, bytes: &[u8]) -> Result<(Vec<layout::PageContent>, P
                 other
             }
         };
-        let mut reject = |reason: String| {
-            rejects.push(Reject {
-                source: source.to_string(),
-                line: number as usize,
-                text: String::new(),
-                reason,
-                kind: RejectKind::File,
-                pos: Position::Pdf {
-                    page: number,
-                    bbox: [0; 4],
-                },
-            })
-        };
         match read {
             PageRead::Content(c, _) => pages.push(c),
             PageRead::Scan => {
                 scans.push(number);
-                reject(format!(
-                    "page {number} has no text layer (a scan); run OCR first"
-                ));
+                trouble.push((number, Trouble::Scan, String::new()));
             }
-            PageRead::Garbled(why) => reject(format!("page {number}: {why}; not read")),
-            PageRead::Failed(why) => {
-                failed.push(format!("page {number}: {why}"));
-                reject(format!("page {number} cannot be read: {why}"));
-            }
+            PageRead::Garbled(why) => trouble.push((number, Trouble::Garbled, why)),
+            PageRead::Failed(why) => trouble.push((number, Trouble::Failed, why)),
         }
+    }
+    // A run of pages with the same trouble is one reject with its count
+    // (a file of ten thousand pages over a limit is not ten thousand rows).
+    let mut runs: Vec<(u32, u32, Trouble, String)> = Vec::new();
+    for (page, kind, why) in trouble {
+        match runs.last_mut() {
+            Some((_, last, k, w)) if *last + 1 == page && *k == kind && *w == why => *last = page,
+            _ => runs.push((page, page, kind, why)),
+        }
+    }
+    let mut rejects = Vec::new();
+    let mut failed = Vec::new();
+    for (first, last, kind, why) in runs {
+        let pages = if first == last {
+            format!("page {first}")
+        } else {
+            format!("pages {first}–{last} ({} pages)", last - first + 1)
+        };
+        let reason = match kind {
+            Trouble::Scan if first == last => {
+                format!("{pages} has no text layer (a scan); run OCR first")
+            }
+            Trouble::Scan => format!("{pages} have no text layer (scans); run OCR first"),
+            Trouble::Garbled => format!("{pages}: {why}; not read"),
+            Trouble::Failed => {
+                failed.push(format!("{pages}: {why}"));
+                format!("{pages} cannot be read: {why}")
+            }
+        };
+        rejects.push(Reject {
+            source: source.to_string(),
+            line: first as usize,
+            text: String::new(),
+            reason,
+            kind: RejectKind::File,
+            pos: Position::Pdf {
+                page: first,
+                bbox: [0; 4],
+            },
+        });
     }
     Ok((
         pages,
@@ -407,6 +460,14 @@ fn read_pages(source: &str, bytes: &[u8]) -> Result<(Vec<layout::PageContent>, P
             failed,
         },
     ))
+}
+
+/// What kept a page from being read, for [`read_pages`]' runs.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Trouble {
+    Scan,
+    Garbled,
+    Failed,
 }
 
 /// Runs third-party code on untrusted bytes, turning a panic into an error.
@@ -479,15 +540,10 @@ fn read_page(
 fn garbled(chars: &[Char]) -> Option<String> {
     let bad = chars
         .iter()
-        .filter(|c| {
-            c.text.starts_with("(cid:")
-                || c.text.chars().any(|ch| {
-                    matches!(ch as u32, 0xFFFD | 0xE000..=0xF8FF | 0xF0000..=0x10FFFF)
-                        || (ch.is_control() && ch != '\n')
-                })
-        })
+        .filter(|c| c.text.starts_with("(cid:") || c.text.chars().any(undecoded::undecoded_char))
         .count();
-    // A stray symbol in a private-use slot is tolerated; a page of them is not.
+    // A page with a few is read (its rows holding them become rejects,
+    // [`undecoded::withdraw`]); a page of them is not.
     (bad * 10 > chars.len() || bad > 50).then(|| {
         format!(
             "{bad} of {} characters come out as replacement or private-use characters (a font without a usable Unicode map)",
