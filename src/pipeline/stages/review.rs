@@ -53,13 +53,24 @@ impl ReviewConfig {
     }
 }
 
-/// What ingest found, document by document, for the review stage.
+/// What ingest found, chunk by chunk, for the review stage: each chunk's
+/// findings made columns at once (the findings themselves do not outlive
+/// their chunk: hundreds of thousands on a corpus), and what `fail_on`
+/// needs (counts and first examples by severity).
 #[derive(Debug, Default)]
 pub struct ReviewRows {
-    /// Each finding with its document's budget year.
-    pub findings: Vec<(Option<i32>, Finding)>,
-    pub projects: Vec<(Option<i32>, ProjectGrade)>,
+    findings: Vec<DataFrame>,
+    projects: Vec<DataFrame>,
+    /// Findings per severity (hint, should, must).
+    counts: [usize; 3],
+    /// The first findings of each severity, for messages.
+    examples: Vec<(Severity, String)>,
+    /// A chunk whose tables could not be made (jixiao's fault).
+    error: Option<polars::prelude::PolarsError>,
 }
+
+/// Examples kept per severity for the `fail_on` check's message.
+const EXAMPLES: usize = 5;
 
 impl ReviewRows {
     /// Reviews a chunk of documents on every core, in document order.
@@ -73,11 +84,46 @@ impl ReviewRows {
                 (d.year, f, g)
             })
             .collect();
+        let mut findings = Vec::new();
+        let mut projects = Vec::new();
         for (year, f, g) in done {
-            self.findings.extend(f.into_iter().map(|f| (year, f)));
-            self.projects.extend(g.into_iter().map(|g| (year, g)));
+            findings.extend(f.into_iter().map(|f| (year, f)));
+            projects.extend(g.into_iter().map(|g| (year, g)));
+        }
+        for (_, f) in &findings {
+            let k = f.severity as usize;
+            if let Some(n) = self.counts.get_mut(k) {
+                *n += 1;
+                if *n <= EXAMPLES {
+                    self.examples.push((
+                        f.severity,
+                        format!("{}:{}: {} {}", f.source, f.line, f.rule, f.message),
+                    ));
+                }
+            }
+        }
+        match (findings_table(&findings), projects_table(&projects)) {
+            (Ok(f), Ok(p)) => {
+                self.findings.push(f);
+                self.projects.push(p);
+            }
+            (Err(e), _) | (_, Err(e)) => {
+                self.error.get_or_insert(e);
+            }
         }
     }
+}
+
+/// The chunks' frames one under another (`empty` where there is none).
+fn stack(parts: Vec<DataFrame>, empty: PolarsResult<DataFrame>) -> PolarsResult<DataFrame> {
+    let mut parts = parts.into_iter();
+    let Some(mut all) = parts.next() else {
+        return empty;
+    };
+    for p in parts {
+        all.vstack_mut_owned(p)?;
+    }
+    Ok(all)
 }
 
 impl StageConfig for ReviewConfig {
@@ -115,14 +161,13 @@ pub struct Review {
 
 impl Stage for Review {
     fn plan(&self, pl: &mut PlanState) -> Result<(), RunError> {
-        let empty = ReviewRows::default();
         pl.add_table(
             "review",
-            findings_table(&empty.findings).map(|d| d.schema().as_ref().clone()),
+            findings_table(&[]).map(|d| d.schema().as_ref().clone()),
         );
         pl.add_table(
             "review_projects",
-            projects_table(&empty.projects).map(|d| d.schema().as_ref().clone()),
+            projects_table(&[]).map(|d| d.schema().as_ref().clone()),
         );
         Ok(())
     }
@@ -130,27 +175,29 @@ impl Stage for Review {
     fn run(&self, st: &mut RunState<'_>) -> Result<(), RunError> {
         let rows = std::mem::take(&mut st.review);
         if let Some(level) = self.fail_on {
-            let firm: Vec<&Finding> = rows
-                .findings
-                .iter()
-                .map(|(_, f)| f)
-                .filter(|f| f.severity >= level)
-                .collect();
+            let failures = rows.counts.iter().skip(level as usize).sum();
+            // Firmest first.
+            let mut examples: Vec<&(Severity, String)> =
+                rows.examples.iter().filter(|(s, _)| *s >= level).collect();
+            examples.sort_by(|a, b| b.0.cmp(&a.0));
             st.checks.push(CheckResult {
                 stage: self.name.clone(),
                 check: format!("review fail_on {}", level.as_str()),
                 severity: "error",
-                failures: firm.len(),
-                examples: firm
-                    .iter()
-                    .take(5)
-                    .map(|f| format!("{}:{}: {} {}", f.source, f.line, f.rule, f.message))
+                failures,
+                examples: examples
+                    .into_iter()
+                    .take(EXAMPLES)
+                    .map(|(_, m)| m.clone())
                     .collect(),
             });
         }
         let internal = || super::internal(format!("stage \"{}\": review tables", self.name));
-        let f = findings_table(&rows.findings).map_err(internal())?;
-        let p = projects_table(&rows.projects).map_err(internal())?;
+        if let Some(e) = rows.error {
+            return Err(internal()(e));
+        }
+        let f = stack(rows.findings, findings_table(&[])).map_err(internal())?;
+        let p = stack(rows.projects, projects_table(&[])).map_err(internal())?;
         st.tables.push(("review".into(), Table::Mem(f)));
         st.tables.push(("review_projects".into(), Table::Mem(p)));
         Ok(())
