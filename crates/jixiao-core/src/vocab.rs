@@ -1212,6 +1212,11 @@ pub const REMARK_HEADS: &[&str] = &[
     "指标值说明",
     "数据来源",
 ];
+
+/// Last words of heads that explain or judge a target (`评(计)分方法`,
+/// `扣分标准`, `佐证材料`, `指标值确定依据`, `数据来源`): a short head ending
+/// so is a remark column, never a value.
+pub const REMARK_HEAD_ENDS: &[&str] = &["方法", "标准", "依据", "来源", "材料"];
 /// Further heads of the indicator names' column.
 pub const NAME_SYNONYM_HEADS: &[&str] = &[
     "指标名称",

@@ -144,7 +144,13 @@ pub(crate) fn role_of(head: &str) -> Option<Role> {
     if crate::vocab::DIRECTION_HEADS.contains(&h) {
         return Some(Direction);
     }
-    if crate::vocab::REMARK_HEADS.contains(&h) {
+    if crate::vocab::REMARK_HEADS.contains(&h)
+        || (h.chars().count() <= 10
+            && !h.contains("指标值")
+            && crate::vocab::REMARK_HEAD_ENDS
+                .iter()
+                .any(|e| h.ends_with(e)))
+    {
         return Some(Remark);
     }
     if h.contains("实际完成")
@@ -1134,6 +1140,25 @@ mod tests {
 
     fn role(s: &str) -> Option<Role> {
         role_of(&squeeze(s))
+    }
+
+    #[test]
+    fn heads_that_explain_or_judge_a_target_are_remarks_never_values() {
+        for h in [
+            "评(计)分方法",
+            "评（扣）分方法",
+            "扣分标准",
+            "考核标准",
+            "佐证材料",
+            "数据来源",
+            "目标值确定依据",
+        ] {
+            assert_eq!(role(h), Some(Role::Remark), "{h}");
+        }
+        // Near misses: the value's own heads, and long sentences.
+        assert_eq!(role("指标值"), Some(Role::Annual));
+        assert_ne!(role("年度指标值（按标准）"), Some(Role::Remark));
+        assert_eq!(role("按照国家规定的统一补助标准"), None);
     }
 
     #[test]
