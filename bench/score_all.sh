@@ -15,7 +15,7 @@ if [ -d ../shared/realdocs ]; then
   printf 'realdocs     '; $py $SCORE "$BIN" ../shared/realdocs/raw ../shared/realdocs/truth | tail -n 1
 fi
 printf 'holdout      '; $py $SCORE "$BIN" tests/fixtures/holdout/raw tests/fixtures/holdout/truth | tail -n 1
-for set in constructed constructed2 constructed3 constructed4 constructed5 constructed6; do
+for set in constructed constructed2 constructed3 constructed4 constructed5 constructed6 constructed7; do
   [ -x "tests/fixtures/$set/score.sh" ] || continue
   printf '%-13s' "$set"; SCORE=$SCORE "tests/fixtures/$set/score.sh" "$BIN" | tail -n 1
 done
