@@ -414,8 +414,8 @@ pub fn key(s: &str) -> String {
 /// A head or label printed in two languages (`计量单位 Unit`, `金额 Amount（万元）`,
 /// `一级指标 Level 1`, squeezed `计量单位Unit`): the Chinese words without the
 /// English after them. A Latin run is a translation when it follows Chinese
-/// text, starts with a capital letter, holds two letters or more and ends the
-/// text or stands before a bracket; `PM2.5浓度`, `达标率(PM2.5)`, `监测点位 pH值`
+/// text, starts with a capital letter, holds a word (a lower-case letter:
+/// `指标ID` keeps its ID) and ends the text or stands before a bracket; `PM2.5浓度`, `达标率(PM2.5)`, `监测点位 pH值`
 /// and `开展 GIS 测绘` are kept. For heads and labels only.
 pub fn drop_translation(s: &str) -> std::borrow::Cow<'_, str> {
     let is_latin = |c: char| {
@@ -431,7 +431,11 @@ pub fn drop_translation(s: &str) -> std::borrow::Cow<'_, str> {
             let end = rest.find(|c: char| !is_latin(c)).unwrap_or(rest.len());
             let (latin, tail) = rest.split_at(end);
             let letters = latin.chars().filter(char::is_ascii_alphabetic).count();
-            if letters >= 2 && (tail.is_empty() || tail.starts_with(['(', '（', '[', '【'])) {
+            // A word (`Unit`, `Level 1`), not an abbreviation that is part
+            // of the head (`指标ID`, `COD`, `GDP`).
+            let word = latin.chars().any(|c| c.is_ascii_lowercase());
+            if letters >= 2 && word && (tail.is_empty() || tail.starts_with(['(', '（', '[', '【']))
+            {
                 let zh = s.get(..i).unwrap_or_default().trim_end();
                 return std::borrow::Cow::Owned(format!("{zh}{tail}"));
             }
@@ -1779,6 +1783,9 @@ mod tests {
             "Project Name",
             "监测点位 pH值",
             "开展 GIS 测绘",
+            "指标ID",
+            "上级ID",
+            "排放量COD",
         ] {
             assert_eq!(drop_translation(kept), kept, "{kept}");
         }
