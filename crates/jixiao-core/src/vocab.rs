@@ -1218,9 +1218,13 @@ pub const REMARK_HEADS: &[&str] = &[
 ];
 
 /// Last words of heads that explain or judge a target (`评(计)分方法`,
-/// `扣分标准`, `佐证材料`, `指标值确定依据`, `数据来源`): a short head ending
-/// so is a remark column, never a value.
-pub const REMARK_HEAD_ENDS: &[&str] = &["方法", "标准", "依据", "来源", "材料"];
+/// `扣分标准`, `佐证材料`, `目标值确定依据`): a short head ending so and
+/// holding a judging word ([`REMARK_HEAD_WORDS`]) is a remark column, never
+/// a value. Alone they are not enough: `资助标准` names an indicator,
+/// `资金来源` a money column.
+pub const REMARK_HEAD_ENDS: &[&str] = &["方法", "标准", "依据", "材料"];
+/// Words of scoring and evidence that make such a head a remark.
+pub const REMARK_HEAD_WORDS: &[&str] = &["分", "评", "考核", "佐证", "证明", "确定", "设定"];
 /// Further heads of the indicator names' column.
 pub const NAME_SYNONYM_HEADS: &[&str] = &[
     "指标名称",

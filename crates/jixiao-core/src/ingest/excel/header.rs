@@ -149,7 +149,10 @@ pub(crate) fn role_of(head: &str) -> Option<Role> {
             && !h.contains("指标值")
             && crate::vocab::REMARK_HEAD_ENDS
                 .iter()
-                .any(|e| h.ends_with(e)))
+                .any(|e| h.ends_with(e))
+            && crate::vocab::REMARK_HEAD_WORDS
+                .iter()
+                .any(|w| h.contains(w)))
     {
         return Some(Remark);
     }
@@ -1155,6 +1158,10 @@ mod tests {
         ] {
             assert_eq!(role(h), Some(Role::Remark), "{h}");
         }
+        // Indicator names and money heads with those last words.
+        assert_eq!(role("资助标准"), None);
+        assert_eq!(role("补助标准"), None);
+        assert_eq!(role("资金来源"), None);
         // Near misses: the value's own heads, and long sentences.
         assert_eq!(role("指标值"), Some(Role::Annual));
         assert_ne!(role("年度指标值（按标准）"), Some(Role::Remark));
