@@ -1223,6 +1223,14 @@ pub const REMARK_HEADS: &[&str] = &[
 /// a value. Alone they are not enough: `资助标准` names an indicator,
 /// `资金来源` a money column.
 pub const REMARK_HEAD_ENDS: &[&str] = &["方法", "标准", "依据", "材料"];
+/// A head of a target adjustment request (绩效目标调整申请表): the target
+/// before (`原目标值`, `调整前指标值`) or after (`调整后目标值`) an adjustment.
+pub fn is_adjustment_head(head: &str) -> bool {
+    let k = key(head);
+    let target = k.ends_with("目标值") || k.ends_with("指标值");
+    target && (k.starts_with("原") || k.starts_with("调整前") || k.starts_with("调整后"))
+}
+
 /// Words of scoring and evidence that make such a head a remark.
 pub const REMARK_HEAD_WORDS: &[&str] = &["分", "评", "考核", "佐证", "证明", "确定", "设定"];
 /// Further heads of the indicator names' column.

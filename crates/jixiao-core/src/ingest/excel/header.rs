@@ -871,6 +871,7 @@ const HEAD_SEARCH_ROWS: usize = 60;
 /// Finds the head of the first table in the sheet, or says why there is none.
 pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
     let mut self_eval = false;
+    let mut adjustment = false;
     for i in 0..grid.rows.len().min(HEAD_SEARCH_ROWS) {
         let Some(upper) = grid.rows.get(i) else {
             break;
@@ -923,6 +924,17 @@ pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
             self_eval = true;
             continue;
         }
+        // A target beside the target it replaces (原目标值 | 调整后目标值): a
+        // request to adjust targets, not the targets a budget publishes.
+        if [Some(upper), lower]
+            .into_iter()
+            .flatten()
+            .flat_map(|r| r.cells.iter())
+            .any(|c| crate::vocab::is_adjustment_head(&squeeze(&c.val.text())))
+        {
+            adjustment = true;
+            continue;
+        }
         if layout == Layout::Long && !cols.has(Role::Name) {
             // 一级 | 二级 | 绩效指标 | 指标值: the 绩效指标 column names the indicator.
             if let Some(c) = cols.get(Role::Indicators) {
@@ -954,7 +966,13 @@ pub(crate) fn find(grid: &Grid<'_>) -> Result<Header, String> {
                 .into(),
         );
     }
-    if let Some(h) = headless(grid) {
+    if adjustment {
+        return Err(
+            "a target adjustment request (绩效目标调整申请表: 原目标值 beside 调整后目标值): it asks for targets, it does not publish them"
+                .into(),
+        );
+    }
+    if let Some(h) = (!adjustment).then(|| headless(grid)).flatten() {
         return Ok(h);
     }
     if grid.rows.is_empty() {

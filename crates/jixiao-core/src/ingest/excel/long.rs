@@ -1080,6 +1080,51 @@ mod tests {
     }
 
     #[test]
+    fn a_target_adjustment_request_is_no_target_table() {
+        let g = grid(&[
+            &[(0, "项目名称"), (1, "老旧小区改造")],
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "调整前指标值"),
+                (4, "调整后指标值"),
+            ],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "改造小区"),
+                (3, "≥20个"),
+                (4, "≥16个"),
+            ],
+        ]);
+        let err = read_grid(&g).err().unwrap_or_default();
+        assert!(err.contains("adjustment request"), "{err}");
+        // Near miss: a target table whose names speak of adjustment.
+        let g = grid(&[
+            &[
+                (0, "一级指标"),
+                (1, "二级指标"),
+                (2, "三级指标"),
+                (3, "指标值"),
+            ],
+            &[
+                (0, "产出指标"),
+                (1, "数量指标"),
+                (2, "原址改造户数"),
+                (3, "≥50户"),
+            ],
+            &[
+                (0, "产出指标"),
+                (1, "质量指标"),
+                (2, "调整后验收合格率"),
+                (3, "100%"),
+            ],
+        ]);
+        assert_eq!(read_grid(&g).unwrap().doc.projects().count(), 1);
+    }
+
+    #[test]
     fn rows_under_a_head_the_readers_do_not_take_are_not_read_by_content() {
         // Near misses: an evaluation table's head (分值, 得分) above rows that
         // begin with a level and a category; a level whose category belongs
