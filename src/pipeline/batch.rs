@@ -339,10 +339,13 @@ fn fingerprint(d: &Document) -> ([u8; 32], [u8; 32], Vec<u64>) {
         h.update(b"\n");
     }
     let table = *h.finalize().as_bytes();
+    // The rows go into the content's hash in full; each row's own 64-bit
+    // hash (a cheaper one: it only counts the rows two versions differ in)
+    // is kept aside.
     let mut rows = Vec::new();
     for (_, p) in d.projects() {
         for i in &p.indicators {
-            let mut r = blake3::Hasher::new();
+            let mut r = std::hash::DefaultHasher::new();
             for t in [
                 p.name.as_str(),
                 &i.level,
@@ -351,19 +354,14 @@ fn fingerprint(d: &Document) -> ([u8; 32], [u8; 32], Vec<u64>) {
                 i.cycle_value.as_deref().unwrap_or(""),
                 i.annual_value.as_deref().unwrap_or(""),
             ] {
-                r.update(jixiao_core::vocab::key(t).as_bytes());
-                r.update(b"\0");
+                let k = jixiao_core::vocab::key(t);
+                h.update(k.as_bytes());
+                h.update(b"\0");
+                std::hash::Hash::hash(&k, &mut r);
             }
-            let b = r.finalize();
-            let mut x = [0u8; 8];
-            x.copy_from_slice(b.as_bytes().get(..8).unwrap_or(&[0; 8]));
-            rows.push(u64::from_le_bytes(x));
+            h.update(b"\n");
+            rows.push(std::hash::Hasher::finish(&r));
         }
-    }
-    // Order within the table counts for "the same content" (rows hashed in
-    // order), not for counting the rows that differ (sorted).
-    for r in &rows {
-        h.update(&r.to_le_bytes());
     }
     let content = *h.finalize().as_bytes();
     rows.sort_unstable();
